@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - what every command shares: exit codes, the context built by main(), the common
+ * options (--proc, --json, --no-color, --help) and error reporting. Only cli/ prints.
+ */
+#ifndef OVC_CLI_H
+#define OVC_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../core/model.h"
+#include "../sys/fsroot.h"
+#include "../sys/procfs.h"
+
+/* Exit statuses, documented in ovc(8) EXIT STATUS; tests check the two agree. */
+enum ovc_exit {
+	EXIT_OK = 0,        /* success; check: fits */
+	EXIT_NO = 1,        /* a "no" answer: check does not fit (or is borderline) */
+	EXIT_USAGE = 2,     /* unknown command or option, bad or conflicting value */
+	EXIT_GUARD = 3,     /* refused by a guard (--force overrides) */
+	EXIT_PERM = 4,      /* not permitted */
+	EXIT_ROFS = 5,      /* read-only file system */
+	EXIT_INPUT = 6,     /* missing or malformed input file (file:line given) */
+	EXIT_SYSTEM = 7,    /* system or I/O error */
+};
+
+struct ovc_ctx {
+	const char *cmd;          /* command name, for messages */
+	const char *proc_dir;     /* --proc */
+	bool json;                /* --json */
+	bool color;               /* colour on stdout */
+	bool no_color;            /* --no-color */
+	struct fsroot fs;
+};
+
+/* Long-only option codes above CHAR_MAX; the common ones are shared by every command. */
+enum {
+	OPT_PROC = 0x100, OPT_JSON, OPT_NO_COLOR, OPT_HELP,
+	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
+	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
+	OPT_FORCE, OPT_ADMIN,
+};
+
+#define COMMON_LONGOPTS                                             \
+	{ "proc", required_argument, NULL, OPT_PROC },              \
+	{ "json", no_argument, NULL, OPT_JSON },                    \
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },            \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+/*
+ * Handle a common option inside a command's getopt loop: returns 1 if c was one
+ * (OPT_HELP prints the command's help and exits 0), 0 otherwise.
+ */
+int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg);
+
+/* Usage error: "ovc: <msg>" and "Try 'ovc <cmd> --help'." on stderr; returns EXIT_USAGE. */
+int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Report an error (stderr; with --json also an "error" document on stdout); exit code. */
+int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err);
+
+/* Unexpected getopt result: unknown option or missing argument (already printed). */
+int cli_bad_option(struct ovc_ctx *ctx);
+
+/* Open --proc and read the host; on failure reports and returns the exit code, else 0. */
+int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph);
+
+/* Print a command's help text (from the command table). */
+void cli_print_help(const char *cmd);
+
+/* Commands */
+int cmd_status(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_check(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv);
+
+#endif

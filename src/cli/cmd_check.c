@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_check.c - "ovc check": would one allocation of SIZE bytes (or a NumPy array, or the
+ * array of a pasted MemoryError) succeed now, and under each mode; why not; what helps.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/numpy.h"
+#include "../core/simulate.h"
+#include "../core/units.h"
+#include "../sys/caps.h"
+#include "render.h"
+#include "shared.h"
+
+#define MAX_STDIN (1u << 20)
+
+struct request {
+	const char *size_arg, *shape_arg, *dtype_arg, *numpy_arg;
+	bool via_mmap;
+	const char *pid_arg;
+	/* resolved */
+	uint64_t bytes;
+	struct numpy_shape shape;
+	uint64_t itemsize;
+	bool from_numpy;             /* shape x dtype known */
+	struct numpy_error ne;
+	bool from_message;
+};
+
+static const char *verdict_word(enum model_verdict v)
+{
+	return v == VERDICT_FITS ? "fits" : v == VERDICT_FAILS ? "fails" : "borderline";
+}
+
+static int read_stdin(struct ovc_ctx *ctx, char **out)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		ssize_t r = read(STDIN_FILENO, buf + len, cap - len - 1);
+
+		if (r < 0) {
+			free(buf);
+			return cli_usage_error(ctx, "cannot read the message from stdin");
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len + 1 == cap) {
+			char *nb;
+
+			if (cap >= MAX_STDIN) {
+				free(buf);
+				return cli_usage_error(ctx, "the message on stdin is over 1 MiB");
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (!buf)
+		return cli_usage_error(ctx, "out of memory reading stdin");
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		free(buf);
+		return cli_usage_error(ctx, "the message on stdin contains a NUL byte");
+	}
+	*out = buf;
+	return 0;
+}
+
+static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
+{
+	const char *why;
+	int sources = !!rq->size_arg + !!rq->shape_arg + !!rq->numpy_arg;
+
+	if (sources != 1)
+		return cli_usage_error(ctx, sources ? "give one of SIZE, --shape or --numpy-error"
+						    : "what size? give SIZE, --shape or --numpy-error");
+	if (rq->dtype_arg && !rq->shape_arg)
+		return cli_usage_error(ctx, "--dtype goes with --shape");
+	if (rq->size_arg) {
+		if (units_parse_size(rq->size_arg, &rq->bytes, &why) < 0)
+			return cli_usage_error(ctx, "invalid size '%s': %s", rq->size_arg, why);
+		return 0;
+	}
+	if (rq->shape_arg) {
+		const char *dt = rq->dtype_arg ? rq->dtype_arg : "float64";   /* np.empty's default */
+
+		if (numpy_parse_shape(rq->shape_arg, &rq->shape, &why) < 0)
+			return cli_usage_error(ctx, "invalid --shape '%s': %s", rq->shape_arg, why);
+		if (numpy_dtype_size(dt, &rq->itemsize, &why) < 0)
+			return cli_usage_error(ctx, "invalid --dtype '%s': %s", dt, why);
+		if (numpy_nbytes(&rq->shape, rq->itemsize, &rq->bytes) < 0)
+			return cli_usage_error(ctx, "shape %s of %s is larger than 2^64 bytes",
+					       rq->shape_arg, dt);
+		rq->from_numpy = true;
+		return 0;
+	}
+	{
+		char *msg = NULL;
+		int r;
+
+		if (!strcmp(rq->numpy_arg, "-")) {
+			r = read_stdin(ctx, &msg);
+			if (r)
+				return r;
+		}
+		r = numpy_parse_error(msg ? msg : rq->numpy_arg, &rq->ne, &why);
+		free(msg);
+		if (r < 0)
+			return cli_usage_error(ctx, "cannot read the NumPy message: %s", why);
+		rq->bytes = rq->ne.bytes;
+		rq->shape = rq->ne.shape;
+		rq->itemsize = rq->ne.itemsize;
+		rq->from_numpy = rq->ne.exact;
+		rq->from_message = true;
+	}
+	return 0;
+}
+
+static void shape_text(const struct numpy_shape *s, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	o += (size_t)snprintf(buf + o, len - o, "(");
+	for (i = 0; i < s->ndim && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%" PRIu64, i ? ", " : "", s->dims[i]);
+	if (o < len)
+		snprintf(buf + o, len - o, "%s)", s->ndim == 1 ? "," : "");
+}
+
+static int load_pid(struct ovc_ctx *ctx, const char *arg, struct procfs_task *pt,
+		    struct model_task *task, const struct whatif *w)
+{
+	struct ovc_err err = { 0 };
+	const char *why;
+	int64_t pid;
+
+	if (units_parse_int(arg, 1, INT32_MAX, &pid, &why) < 0)
+		return cli_usage_error(ctx, "invalid --pid '%s': %s", arg, why);
+	if (procfs_read_task(&ctx->fs, arg, pt, &err) < 0)
+		return cli_report(ctx, &err);
+	pt->pid = (pid_t)pid;
+	/* On the live /proc ask the kernel (capget) rather than trust the text. */
+	if (ctx->fs.is_default) {
+		bool has;
+
+		if (caps_pid_sys_admin(pt->pid, &has, &err) < 0)
+			return cli_report(ctx, &err);
+		pt->cap_sys_admin = has;
+		pt->task.admin = has && pt->initial_userns;
+	}
+	task->admin = pt->task.admin;
+	if (!w->vmsize_set) {
+		task->vmsize_known = pt->task.vmsize_known;
+		task->vmsize_kb = pt->task.vmsize_kb;
+	}
+	if (!w->rlimit_set)
+		task->rlimit_as_bytes = pt->task.rlimit_as_bytes;
+	return 0;
+}
+
+static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
+			const struct model_policy *prop, const struct model_task *task,
+			const struct request *rq, const struct procfs_task *pt,
+			const struct check_result *cr)
+{
+	const struct model_host *h = &ph->host;
+	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], shp[512], text[512];
+	bool ok = cr->verdict == VERDICT_FITS;
+	size_t i;
+	int m;
+
+	printf("Allocation: %s", units_iec(rq->bytes, a, sizeof(a)));
+	if (rq->from_numpy) {
+		shape_text(&rq->shape, shp, sizeof(shp));
+		printf(" = shape %s x %" PRIu64 "-byte items", shp, rq->itemsize);
+	}
+	printf(" (%" PRIu64 " bytes), asked for with %s: %" PRIu64 " pages\n", rq->bytes,
+	       rq->via_mmap ? "mmap" : "malloc", cr->pages);
+	if (rq->from_message && rq->ne.size_mismatch)
+		printf("%snote:%s NumPy printed %s, but shape x %s is %s; using the latter\n",
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.size_text,
+		       rq->ne.dtype, units_iec(rq->bytes, b, sizeof(b)));
+	if (rq->from_message && !rq->ne.exact)
+		printf("%snote:%s data type '%s' not understood; using NumPy's printed size %s\n",
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.dtype,
+		       rq->ne.size_text);
+	if (pt)
+		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN\n", (int)pt->pid, pt->name,
+		       units_iec_kb(task->vmsize_kb, a, sizeof(a)), task->admin ? "with" : "without");
+
+	printf("\nNow (mode %d, %s): %s%s%s", prop->mode, model_mode_name(prop->mode),
+	       clr(ctx->color, ok ? C_GREEN : C_RED),
+	       ok ? "fits" : cr->verdict == VERDICT_BORDERLINE ? "borderline" : "does not fit",
+	       clr_off(ctx->color));
+	if (!ok)
+		printf(" (limited by %s)", limit_words(cr->binding));
+	printf("\n\n");
+	for (m = 0; m < 3; m++) {
+		enum model_verdict v = cr->mode_verdict[m];
+
+		printf("  mode %d %-10s %s%-10s%s %s\n", m, model_mode_name(m),
+		       clr(ctx->color, v == VERDICT_FITS ? C_GREEN : v == VERDICT_FAILS ? C_RED
+										: C_YELLOW),
+		       verdict_word(v), clr_off(ctx->color),
+		       v == VERDICT_FITS ? "" : limit_words(cr->mode_binding[m]));
+	}
+	if (cr->nadvice) {
+		printf("\nWhat would make it succeed:\n");
+		for (i = 0; i < cr->nadvice; i++) {
+			advice_text(h, &cr->advice[i], text, sizeof(text));
+			printf("  - %s\n", text);
+		}
+	}
+}
+
+int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS, WHATIF_LONGOPTS,
+		{ "shape", required_argument, NULL, OPT_SHAPE },
+		{ "dtype", required_argument, NULL, OPT_DTYPE },
+		{ "numpy-error", required_argument, NULL, OPT_NUMPY_ERROR },
+		{ "via", required_argument, NULL, OPT_VIA },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct request rq = { 0 };
+	struct whatif w = { 0 };
+	struct procfs_host ph;
+	struct procfs_task pt;
+	struct model_policy prop;
+	struct model_task task;
+	struct check_result cr;
+	const struct model_host *h = &ph.host;
+	int ch, rc, m;
+	size_t i;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int r = whatif_opt(ctx, &w, ch, optarg);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		switch (ch) {
+		case OPT_SHAPE:       rq.shape_arg = optarg; break;
+		case OPT_DTYPE:       rq.dtype_arg = optarg; break;
+		case OPT_NUMPY_ERROR: rq.numpy_arg = optarg; break;
+		case OPT_PID:         rq.pid_arg = optarg; break;
+		case OPT_VIA:
+			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
+				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
+						       optarg);
+			rq.via_mmap = !strcmp(optarg, "mmap");
+			break;
+		default:
+			if (!cli_common_opt(ctx, ch, optarg))
+				return cli_bad_option(ctx);
+		}
+	}
+	if (optind < argc)
+		rq.size_arg = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (whatif_validate(ctx, &w) < 0)
+		return EXIT_USAGE;
+	rc = resolve_request(ctx, &rq);
+	if (rc)
+		return rc;
+	rc = cli_load_host(ctx, &ph);
+	if (rc)
+		return rc;
+	whatif_apply(&w, &ph, &prop, &task);
+	if (rq.pid_arg) {
+		rc = load_pid(ctx, rq.pid_arg, &pt, &task, &w);
+		if (rc)
+			return rc;
+	}
+	{
+		uint64_t pages = rq.via_mmap ? model_mmap_pages(rq.bytes, h->page_size)
+					     : model_malloc_pages(rq.bytes, h->page_size);
+
+		/* glibc refuses above PTRDIFF_MAX, mmap when the length overflows */
+		if (pages == 0 && rq.bytes)
+			pages = UINT64_MAX;
+		sim_check(h, &prop, &task, pages, &cr);
+	}
+
+	if (ctx->json) {
+		struct json j;
+		char text[512];
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_u64(&j, "size_bytes", rq.bytes);
+		json_u64(&j, "pages", cr.pages);
+		json_str(&j, "via", rq.via_mmap ? "mmap" : "malloc");
+		json_bool(&j, "fits", cr.verdict == VERDICT_FITS);
+		json_str(&j, "verdict", verdict_word(cr.verdict));
+		json_str(&j, "binding_limit", model_limit_name(cr.binding));
+		json_i64(&j, "mode", prop.mode);
+		json_arr(&j, "modes");
+		for (m = 0; m < 3; m++) {
+			json_obj(&j, NULL);
+			json_i64(&j, "mode", m);
+			json_bool(&j, "fits", cr.mode_verdict[m] == VERDICT_FITS);
+			json_str(&j, "verdict", verdict_word(cr.mode_verdict[m]));
+			json_str(&j, "binding_limit", model_limit_name(cr.mode_binding[m]));
+			json_end(&j);
+		}
+		json_end(&j);
+		json_arr(&j, "advice");
+		for (i = 0; i < cr.nadvice; i++) {
+			advice_text(h, &cr.advice[i], text, sizeof(text));
+			json_obj(&j, NULL);
+			json_str(&j, "action", advice_action(cr.advice[i].kind));
+			if (cr.advice[i].kind == ADV_RATIO || cr.advice[i].kind == ADV_KBYTES ||
+			    cr.advice[i].kind == ADV_SWAP || cr.advice[i].kind == ADV_RLIMIT_AS ||
+			    cr.advice[i].kind == ADV_BORDERLINE)
+				json_u64(&j, "value", cr.advice[i].value);
+			json_str(&j, "text", text);
+			json_end(&j);
+		}
+		json_end(&j);
+		if (rq.from_numpy || rq.from_message) {
+			char shp[512];
+
+			json_obj(&j, "numpy");
+			shape_text(&rq.shape, shp, sizeof(shp));
+			json_str(&j, "shape", shp);
+			json_str(&j, "dtype", rq.from_message ? rq.ne.dtype
+					      : rq.dtype_arg ? rq.dtype_arg : "float64");
+			if (rq.from_numpy)
+				json_u64(&j, "itemsize", rq.itemsize);
+			else
+				json_null(&j, "itemsize");
+			json_str(&j, "printed_size", rq.from_message && rq.ne.has_size
+							     ? rq.ne.size_text : NULL);
+			json_bool(&j, "size_mismatch", rq.from_message && rq.ne.size_mismatch);
+			json_end(&j);
+		}
+		if (rq.pid_arg) {
+			json_obj(&j, "process");
+			json_i64(&j, "pid", pt.pid);
+			json_str(&j, "name", pt.name);
+			json_bool(&j, "admin", task.admin);
+			if (task.vmsize_known)
+				json_u64(&j, "vmsize_kb", task.vmsize_kb);
+			else
+				json_null(&j, "vmsize_kb");
+			if (task.rlimit_as_bytes == UINT64_MAX)
+				json_null(&j, "rlimit_as_bytes");
+			else
+				json_u64(&j, "rlimit_as_bytes", task.rlimit_as_bytes);
+			json_end(&j);
+		}
+		json_end(&j);
+	} else {
+		print_human(ctx, &ph, &prop, &task, &rq, rq.pid_arg ? &pt : NULL, &cr);
+	}
+	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
+}

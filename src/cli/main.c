@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the command table, global options, privilege policy and exit codes.
+ * Only this file decides how a command is prepared (capabilities) and how ovc exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sys/caps.h"
+#include "cli.h"
+#include "json.h"
+
+#ifndef OVC_VERSION
+#define OVC_VERSION "0.1.0"
+#endif
+
+/* What main() must do before a command runs. */
+enum {
+	CMD_READONLY = 1 << 0,   /* drop every capability first */
+};
+
+struct ovc_cmd {
+	const char *name;
+	int (*run)(struct ovc_ctx *, int, char **);
+	unsigned flags;
+	const char *summary;
+	const char *help;   /* options, after the synopsis */
+};
+
+static const char common_help[] =
+	"Common options:\n"
+	"      --proc DIR    read the proc tree under DIR instead of /proc\n"
+	"      --json        print one JSON document (see ovc(8) JSON OUTPUT)\n"
+	"      --no-color    no colour (also when NO_COLOR is set or stdout is no tty)\n"
+	"  -h, --help        this help\n";
+
+static const char whatif_help[] =
+	"What-if options (sizes: 64G, 512MiB, 1.5TiB, 10GB, plain bytes):\n"
+	"      --mode N          0 heuristic, 1 always, 2 never\n"
+	"      --ratio PCT       vm.overcommit_ratio (zeroes kbytes, as the kernel does)\n"
+	"      --kbytes N|SIZE   vm.overcommit_kbytes; a plain number is kB (zeroes ratio)\n"
+	"      --mem SIZE        MemTotal\n"
+	"      --swap SIZE       SwapTotal\n"
+	"      --hugetlb SIZE    hugetlb pool, all page sizes\n"
+	"      --committed SIZE  Committed_AS\n"
+	"      --vmsize SIZE     size of the allocating process (default: full user reserve)\n"
+	"      --rlimit-as SIZE|unlimited  its RLIMIT_AS (default: ovc's own)\n";
+
+static const struct ovc_cmd commands[] = {
+	{ "status", cmd_status, CMD_READONLY,
+	  "show the overcommit policy, CommitLimit, Committed_AS and warnings",
+	  "" },
+	{ "simulate", cmd_simulate, CMD_READONLY,
+	  "CommitLimit and the largest allocation under each mode",
+	  "" },
+	{ "check", cmd_check, CMD_READONLY,
+	  "would one allocation of SIZE (or a NumPy array) succeed?",
+	  "Usage: ovc check SIZE | --shape DIMS --dtype DTYPE | --numpy-error MSG|- [options]\n"
+	  "      --shape DIMS      NumPy shape, e.g. 156816,36,53806\n"
+	  "      --dtype DTYPE     NumPy dtype, e.g. uint8, float64, f8, <i4 (default float64)\n"
+	  "      --numpy-error MSG the MemoryError text as NumPy prints it; - reads stdin\n"
+	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
+	  "      --pid PID         answer for that process (size, CAP_SYS_ADMIN, RLIMIT_AS)\n" },
+	{ "probe", cmd_probe, CMD_READONLY,
+	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
+	  "Usage: ovc probe [--force] [--json]\n"
+	  "      --force           probe in mode 2 too (each attempt briefly charges the\n"
+	  "                        commit limit and can make other allocations fail)\n" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct ovc_cmd *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)   /* exact names only: no prefix matching */
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void print_main_help(void)
+{
+	size_t i;
+
+	printf("Usage: ovc [--proc DIR] [--json] [--no-color] [COMMAND] [options]\n\n"
+	       "Read and simulate the Linux overcommit policy (vm.overcommit_*).\n\n"
+	       "Commands (default: status):\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("\n%s\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
+	       common_help);
+}
+
+void cli_print_help(const char *cmd)
+{
+	const struct ovc_cmd *c = find_command(cmd);
+
+	if (!c)
+		return;
+	if (c->help[0])
+		printf("%s", c->help);
+	else
+		printf("Usage: ovc %s [options]\n", c->name);
+	printf("\n%s", c->summary);
+	printf("\n\n");
+	if (!strcmp(c->name, "simulate") || !strcmp(c->name, "check"))
+		printf("%s\n", whatif_help);
+	printf("%s\nSee ovc(8).\n", common_help);
+}
+
+int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_PROC:
+		ctx->proc_dir = arg;
+		return 1;
+	case OPT_JSON:
+		ctx->json = true;
+		return 1;
+	case OPT_NO_COLOR:
+		ctx->no_color = true;
+		return 1;
+	case OPT_HELP:
+	case 'h':
+		cli_print_help(ctx->cmd);
+		exit(fflush(stdout) ? EXIT_SYSTEM : EXIT_OK);
+	}
+	return 0;
+}
+
+int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ovc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
+	if (ctx->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_obj(&j, "error");
+		json_str(&j, "kind", "usage");
+		json_i64(&j, "exit", EXIT_USAGE);
+		json_end(&j);
+		json_end(&j);
+	}
+	return EXIT_USAGE;
+}
+
+int cli_bad_option(struct ovc_ctx *ctx)
+{
+	/* getopt printed the problem already */
+	fprintf(stderr, "Try 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+static int exit_for(const struct ovc_err *err)
+{
+	switch (err->code) {
+	case OVC_E_USAGE:  return EXIT_USAGE;
+	case OVC_E_INPUT:  return EXIT_INPUT;
+	case OVC_E_PERM:   return EXIT_PERM;
+	case OVC_E_ROFS:   return EXIT_ROFS;
+	case OVC_E_SYSTEM:
+	case OVC_E_OK:     break;
+	}
+	return EXIT_SYSTEM;
+}
+
+static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err)
+{
+	if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
+		return strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC)
+			       ? "is --proc pointing at a proc tree (a saved /proc or an "
+				 "sosreport's proc/ folder)?"
+			       : "is /proc mounted?";
+	if (err->code == OVC_E_INPUT && err->line)
+		return "the file is not in the format the kernel writes; was it edited or "
+		       "truncated?";
+	if (err->code == OVC_E_PERM)
+		return "run ovc as root, or check the file's permissions";
+	return NULL;
+}
+
+int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
+{
+	char text[1200];
+	const char *hint = hint_for(ctx, err);
+	int code = exit_for(err);
+
+	if (err->errnum && err->path[0])
+		snprintf(text, sizeof(text), "%s '%s': %s", err->msg, err->path,
+			 strerror(err->errnum));
+	else if (err->errnum)
+		snprintf(text, sizeof(text), "%s: %s", err->msg, strerror(err->errnum));
+	else if (err->path[0] && err->line)
+		snprintf(text, sizeof(text), "%s:%u: %s", err->path, err->line, err->msg);
+	else if (err->path[0])
+		snprintf(text, sizeof(text), "%s: %s", err->path, err->msg);
+	else
+		snprintf(text, sizeof(text), "%s", err->msg);
+	fprintf(stderr, "ovc: %s\n", text);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+	if (ctx->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_obj(&j, "error");
+		json_str(&j, "kind", code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
+				   : code == EXIT_USAGE ? "usage" : "system");
+		json_str(&j, "message", text);
+		json_str(&j, "path", err->path[0] ? err->path : NULL);
+		if (err->line)
+			json_u64(&j, "line", err->line);
+		else
+			json_null(&j, "line");
+		if (err->errnum)
+			json_str(&j, "errno", strerrorname_np(err->errnum));
+		else
+			json_null(&j, "errno");
+		json_str(&j, "hint", hint);
+		json_i64(&j, "exit", code);
+		json_end(&j);
+		json_end(&j);
+	}
+	return code;
+}
+
+int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph)
+{
+	struct ovc_err err = { 0 };
+	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	/* NO_COLOR (no-color.org): any non-empty value disables colour; it selects no files. */
+	ctx->color = !ctx->json && !ctx->no_color && isatty(STDOUT_FILENO) &&
+		     !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
+	if (ctx->fs.proc_fd < 0 && fsroot_open(&ctx->fs, ctx->proc_dir, &err) < 0)
+		return cli_report(ctx, &err);
+	if (procfs_read_host(&ctx->fs, ph, &err) < 0)
+		return cli_report(ctx, &err);
+	return 0;
+}
+
+/* util-linux's close_stdout: a result that was not written is a failure. */
+static int close_stdout(int rc)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad && errno != EPIPE) {
+		fprintf(stderr, "ovc: cannot write the output: %s\n", strerror(errno));
+		return rc == EXIT_OK || rc == EXIT_NO ? EXIT_SYSTEM : rc;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ovc_ctx ctx = { .cmd = NULL, .proc_dir = FSROOT_DEFAULT_PROC };
+	const struct ovc_cmd *cmd;
+	char *default_argv[] = { (char *)"status", NULL };
+	int c, rc;
+
+	ctx.fs.proc_fd = -1;
+	/* '+': stop at the command name; the command parses the rest */
+	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		if (c == 'h' || c == OPT_HELP) {
+			print_main_help();
+			return close_stdout(EXIT_OK);
+		}
+		if (c == 'V') {
+			printf("ovc %s\n", OVC_VERSION);
+			return close_stdout(EXIT_OK);
+		}
+		if (!cli_common_opt(&ctx, c, optarg))
+			return cli_bad_option(&ctx);
+	}
+	if (optind < argc) {
+		argv += optind;
+		argc -= optind;
+	} else {
+		argv = default_argv;   /* plain "ovc" is "ovc status" */
+		argc = 1;
+	}
+	cmd = find_command(argv[0]);
+	if (!cmd)
+		return cli_usage_error(&ctx, "unknown command '%s'", argv[0]);
+	ctx.cmd = cmd->name;
+
+	if (cmd->flags & CMD_READONLY) {
+		struct ovc_err err = { 0 };
+
+		if (caps_drop_all(&err) < 0)
+			return cli_report(&ctx, &err);
+	}
+	optind = 0;   /* glibc: reinitialise getopt for the command's own options */
+	rc = cmd->run(&ctx, argc, argv);
+	fsroot_close(&ctx.fs);
+	return close_stdout(rc);
+}

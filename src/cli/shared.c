@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: MIT */
+/* shared.c - what-if options, host/warning/advice output shared by several commands. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "../core/units.h"
+#include "render.h"
+#include "shared.h"
+
+static int size_kb(struct ovc_ctx *ctx, const char *opt, const char *arg, uint64_t *kb)
+{
+	const char *why;
+	uint64_t b;
+
+	if (units_parse_size(arg, &b, &why) < 0) {
+		cli_usage_error(ctx, "invalid %s '%s': %s", opt, arg, why);
+		return -1;
+	}
+	*kb = b / 1024;
+	return 0;
+}
+
+int whatif_opt(struct ovc_ctx *ctx, struct whatif *w, int c, const char *arg)
+{
+	const char *why;
+	int64_t v;
+	uint64_t b;
+
+	switch (c) {
+	case OPT_MODE:
+		if (units_parse_int(arg, 0, 2, &v, &why) < 0) {
+			cli_usage_error(ctx, "invalid --mode '%s': expected 0, 1 or 2", arg);
+			return -1;
+		}
+		w->mode = (int)v;
+		w->mode_set = true;
+		return 1;
+	case OPT_RATIO:
+		/* the kernel's int; negative and > 100 are accepted by it, and simulated */
+		if (units_parse_int(arg, INT32_MIN, INT32_MAX, &w->ratio, &why) < 0) {
+			cli_usage_error(ctx, "invalid --ratio '%s': %s (the kernel takes %d to %d)",
+					arg, why, INT32_MIN, INT32_MAX);
+			return -1;
+		}
+		w->ratio_set = true;
+		return 1;
+	case OPT_KBYTES:
+		if (units_parse_kbytes(arg, &w->kbytes, &why) < 0) {
+			cli_usage_error(ctx, "invalid --kbytes '%s': %s", arg, why);
+			return -1;
+		}
+		w->kbytes_set = true;
+		return 1;
+	case OPT_MEM:
+		w->mem_set = true;
+		return size_kb(ctx, "--mem", arg, &w->mem_kb) < 0 ? -1 : 1;
+	case OPT_SWAP:
+		w->swap_set = true;
+		return size_kb(ctx, "--swap", arg, &w->swap_kb) < 0 ? -1 : 1;
+	case OPT_HUGETLB:
+		w->hugetlb_set = true;
+		return size_kb(ctx, "--hugetlb", arg, &w->hugetlb_kb) < 0 ? -1 : 1;
+	case OPT_COMMITTED:
+		w->committed_set = true;
+		return size_kb(ctx, "--committed", arg, &w->committed_kb) < 0 ? -1 : 1;
+	case OPT_VMSIZE:
+		w->vmsize_set = true;
+		return size_kb(ctx, "--vmsize", arg, &w->vmsize_kb) < 0 ? -1 : 1;
+	case OPT_RLIMIT_AS:
+		w->rlimit_set = true;
+		if (!strcmp(arg, "unlimited") || !strcmp(arg, "infinity")) {
+			w->rlimit_as = UINT64_MAX;
+			return 1;
+		}
+		if (units_parse_size(arg, &b, &why) < 0) {
+			cli_usage_error(ctx, "invalid --rlimit-as '%s': %s", arg, why);
+			return -1;
+		}
+		w->rlimit_as = b;
+		return 1;
+	}
+	return 0;
+}
+
+int whatif_validate(struct ovc_ctx *ctx, const struct whatif *w)
+{
+	if (w->ratio_set && w->kbytes_set) {
+		cli_usage_error(ctx, "--ratio and --kbytes exclude each other: the kernel keeps only "
+				"one (writing either zeroes the other)");
+		return -1;
+	}
+	if (w->mem_set && w->hugetlb_set && w->hugetlb_kb > w->mem_kb) {
+		cli_usage_error(ctx, "--hugetlb is larger than --mem: the hugetlb pool is part of "
+				"MemTotal");
+		return -1;
+	}
+	return 0;
+}
+
+bool whatif_any(const struct whatif *w)
+{
+	return w->mode_set || w->ratio_set || w->kbytes_set || w->mem_set || w->swap_set ||
+	       w->hugetlb_set || w->committed_set;
+}
+
+void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_policy *prop,
+		  struct model_task *task)
+{
+	struct model_host *h = &ph->host;
+
+	if (w->mem_set)
+		h->mem_total_kb = w->mem_kb;
+	if (w->swap_set)
+		h->swap_total_kb = w->swap_kb;
+	if (w->hugetlb_set)
+		h->hugetlb_kb = w->hugetlb_kb;
+	if (w->committed_set)
+		h->committed_as_kb = w->committed_kb;
+	if (h->hugetlb_kb > h->mem_total_kb)
+		h->hugetlb_kb = h->mem_total_kb;   /* --mem below the real pool: pool shrinks */
+	*prop = ph->policy;
+	if (w->mode_set)
+		prop->mode = w->mode;
+	/* overcommit_ratio_handler / overcommit_kbytes_handler zero the other (ref §2) */
+	if (w->ratio_set) {
+		prop->ratio = w->ratio;
+		prop->kbytes = 0;
+	}
+	if (w->kbytes_set) {
+		prop->kbytes = w->kbytes;
+		prop->ratio = 0;
+	}
+	memset(task, 0, sizeof(*task));
+	task->admin = false;
+	task->vmsize_known = w->vmsize_set;
+	task->vmsize_kb = w->vmsize_kb;
+	task->rlimit_as_bytes = w->rlimit_set ? w->rlimit_as : ph->self_rlimit_as;
+}
+
+uint64_t pages_kb(const struct model_host *h, uint64_t pages)
+{
+	unsigned s = model_kb_shift(h);
+
+	return pages > (UINT64_MAX >> s) ? UINT64_MAX : pages << s;
+}
+
+void json_policy(struct json *j, const char *key, const struct model_policy *p)
+{
+	json_obj(j, key);
+	json_i64(j, "mode", p->mode);
+	json_str(j, "mode_name", model_mode_name(p->mode));
+	json_i64(j, "ratio", p->ratio);
+	json_u64(j, "kbytes", p->kbytes);
+	json_end(j);
+}
+
+void json_host(struct json *j, const struct procfs_host *ph, const struct model_task *t)
+{
+	const struct model_host *h = &ph->host;
+	char kv[32];
+
+	snprintf(kv, sizeof(kv), "%u.%u.%u", h->kernel.major, h->kernel.minor, h->kernel.patch);
+	json_obj(j, "host");
+	json_u64(j, "mem_total_kb", h->mem_total_kb);
+	json_u64(j, "swap_total_kb", h->swap_total_kb);
+	json_u64(j, "hugetlb_kb", h->hugetlb_kb);
+	json_u64(j, "committed_as_kb", h->committed_as_kb);
+	json_u64(j, "commit_limit_kb", ph->mi.commit_limit_kb);
+	json_u64(j, "admin_reserve_kb", h->admin_reserve_kb);
+	json_u64(j, "user_reserve_kb", h->user_reserve_kb);
+	json_u64(j, "page_size", h->page_size);
+	json_str(j, "kernel", kv);
+	json_str(j, "osrelease", ph->osrelease);
+	if (ph->has_cpus)
+		json_u64(j, "cpus", h->cpus_online);
+	else
+		json_null(j, "cpus");
+	json_u64(j, "address_space_bytes", h->address_space_bytes);
+	if (t) {
+		if (t->vmsize_known)
+			json_u64(j, "vmsize_kb", t->vmsize_kb);
+		else
+			json_null(j, "vmsize_kb");
+		if (t->rlimit_as_bytes == UINT64_MAX)
+			json_null(j, "rlimit_as_bytes");
+		else
+			json_u64(j, "rlimit_as_bytes", t->rlimit_as_bytes);
+	}
+	json_end(j);
+}
+
+static const char *warn_key(enum warn_id id)
+{
+	switch (id) {
+	case W_LIMIT_MISMATCH:       return "commit_limit_mismatch";
+	case W_MEMINFO_VIRTUAL:      return "meminfo_virtualised";
+	case W_MODE2_NO_HEADROOM:    return "mode2_no_headroom";
+	case W_MODE2_LOW_HEADROOM:   return "mode2_low_headroom";
+	case W_MODE2_WOULD_FAIL:     return "mode2_would_refuse_all";
+	case W_RATIO_NEGATIVE:       return "ratio_negative";
+	case W_RATIO_OVER_100:       return "ratio_over_100";
+	case W_LIMIT_SWAP_ONLY:      return "commit_limit_swap_only";
+	case W_HUGETLB_RATIO:        return "hugetlb_excluded";
+	case W_LEGACY_GUESS:         return "legacy_heuristic";
+	case W_HUGETLB_DEFAULT_ONLY: return "hugetlb_default_size_only";
+	case W_MODE_UNKNOWN:         return "mode_unknown";
+	case W_USER_RESERVE_ZERO:    return "user_reserve_zero";
+	}
+	return "unknown";
+}
+
+static void warn_text(const struct sim_warning *w, char *buf, size_t len)
+{
+	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN];
+
+	switch (w->id) {
+	case W_LIMIT_MISMATCH:
+		snprintf(buf, len, "meminfo's CommitLimit (%s) differs from the kernel formula (%s): "
+			 "swapoff in progress, a virtualised /proc/meminfo, or a kernel ovc does "
+			 "not know", units_iec_kb(w->a, a, sizeof(a)), units_iec_kb(w->b, b, sizeof(b)));
+		break;
+	case W_MEMINFO_VIRTUAL:
+		snprintf(buf, len, "/proc/meminfo is overmounted (LXCFS?): it shows the container's "
+			 "view, but the overcommit check is host-wide; run ovc on the host");
+		break;
+	case W_MODE2_NO_HEADROOM:
+		snprintf(buf, len, "mode 2 and Committed_AS (%s) has reached CommitLimit (%s): "
+			 "new allocations, fork and exec fail", units_iec_kb(w->a, a, sizeof(a)),
+			 units_iec_kb(w->b, b, sizeof(b)));
+		break;
+	case W_MODE2_LOW_HEADROOM:
+		snprintf(buf, len, "mode 2 and only %s of headroom (below %s): fork and exec may "
+			 "start to fail", units_iec_kb(w->a, a, sizeof(a)),
+			 units_iec_kb(w->b, b, sizeof(b)));
+		break;
+	case W_MODE2_WOULD_FAIL:
+		snprintf(buf, len, "Committed_AS (%s) exceeds CommitLimit (%s): switching to mode 2 "
+			 "with this limit would make new allocations fail",
+			 units_iec_kb(w->a, a, sizeof(a)), units_iec_kb(w->b, b, sizeof(b)));
+		break;
+	case W_RATIO_NEGATIVE:
+		snprintf(buf, len, "vm.overcommit_ratio is negative: the kernel's unsigned arithmetic "
+			 "wraps CommitLimit to an astronomic value, so mode 2 limits nothing");
+		break;
+	case W_RATIO_OVER_100:
+		snprintf(buf, len, "vm.overcommit_ratio is %" PRIu64 "%%: in mode 2 the limit exceeds "
+			 "RAM + swap", w->a);
+		break;
+	case W_LIMIT_SWAP_ONLY:
+		snprintf(buf, len, "vm.overcommit_ratio and vm.overcommit_kbytes are both 0: "
+			 "CommitLimit is swap only (%s); writing overcommit_kbytes=0 zeroes the ratio",
+			 units_iec_kb(w->a, a, sizeof(a)));
+		break;
+	case W_HUGETLB_RATIO:
+		snprintf(buf, len, "the hugetlb pool (%s) is excluded from the RAM share of CommitLimit",
+			 units_iec_kb(w->a, a, sizeof(a)));
+		break;
+	case W_LEGACY_GUESS:
+		snprintf(buf, len, "kernel before 5.2: mode 0 estimates free memory, so ovc's answer "
+			 "is an estimate (ovc probe measures it)");
+		break;
+	case W_HUGETLB_DEFAULT_ONLY:
+		snprintf(buf, len, "meminfo has no Hugetlb: line (kernel before 4.16): only the "
+			 "default huge page size is counted");
+		break;
+	case W_MODE_UNKNOWN:
+		snprintf(buf, len, "vm.overcommit_memory is %" PRId64 ", not 0, 1 or 2: old kernels "
+			 "treat it as 2 in the commit check", (int64_t)w->a);
+		break;
+	case W_USER_RESERVE_ZERO:
+		snprintf(buf, len, "mode 2 with vm.user_reserve_kbytes 0: one process can take "
+			 "everything but the admin reserve (\"fork: Cannot allocate memory\")");
+		break;
+	}
+}
+
+static size_t gather_warnings(const struct procfs_host *ph, const struct model_policy *p,
+			      struct sim_warning *w, size_t max)
+{
+	struct sim_facts f = {
+		.printed_limit_known = true,
+		.printed_limit_kb = ph->mi.commit_limit_kb,
+		.meminfo_overmounted = ph->meminfo_overmounted,
+		.hugetlb_default_only = ph->hugetlb_default_only,
+	};
+
+	/* The printed CommitLimit belongs to the running policy only. */
+	if (p->ratio != ph->policy.ratio || p->kbytes != ph->policy.kbytes ||
+	    ph->host.mem_total_kb != ph->mi.mem_total_kb ||
+	    ph->host.swap_total_kb != ph->mi.swap_total_kb)
+		f.printed_limit_known = false;
+	return sim_warnings(&ph->host, p, &f, w, max);
+}
+
+void print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
+		    const struct model_policy *p)
+{
+	struct sim_warning w[16];
+	size_t n = gather_warnings(ph, p, w, 16), i;
+	char text[512];
+
+	for (i = 0; i < n; i++) {
+		warn_text(&w[i], text, sizeof(text));
+		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), text);
+	}
+}
+
+void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p)
+{
+	struct sim_warning w[16];
+	size_t n = gather_warnings(ph, p, w, 16), i;
+	char text[512];
+
+	json_arr(j, "warnings");
+	for (i = 0; i < n; i++) {
+		warn_text(&w[i], text, sizeof(text));
+		json_obj(j, NULL);
+		json_str(j, "id", warn_key(w[i].id));
+		json_str(j, "text", text);
+		json_end(j);
+	}
+	json_end(j);
+}
+
+const char *limit_words(enum model_limit l)
+{
+	switch (l) {
+	case LIMIT_HEURISTIC:     return "RAM + swap";
+	case LIMIT_FREE_ESTIMATE: return "free memory estimate";
+	case LIMIT_COMMIT:        return "CommitLimit";
+	case LIMIT_RLIMIT_AS:     return "RLIMIT_AS";
+	case LIMIT_ADDRESS_SPACE: return "address space";
+	case LIMIT_NONE:          break;
+	}
+	return "-";
+}
+
+const char *advice_action(enum advice_kind k)
+{
+	switch (k) {
+	case ADV_MODE_ALWAYS:   return "set_mode_1";
+	case ADV_MODE_GUESS:    return "set_mode_0";
+	case ADV_RATIO:         return "set_ratio";
+	case ADV_KBYTES:        return "set_kbytes";
+	case ADV_SWAP:          return "add_swap";
+	case ADV_RLIMIT_AS:     return "raise_rlimit_as";
+	case ADV_MEMMAP:        return "use_memmap";
+	case ADV_ADDRESS_SPACE: return "split_allocation";
+	case ADV_BORDERLINE:    return "borderline";
+	}
+	return "unknown";
+}
+
+void advice_text(const struct model_host *h, const struct advice *a, char *buf, size_t len)
+{
+	char s[UNITS_IEC_LEN];
+
+	(void)h;
+	switch (a->kind) {
+	case ADV_MODE_ALWAYS:
+		snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: pages "
+			 "cost RAM only when written, which suits sparse arrays");
+		break;
+	case ADV_MODE_GUESS:
+		snprintf(buf, len, "vm.overcommit_memory=0 (the kernel default heuristic) accepts it");
+		break;
+	case ADV_RATIO:
+		snprintf(buf, len, "in mode 2, vm.overcommit_ratio=%" PRIu64 " or more makes room "
+			 "for it%s", a->value,
+			 a->value > 100 ? " (above 100: commits beyond RAM + swap)" : "");
+		break;
+	case ADV_KBYTES:
+		snprintf(buf, len, "in mode 2, vm.overcommit_kbytes=%" PRIu64 " (%s) or more makes "
+			 "room for it", a->value, units_iec_kb(a->value, s, sizeof(s)));
+		break;
+	case ADV_SWAP:
+		snprintf(buf, len, "mode 0 accepts single requests up to RAM + swap: %s more swap "
+			 "would do", units_iec_kb(a->value, s, sizeof(s)));
+		break;
+	case ADV_RLIMIT_AS:
+		snprintf(buf, len, "RLIMIT_AS must be at least %s (ulimit -v %" PRIu64 ")",
+			 units_iec(a->value, s, sizeof(s)), (a->value + 1023) / 1024);
+		break;
+	case ADV_MEMMAP:
+		snprintf(buf, len, "np.memmap (a file-backed array) is never charged to the commit "
+			 "limit; neither are MAP_NORESERVE mappings outside mode 2");
+		break;
+	case ADV_ADDRESS_SPACE:
+		snprintf(buf, len, "no policy helps: the request is near or beyond the process "
+			 "address space; split it (chunks, np.memmap, a sparse format)");
+		break;
+	case ADV_BORDERLINE:
+		snprintf(buf, len, "the answer is within the kernel's per-CPU counting slack "
+			 "(+/- %s): it may succeed or fail", units_iec_kb(a->value, s, sizeof(s)));
+		break;
+	}
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shared.h - pieces several commands print or parse the same way: the what-if options,
+ * the host block, warnings and advice, in words and in JSON.
+ */
+#ifndef OVC_SHARED_H
+#define OVC_SHARED_H
+
+#include "../core/simulate.h"
+#include "cli.h"
+#include "json.h"
+
+struct whatif {
+	bool mode_set, ratio_set, kbytes_set, mem_set, swap_set, hugetlb_set, committed_set;
+	bool vmsize_set, rlimit_set;
+	int mode;
+	int64_t ratio;
+	uint64_t kbytes, mem_kb, swap_kb, hugetlb_kb, committed_kb, vmsize_kb, rlimit_as;
+};
+
+#define WHATIF_LONGOPTS                                                 \
+	{ "mode", required_argument, NULL, OPT_MODE },                  \
+	{ "ratio", required_argument, NULL, OPT_RATIO },                \
+	{ "kbytes", required_argument, NULL, OPT_KBYTES },              \
+	{ "mem", required_argument, NULL, OPT_MEM },                    \
+	{ "swap", required_argument, NULL, OPT_SWAP },                  \
+	{ "hugetlb", required_argument, NULL, OPT_HUGETLB },            \
+	{ "committed", required_argument, NULL, OPT_COMMITTED },        \
+	{ "vmsize", required_argument, NULL, OPT_VMSIZE },              \
+	{ "rlimit-as", required_argument, NULL, OPT_RLIMIT_AS }
+
+/* 1: handled; 0: not a what-if option; -1: bad value (reported, exit EXIT_USAGE). */
+int whatif_opt(struct ovc_ctx *ctx, struct whatif *w, int c, const char *arg);
+
+/* Validate combinations after parsing; -1 after reporting a usage error. */
+int whatif_validate(struct ovc_ctx *ctx, const struct whatif *w);
+
+/*
+ * Apply to the host read from /proc: host figures are replaced, the proposed policy is the
+ * running one with the what-ifs applied (writing kbytes zeroes ratio and vice versa), and
+ * the task is the default one (non-admin, full user reserve, ovc's own RLIMIT_AS).
+ */
+void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_policy *prop,
+		  struct model_task *task);
+
+bool whatif_any(const struct whatif *w);
+
+/* JSON "host" object. */
+void json_host(struct json *j, const struct procfs_host *ph, const struct model_task *t);
+/* JSON policy object {mode, ratio, kbytes} under key. */
+void json_policy(struct json *j, const char *key, const struct model_policy *p);
+
+/* Warnings for ph's host under policy p: words on stdout, or a JSON "warnings" array. */
+void print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
+		    const struct model_policy *p);
+void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p);
+
+/* One advice item in words. */
+void advice_text(const struct model_host *h, const struct advice *a, char *buf, size_t len);
+const char *advice_action(enum advice_kind k);
+
+/* "RAM + swap", "CommitLimit", ...: the limit in words. */
+const char *limit_words(enum model_limit l);
+
+/* kB of a page count, saturating. */
+uint64_t pages_kb(const struct model_host *h, uint64_t pages);
+
+#endif

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model.c - the kernel's overcommit accounting as pure integer arithmetic.
+ * Every rule names the kernel function it restates and the section of
+ * shared/reference/kernel-overcommit.md ("ref §N") it was checked against.
+ * No I/O, no globals, no allocation.
+ */
+#include <limits.h>
+
+#include "model.h"
+
+#define INT_MAX_U ((uint64_t)INT_MAX)
+
+int model_kver_cmp(struct model_kver v, unsigned major, unsigned minor)
+{
+	if (v.major != major)
+		return v.major < major ? -1 : 1;
+	if (v.minor != minor)
+		return v.minor < minor ? -1 : 1;
+	return 0;
+}
+
+unsigned model_kb_shift(const struct model_host *h)
+{
+	unsigned s = 0;
+	uint64_t ps = h->page_size;
+
+	while (ps > 1024) {
+		ps >>= 1;
+		s++;
+	}
+	return s;
+}
+
+static uint64_t kb_to_pages(const struct model_host *h, uint64_t kb)
+{
+	return kb >> model_kb_shift(h);
+}
+
+static uint64_t pages_to_kb_sat(const struct model_host *h, uint64_t pages)
+{
+	unsigned s = model_kb_shift(h);
+
+	if (s && pages > (UINT64_MAX >> s))
+		return UINT64_MAX;
+	return pages << s;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t sub_floor0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+/*
+ * vm_commit_limit() (mm/util.c, 3.14+; open-coded before), ref §3:
+ *   kbytes ? kbytes >> shift : (totalram - hugetlb) * ratio / 100, then + swap.
+ * unsigned long throughout: a negative ratio converts to 2^64 - |ratio| and the product
+ * wraps before the division. hugetlb is subtracted in ratio mode only.
+ */
+uint64_t model_commit_limit_pages(const struct model_host *h, const struct model_policy *p)
+{
+	uint64_t l;
+
+	if (p->kbytes) {
+		l = kb_to_pages(h, p->kbytes);
+	} else {
+		uint64_t ram = kb_to_pages(h, h->mem_total_kb);
+		uint64_t huge = kb_to_pages(h, h->hugetlb_kb);
+
+		/* (ram - huge) wraps in the kernel too if the pool exceeded RAM; it cannot. */
+		l = ((ram - huge) * (uint64_t)p->ratio) / 100;
+	}
+	return l + kb_to_pages(h, h->swap_total_kb);
+}
+
+/* fs/proc/meminfo.c prints vm_commit_limit() << shift as unsigned long: it wraps. */
+uint64_t model_commit_limit_kb(const struct model_host *h, const struct model_policy *p)
+{
+	return model_commit_limit_pages(h, p) << model_kb_shift(h);
+}
+
+int64_t model_headroom_kb(const struct model_host *h, const struct model_policy *p)
+{
+	uint64_t lim = pages_to_kb_sat(h, model_commit_limit_pages(h, p));
+	uint64_t com = h->committed_as_kb;
+
+	if (lim >= com)
+		return lim - com > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(lim - com);
+	return com - lim > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)(com - lim);
+}
+
+/*
+ * mm_compute_batch() (mm/mm_init.c; mm/mmap.c before), ref §4.5:
+ *   3.11-5.8: max(32, 2 * present, min(totalram / present / 256, INT_MAX))
+ *   5.9+:     the same for NEVER; /4 instead of /256 for GUESS and ALWAYS.
+ *   < 3.11:   the generic percpu batch, max(32, 2 * online)   [≈, ref §4.5]
+ */
+uint64_t model_batch_pages(const struct model_host *h, int mode)
+{
+	uint64_t online = h->cpus_online ? h->cpus_online : 1;
+	uint64_t present = h->cpus_present ? h->cpus_present : online;
+	uint64_t floor = 2 * present > 32 ? 2 * present : 32;
+	uint64_t ram = kb_to_pages(h, h->mem_total_kb);
+	uint64_t div = 256, sized;
+
+	if (model_kver_cmp(h->kernel, 3, 11) < 0)
+		return 2 * online > 32 ? 2 * online : 32;
+	if (model_kver_cmp(h->kernel, 5, 9) >= 0 && mode != OVERCOMMIT_NEVER)
+		div = 4;
+	sized = min_u64(ram / present / div, INT_MAX_U);
+	return sized > floor ? sized : floor;
+}
+
+/*
+ * percpu_counter_add_batch() folds a CPU's delta once |delta| >= batch, so each CPU holds
+ * at most batch - 1 pages the global count has not seen (ref §4.5).
+ */
+uint64_t model_band_pages(const struct model_host *h, int mode)
+{
+	uint64_t online = h->cpus_online ? h->cpus_online : 1;
+
+	return (model_batch_pages(h, mode) - 1) * online;
+}
+
+/* One limit's contribution: everything up to sure fits, everything above bound fails. */
+struct span {
+	uint64_t sure, max, bound;
+	bool exact;
+};
+
+static struct span span_exact(uint64_t v)
+{
+	return (struct span){ v, v, v, true };
+}
+
+static uint64_t task_total_vm_pages(const struct model_host *h, const struct model_task *t)
+{
+	return t->vmsize_known ? kb_to_pages(h, t->vmsize_kb) : 0;
+}
+
+/*
+ * OVERCOMMIT_NEVER, __vm_enough_memory() (mm/util.c since 4.6, mm/mmap.c before), ref §4.3.
+ * The request is added to the committed count first, then
+ *   4.0+:      succeed iff C0 + pages < A, signed longs, where
+ *              A = CommitLimit - (admin ? 0 : admin_reserve) - min(total_vm/32, user_reserve)
+ *   3.10-3.19: the same in unsigned long: reserves above the limit wrap A to a huge value
+ *   < 3.10:    A = ramlimit - (admin ? 0 : ramlimit/32) + swap - total_vm/32 (uncapped)
+ * So the largest request is A - C0 - 1 pages.
+ */
+static struct span never_span(const struct model_host *h, const struct model_policy *p,
+			      const struct model_task *t)
+{
+	uint64_t admin_pg = kb_to_pages(h, h->admin_reserve_kb);
+	uint64_t user_pg = kb_to_pages(h, h->user_reserve_kb);
+	uint64_t tv32 = task_total_vm_pages(h, t) / 32;
+	uint64_t c0 = kb_to_pages(h, h->committed_as_kb);
+	uint64_t band = model_band_pages(h, OVERCOMMIT_NEVER);
+	/* Unknown VmSize: charge the whole user reserve, as for a large process. */
+	uint64_t ures = t->vmsize_known ? min_u64(tv32, user_pg) : user_pg;
+	uint64_t max;
+	struct span s;
+
+	if (model_kver_cmp(h->kernel, 3, 10) < 0) {
+		struct model_policy noswap = *p;
+		struct model_host nh = *h;
+		uint64_t a;
+
+		nh.swap_total_kb = 0;
+		a = model_commit_limit_pages(&nh, &noswap);
+		if (!t->admin)
+			a -= a / 32;
+		a += kb_to_pages(h, h->swap_total_kb);
+		a -= tv32;   /* unsigned long, as then */
+		max = a > c0 ? a - c0 - 1 : 0;
+	} else if (model_kver_cmp(h->kernel, 4, 0) < 0) {
+		uint64_t a = model_commit_limit_pages(h, p);
+
+		if (!t->admin)
+			a -= admin_pg;   /* wraps: the kernel's own mode-2 loophole */
+		a -= ures;
+		max = a > c0 ? a - c0 - 1 : 0;
+	} else {
+		/* long arithmetic; every term is below 2^63 so no intermediate overflows */
+		__int128 a = (int64_t)model_commit_limit_pages(h, p);
+
+		if (!t->admin)
+			a -= (int64_t)admin_pg;
+		a -= (int64_t)ures;
+		a -= (__int128)c0 + 1;
+		max = a > 0 ? (uint64_t)a : 0;
+	}
+	s.max = max;
+	s.sure = sub_floor0(max, band);
+	s.bound = max > UINT64_MAX - band ? UINT64_MAX : max + band;
+	s.exact = band == 0;
+	return s;
+}
+
+/*
+ * OVERCOMMIT_GUESS before 5.2, ref §4.2: an estimate of free memory, not of commitments.
+ *   F = free + file - shmem + free swap + reclaimable slab [+ misc reclaimable, 4.20-5.1]
+ *   fail if F <= totalreserve; F -= totalreserve; non-admin: F -= admin_reserve
+ *   (< 3.10: F -= F/32); succeed iff F > pages.
+ * 3.10-3.19 used unsigned long, so an over-subtraction wraps and succeeds.
+ */
+static struct span guess_legacy_span(const struct model_host *h, const struct model_task *t)
+{
+	__int128 f = 0;
+	uint64_t reserve = kb_to_pages(h, h->totalreserve_kb);
+	struct span s;
+
+	f += kb_to_pages(h, h->mem_free_kb);
+	f += kb_to_pages(h, h->file_kb);
+	f -= kb_to_pages(h, h->shmem_kb);
+	f += kb_to_pages(h, h->swap_free_kb);
+	f += kb_to_pages(h, h->slab_reclaimable_kb);
+	if (model_kver_cmp(h->kernel, 4, 20) >= 0)
+		f += kb_to_pages(h, h->misc_reclaimable_kb);
+
+	if (f <= (__int128)reserve) {
+		f = 0;
+	} else {
+		f -= reserve;
+		if (model_kver_cmp(h->kernel, 3, 10) < 0) {
+			if (!t->admin)
+				f -= f / 32;
+		} else if (!t->admin) {
+			__int128 admin = kb_to_pages(h, h->admin_reserve_kb);
+
+			if (f < admin && model_kver_cmp(h->kernel, 4, 0) < 0)
+				f = (__int128)UINT64_MAX;   /* unsigned wrap: succeeds */
+			else
+				f -= admin;
+		}
+	}
+	s = span_exact(f > 1 ? (uint64_t)(f > (__int128)UINT64_MAX ? UINT64_MAX : f - 1) : 0);
+	s.exact = false;   /* free-memory counters move; a snapshot is an estimate */
+	return s;
+}
+
+static struct span commit_span(const struct model_host *h, const struct model_policy *p,
+			       const struct model_task *t, enum model_limit *lim)
+{
+	switch (p->mode) {
+	case OVERCOMMIT_ALWAYS:
+		/* Return success after accounting (ref §4.1): no commit limit at all. */
+		*lim = LIMIT_NONE;
+		return span_exact(UINT64_MAX);
+	case OVERCOMMIT_GUESS:
+		if (model_kver_cmp(h->kernel, 5, 2) >= 0) {
+			/* 8c7829b04c52 (5.2): fail iff pages > totalram + total_swap, ref §4.2 */
+			*lim = LIMIT_HEURISTIC;
+			return span_exact(kb_to_pages(h, h->mem_total_kb) +
+					  kb_to_pages(h, h->swap_total_kb));
+		}
+		*lim = LIMIT_FREE_ESTIMATE;
+		return guess_legacy_span(h, t);
+	default:
+		/* NEVER, and on old kernels without a range check any value >= 2 (ref §2) */
+		*lim = LIMIT_COMMIT;
+		return never_span(h, p, t);
+	}
+}
+
+/* Keep the tighter of two limits; on a tie the earlier one stays the binding one. */
+static void tighten(struct span *acc, enum model_limit *lim, struct span s, enum model_limit l)
+{
+	if (s.max < acc->max) {
+		*lim = l;
+		acc->max = s.max;
+		acc->exact = s.exact;
+	}
+	acc->sure = min_u64(acc->sure, s.sure);
+	acc->bound = min_u64(acc->bound, s.bound);
+	if (acc->sure > acc->max)
+		acc->sure = acc->max;
+	if (acc->bound < acc->max)
+		acc->bound = acc->max;
+}
+
+void model_max_alloc(const struct model_host *h, const struct model_policy *p,
+		     const struct model_task *t, struct model_alloc *out)
+{
+	enum model_limit lim = LIMIT_NONE;
+	struct span acc = commit_span(h, p, t, &lim);
+	uint64_t tv = task_total_vm_pages(h, t);
+
+	/* may_expand_vm(): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails (ref §6.4) */
+	if (t->rlimit_as_bytes != UINT64_MAX) {
+		uint64_t rl = t->rlimit_as_bytes / h->page_size;
+
+		tighten(&acc, &lim, span_exact(sub_floor0(rl, tv)), LIMIT_RLIMIT_AS);
+	}
+
+	/*
+	 * get_unmapped_area() needs one free gap of the whole length (ref §6.3). The gap is
+	 * at most the address space less what the process maps; how large the largest gap
+	 * really is depends on the layout (86 TiB of 128 TiB for a PIE on x86-64), so only
+	 * requests up to half the space are sure.
+	 */
+	if (h->address_space_bytes) {
+		uint64_t space = h->address_space_bytes / h->page_size;
+		struct span s = { sub_floor0(space / 2, tv), sub_floor0(space, tv),
+				  sub_floor0(space, tv), false };
+
+		tighten(&acc, &lim, s, LIMIT_ADDRESS_SPACE);
+	}
+
+	out->sure_pages = acc.sure;
+	out->max_pages = acc.max;
+	out->bound_pages = acc.bound;
+	out->binding = lim;
+	out->exact = acc.exact && acc.sure == acc.bound;
+}
+
+enum model_verdict model_check(const struct model_host *h, const struct model_policy *p,
+			       const struct model_task *t, uint64_t pages,
+			       enum model_limit *binding)
+{
+	struct model_alloc a;
+
+	model_max_alloc(h, p, t, &a);
+	if (binding)
+		*binding = pages > a.sure_pages ? a.binding : LIMIT_NONE;
+	if (pages <= a.sure_pages)
+		return VERDICT_FITS;
+	if (pages > a.bound_pages)
+		return VERDICT_FAILS;
+	return VERDICT_BORDERLINE;
+}
+
+uint64_t model_malloc_pages(uint64_t bytes, uint64_t page_size)
+{
+	uint64_t n;
+
+	if (bytes > (uint64_t)INT64_MAX - 64)
+		return 0;
+	n = ((bytes + 8 + 15) & ~(uint64_t)15) + 8;
+	return (n + page_size - 1) / page_size;
+}
+
+uint64_t model_mmap_pages(uint64_t bytes, uint64_t page_size)
+{
+	if (bytes > UINT64_MAX - (page_size - 1))
+		return 0;
+	return (bytes + page_size - 1) / page_size;
+}
+
+static bool never_sure_fits(const struct model_host *h, const struct model_policy *p,
+			    const struct model_task *t, uint64_t pages)
+{
+	return never_span(h, p, t).sure >= pages;
+}
+
+int model_min_ratio(const struct model_host *h, const struct model_task *t, uint64_t pages,
+		    int64_t *ratio)
+{
+	struct model_policy p = { OVERCOMMIT_NEVER, INT_MAX, 0 };
+	int64_t lo = 0, hi = INT_MAX;
+
+	if (!never_sure_fits(h, &p, t, pages))
+		return -1;
+	/* CommitLimit is monotonic in a non-negative ratio while the product cannot wrap. */
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+
+		p.ratio = mid;
+		if (never_sure_fits(h, &p, t, pages))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*ratio = lo;
+	return 0;
+}
+
+int model_min_kbytes(const struct model_host *h, const struct model_task *t, uint64_t pages,
+		     uint64_t *kbytes)
+{
+	/* Past 2^62 kB the limit plus swap could wrap; nothing real needs that much. */
+	struct model_policy p = { OVERCOMMIT_NEVER, 0, (uint64_t)1 << 62 };
+	uint64_t lo = 1, hi = (uint64_t)1 << 62;
+
+	if (!never_sure_fits(h, &p, t, pages))
+		return -1;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		p.kbytes = mid;
+		if (never_sure_fits(h, &p, t, pages))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*kbytes = lo;
+	return 0;
+}
+
+const char *model_limit_name(enum model_limit l)
+{
+	switch (l) {
+	case LIMIT_HEURISTIC:     return "heuristic";
+	case LIMIT_FREE_ESTIMATE: return "free_estimate";
+	case LIMIT_COMMIT:        return "commit_limit";
+	case LIMIT_RLIMIT_AS:     return "rlimit_as";
+	case LIMIT_ADDRESS_SPACE: return "address_space";
+	case LIMIT_NONE:          break;
+	}
+	return "none";
+}
+
+const char *model_mode_name(int mode)
+{
+	switch (mode) {
+	case OVERCOMMIT_GUESS:  return "heuristic";
+	case OVERCOMMIT_ALWAYS: return "always";
+	case OVERCOMMIT_NEVER:  return "never";
+	}
+	return "unknown";
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model.h - the kernel's overcommit accounting, restated as pure functions.
+ *
+ * Owns: CommitLimit (vm_commit_limit), the per-mode commit check (__vm_enough_memory),
+ * the per-CPU batch of vm_committed_as (mm_compute_batch) and the other limits on one
+ * mapping (RLIMIT_AS, address space). Never does I/O: the sys layer gathers the figures.
+ *
+ * Units are in the names: _kb (1024 bytes), _pages (page_size bytes), _bytes.
+ * Arithmetic wraps where the kernel's unsigned long wraps and nowhere else.
+ * Only 64-bit kernels are modelled (unsigned long = 64 bits).
+ * "ref §N" points into shared/reference/kernel-overcommit.md.
+ */
+#ifndef OVC_MODEL_H
+#define OVC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* uapi linux/mman.h names */
+enum model_mode {
+	OVERCOMMIT_GUESS = 0,
+	OVERCOMMIT_ALWAYS = 1,
+	OVERCOMMIT_NEVER = 2,
+};
+
+struct model_kver {
+	unsigned major, minor, patch;
+};
+
+/* Host figures, as /proc shows them (ref §1, §8.2). */
+struct model_host {
+	uint64_t page_size;            /* bytes; a power of two, at least 1024 */
+	uint64_t mem_total_kb;         /* MemTotal = totalram_pages() */
+	uint64_t swap_total_kb;        /* SwapTotal = total_swap_pages */
+	uint64_t hugetlb_kb;           /* Hugetlb: every hstate, surplus included */
+	uint64_t committed_as_kb;      /* Committed_AS */
+	uint64_t admin_reserve_kb;     /* vm.admin_reserve_kbytes */
+	uint64_t user_reserve_kb;      /* vm.user_reserve_kbytes */
+	struct model_kver kernel;      /* running kernel; selects the rules */
+	unsigned cpus_online;          /* for the per-CPU error band; 0 = unknown (1 assumed) */
+	unsigned cpus_present;         /* for the batch; 0 = same as online */
+	uint64_t address_space_bytes;  /* TASK_SIZE for a default mmap (x86-64: 2^47 - 4 KiB) */
+
+	/*
+	 * Only for the free-memory estimate of OVERCOMMIT_GUESS before 5.2 (ref §4.2).
+	 * file_kb = Cached + SwapCached + Buffers (NR_FILE_PAGES);
+	 * misc_reclaimable_kb = KReclaimable - SReclaimable (kernels 4.20 to 5.1);
+	 * totalreserve_kb from /proc/zoneinfo, 0 when unknown.
+	 */
+	uint64_t mem_free_kb, file_kb, shmem_kb, swap_free_kb;
+	uint64_t slab_reclaimable_kb, misc_reclaimable_kb, totalreserve_kb;
+};
+
+/* The three sysctls. ratio is the kernel's int, kept wider so a what-if can be refused. */
+struct model_policy {
+	int mode;          /* 0, 1 or 2 (any other value behaves as NEVER on old kernels) */
+	int64_t ratio;     /* vm.overcommit_ratio, percent, INT_MIN..INT_MAX */
+	uint64_t kbytes;   /* vm.overcommit_kbytes; non-zero takes precedence over ratio */
+};
+
+/* The process that would allocate. */
+struct model_task {
+	bool admin;               /* CAP_SYS_ADMIN in the initial user namespace (ref §4.4) */
+	bool vmsize_known;        /* false: charge the user reserve in full (conservative) */
+	uint64_t vmsize_kb;       /* VmSize (mm->total_vm) before the new mapping */
+	uint64_t rlimit_as_bytes; /* RLIMIT_AS soft limit; UINT64_MAX = unlimited */
+};
+
+/* Which limit decides the largest allocation. */
+enum model_limit {
+	LIMIT_NONE = 0,
+	LIMIT_HEURISTIC,      /* mode 0, >= 5.2: RAM + swap */
+	LIMIT_FREE_ESTIMATE,  /* mode 0, < 5.2: estimate of free memory */
+	LIMIT_COMMIT,         /* mode 2: CommitLimit - reserves - Committed_AS */
+	LIMIT_RLIMIT_AS,      /* may_expand_vm */
+	LIMIT_ADDRESS_SPACE,  /* get_unmapped_area: no gap that large */
+};
+
+/*
+ * The largest single new private writable anonymous mapping, in pages:
+ * every request of at most sure_pages succeeds, every request above bound_pages fails,
+ * max_pages is the best estimate between them. exact means sure == max == bound.
+ * An estimate (old GUESS) has sure == bound but exact == false.
+ */
+struct model_alloc {
+	uint64_t sure_pages;
+	uint64_t max_pages;
+	uint64_t bound_pages;
+	enum model_limit binding;
+	bool exact;
+};
+
+enum model_verdict {
+	VERDICT_FITS,
+	VERDICT_FAILS,
+	VERDICT_BORDERLINE,  /* inside the uncertainty band */
+};
+
+/* Compare a version with major.minor: <0, 0, >0. */
+int model_kver_cmp(struct model_kver v, unsigned major, unsigned minor);
+
+/* log2(page_size) - 10: the kernel's kB <-> pages shift. */
+unsigned model_kb_shift(const struct model_host *h);
+
+/* vm_commit_limit() in pages, wrapping like the kernel (ref §3). */
+uint64_t model_commit_limit_pages(const struct model_host *h, const struct model_policy *p);
+
+/* CommitLimit as /proc/meminfo prints it: pages << shift, wrapping at 2^64 (ref §3). */
+uint64_t model_commit_limit_kb(const struct model_host *h, const struct model_policy *p);
+
+/* CommitLimit - Committed_AS in kB, saturated to the int64 range. */
+int64_t model_headroom_kb(const struct model_host *h, const struct model_policy *p);
+
+/* vm_committed_as_batch for a policy (mm_compute_batch, ref §4.5). */
+uint64_t model_batch_pages(const struct model_host *h, int mode);
+
+/* Largest |global - exact| of the committed counter, in pages: (batch-1) x online CPUs. */
+uint64_t model_band_pages(const struct model_host *h, int mode);
+
+/* The largest single allocation for task under policy p (ref §4, §6). */
+void model_max_alloc(const struct model_host *h, const struct model_policy *p,
+		     const struct model_task *t, struct model_alloc *out);
+
+/* Would one request of `pages` succeed? Sets *binding to the limit that refuses it. */
+enum model_verdict model_check(const struct model_host *h, const struct model_policy *p,
+			       const struct model_task *t, uint64_t pages,
+			       enum model_limit *binding);
+
+/*
+ * Pages glibc's malloc(bytes) asks mmap for on x86-64 (ref §7):
+ * ceil((roundup16(bytes + 8) + 8) / page_size). Returns 0 if glibc refuses the request
+ * outright (bytes > PTRDIFF_MAX).
+ */
+uint64_t model_malloc_pages(uint64_t bytes, uint64_t page_size);
+
+/* Pages of a raw mmap of bytes: PAGE_ALIGN(bytes) / page_size, 0 if it overflows. */
+uint64_t model_mmap_pages(uint64_t bytes, uint64_t page_size);
+
+/*
+ * Advice for mode 2: the smallest vm.overcommit_ratio (0..INT_MAX, kbytes 0) or the
+ * smallest vm.overcommit_kbytes with which a request of `pages` surely fits.
+ * Return -1 if no value of that knob makes it fit.
+ */
+int model_min_ratio(const struct model_host *h, const struct model_task *t, uint64_t pages,
+		    int64_t *ratio);
+int model_min_kbytes(const struct model_host *h, const struct model_task *t, uint64_t pages,
+		     uint64_t *kbytes);
+
+const char *model_limit_name(enum model_limit l);   /* stable JSON token */
+const char *model_mode_name(int mode);              /* "heuristic", "always", "never" */
+
+#endif

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/* proctext.c - /proc text parsers; line-based, length-bounded, NUL-safe, no I/O. */
+#include <string.h>
+
+#include "proctext.h"
+
+struct cursor {
+	const char *p, *end;
+	unsigned lineno;
+};
+
+/* Next line without its newline; false at the end. */
+static bool next_line(struct cursor *c, const char **line, size_t *n)
+{
+	const char *nl;
+
+	if (c->p >= c->end)
+		return false;
+	nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	*line = c->p;
+	*n = (size_t)((nl ? nl : c->end) - c->p);
+	c->p = nl ? nl + 1 : c->end;
+	c->lineno++;
+	return true;
+}
+
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* Decimal u64 at *s within [*s, end); advances *s. -1: no digits; -2: overflow. */
+static int scan_u64(const char **s, const char *end, uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	if (p >= end || !is_digit(*p))
+		return -1;
+	for (; p < end && is_digit(*p); p++)
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v))
+			return -2;
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && is_space(*p))
+		p++;
+	return p;
+}
+
+struct mi_field {
+	const char *name;
+	size_t off;
+	bool required;
+};
+
+#define MI(f) offsetof(struct meminfo, f)
+static const struct mi_field mi_fields[] = {
+	{ "MemTotal", MI(mem_total_kb), true },
+	{ "SwapTotal", MI(swap_total_kb), true },
+	{ "CommitLimit", MI(commit_limit_kb), true },
+	{ "Committed_AS", MI(committed_as_kb), true },
+	{ "MemFree", MI(mem_free_kb), false },
+	{ "Buffers", MI(buffers_kb), false },
+	{ "Cached", MI(cached_kb), false },
+	{ "SwapCached", MI(swap_cached_kb), false },
+	{ "Shmem", MI(shmem_kb), false },
+	{ "SwapFree", MI(swap_free_kb), false },
+	{ "SReclaimable", MI(sreclaimable_kb), false },
+	{ "KReclaimable", MI(kreclaimable_kb), false },
+	{ "Hugetlb", MI(hugetlb_kb), false },
+	{ "HugePages_Total", MI(hugepages_total), false },
+	{ "Hugepagesize", MI(hugepagesize_kb), false },
+};
+#define N_MI (sizeof(mi_fields) / sizeof(mi_fields[0]))
+
+int proctext_meminfo(const char *text, size_t len, const char *path, struct meminfo *m,
+		     struct ovc_err *err)
+{
+	struct cursor c = { text, text + len, 0 };
+	bool seen[N_MI] = { false };
+	const char *line;
+	size_t n, i;
+
+	memset(m, 0, sizeof(*m));
+	while (next_line(&c, &line, &n)) {
+		const char *end = line + n, *colon, *p;
+		uint64_t v;
+		int r;
+
+		if (n == 0 && c.p >= c.end)
+			break;   /* the final newline */
+		colon = memchr(line, ':', n);
+		if (!colon || colon == line || memchr(line, '\0', n))
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+					"not a meminfo line (expected 'Name: value kB')");
+		p = skip_space(colon + 1, end);
+		r = scan_u64(&p, end, &v);
+		if (r == -2)
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+					"value does not fit in 64 bits");
+		if (r < 0)
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+					"value is not a non-negative integer");
+		p = skip_space(p, end);
+		if (p + 2 <= end && p[0] == 'k' && p[1] == 'B')
+			p += 2;
+		if (skip_space(p, end) != end)
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+					"trailing text after the value");
+		for (i = 0; i < N_MI; i++) {
+			size_t kl = strlen(mi_fields[i].name);
+
+			if ((size_t)(colon - line) != kl || memcmp(line, mi_fields[i].name, kl))
+				continue;
+			if (seen[i])
+				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+						"duplicate field %s", mi_fields[i].name);
+			seen[i] = true;
+			*(uint64_t *)(void *)((char *)m + mi_fields[i].off) = v;
+		}
+	}
+	for (i = 0; i < N_MI; i++)
+		if (mi_fields[i].required && !seen[i])
+			return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "no %s field",
+					mi_fields[i].name);
+	for (i = 0; i < N_MI; i++) {
+		if (!strcmp(mi_fields[i].name, "Hugetlb"))
+			m->has_hugetlb = seen[i];
+		if (!strcmp(mi_fields[i].name, "KReclaimable"))
+			m->has_kreclaimable = seen[i];
+	}
+	return 0;
+}
+
+/* The whole text must be one token, optionally framed by blanks and newlines. */
+static int single_token(const char *text, size_t len, const char *path, const char **b,
+			const char **e, struct ovc_err *err)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end && (is_space(*p) || *p == '\n'))
+		p++;
+	while (end > p && (is_space(end[-1]) || end[-1] == '\n'))
+		end--;
+	if (p == end)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 1, "empty file");
+	*b = p;
+	*e = end;
+	return 0;
+}
+
+int proctext_int(const char *text, size_t len, const char *path, int64_t min, int64_t max,
+		 int64_t *out, struct ovc_err *err)
+{
+	const char *p, *end;
+	bool neg = false;
+	__int128 val;
+	uint64_t v;
+	int r;
+
+	if (single_token(text, len, path, &p, &end, err) < 0)
+		return -1;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	r = scan_u64(&p, end, &v);
+	if (r < 0 || p != end)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 1, "not an integer");
+	val = neg ? -(__int128)v : (__int128)v;
+	if (val < min || val > max)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 1,
+				"value out of range (%lld to %lld)", (long long)min,
+				(long long)max);
+	*out = (int64_t)val;
+	return 0;
+}
+
+int proctext_ulong(const char *text, size_t len, const char *path, uint64_t *out,
+		   struct ovc_err *err)
+{
+	const char *p, *end;
+	int r;
+
+	if (single_token(text, len, path, &p, &end, err) < 0)
+		return -1;
+	r = scan_u64(&p, end, out);
+	if (r == -2)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 1, "value does not fit in 64 bits");
+	if (r < 0 || p != end)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 1, "not a non-negative integer");
+	return 0;
+}
+
+int proctext_osrelease(const char *text, size_t len, const char *path,
+		       struct model_kver *v, struct ovc_err *err)
+{
+	const char *p, *end;
+	uint64_t a, b, c = 0;
+
+	if (single_token(text, len, path, &p, &end, err) < 0)
+		return -1;
+	if (scan_u64(&p, end, &a) < 0 || p >= end || *p != '.')
+		goto bad;
+	p++;
+	if (scan_u64(&p, end, &b) < 0 || a > 1000 || b > 1000)
+		goto bad;
+	if (p < end && *p == '.') {
+		p++;
+		if (scan_u64(&p, end, &c) < 0 || c > 100000)
+			c = 0;
+	}
+	v->major = (unsigned)a;
+	v->minor = (unsigned)b;
+	v->patch = (unsigned)c;
+	return 0;
+bad:
+	return ovc_fail(err, OVC_E_INPUT, 0, path, 1,
+			"not a kernel release (expected MAJOR.MINOR...)");
+}
+
+static bool key_is(const char *line, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+
+	return n > kl && !memcmp(line, key, kl) && line[kl] == ':';
+}
+
+int proctext_status(const char *text, size_t len, const char *path, struct pid_status *st,
+		    struct ovc_err *err)
+{
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+
+	memset(st, 0, sizeof(*st));
+	while (next_line(&c, &line, &n)) {
+		const char *end = line + n, *p;
+
+		if (key_is(line, n, "Name")) {
+			size_t l;
+
+			p = skip_space(line + 5, end);
+			l = (size_t)(end - p);
+			if (l >= sizeof(st->name))
+				l = sizeof(st->name) - 1;
+			memcpy(st->name, p, l);
+			st->name[l] = '\0';
+		} else if (key_is(line, n, "VmSize")) {
+			p = skip_space(line + 7, end);
+			if (scan_u64(&p, end, &st->vmsize_kb) < 0)
+				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+						"VmSize is not a number");
+			st->has_vmsize = true;
+		} else if (key_is(line, n, "CapEff")) {
+			uint64_t v = 0;
+			int digits = 0;
+
+			for (p = skip_space(line + 7, end); p < end && !is_space(*p); p++, digits++) {
+				int d;
+
+				if (is_digit(*p))
+					d = *p - '0';
+				else if (*p >= 'a' && *p <= 'f')
+					d = *p - 'a' + 10;
+				else if (*p >= 'A' && *p <= 'F')
+					d = *p - 'A' + 10;
+				else
+					d = -1;
+				if (d < 0 || digits >= 16)
+					return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+							"CapEff is not a 64-bit hex mask");
+				v = v << 4 | (uint64_t)d;
+			}
+			if (!digits)
+				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+						"CapEff is empty");
+			st->capeff = v;
+			st->has_capeff = true;
+		}
+	}
+	return 0;
+}
+
+int proctext_limits_as(const char *text, size_t len, const char *path, uint64_t *bytes,
+		       struct ovc_err *err)
+{
+	static const char key[] = "Max address space";
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+
+	while (next_line(&c, &line, &n)) {
+		const char *end = line + n, *p;
+
+		if (n < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+			continue;
+		p = skip_space(line + sizeof(key) - 1, end);
+		if (end - p >= 9 && !memcmp(p, "unlimited", 9)) {
+			*bytes = UINT64_MAX;
+			return 0;
+		}
+		if (scan_u64(&p, end, bytes) < 0)
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+					"soft limit is neither a number nor 'unlimited'");
+		return 0;
+	}
+	return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "no 'Max address space' line");
+}
+
+static bool word_at(const char *p, const char *end, const char *w, const char **after)
+{
+	size_t l = strlen(w);
+
+	p = skip_space(p, end);
+	if ((size_t)(end - p) < l || memcmp(p, w, l))
+		return false;
+	*after = p + l;
+	return true;
+}
+
+int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
+			      uint64_t *pages, struct ovc_err *err)
+{
+	struct cursor c = { text, text + len, 0 };
+	uint64_t total = 0, high = 0, managed = 0, prot = 0;
+	bool in_zone = false;
+	const char *line;
+	size_t n;
+
+	/* A zone's figures are complete at the next "Node" line or at the end. */
+	for (;;) {
+		bool more = next_line(&c, &line, &n);
+		const char *end = more ? line + n : NULL, *p;
+
+		if (!more || (n >= 5 && !memcmp(line, "Node ", 5))) {
+			if (in_zone) {
+				uint64_t r = high + prot;
+
+				total += r < managed ? r : managed;
+			}
+			if (!more)
+				break;
+			in_zone = true;
+			high = managed = prot = 0;
+			continue;
+		}
+		if (!in_zone)
+			continue;
+		if (word_at(line, end, "high ", &p)) {
+			p = skip_space(p, end);
+			if (scan_u64(&p, end, &high) < 0)
+				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+						"'high' is not a number");
+		} else if (word_at(line, end, "managed ", &p)) {
+			p = skip_space(p, end);
+			if (scan_u64(&p, end, &managed) < 0)
+				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+						"'managed' is not a number");
+		} else if (word_at(line, end, "protection: (", &p)) {
+			while (p < end && *p != ')') {
+				uint64_t v;
+
+				p = skip_space(p, end);
+				if (scan_u64(&p, end, &v) < 0)
+					return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+							"'protection' is not a list of numbers");
+				if (v > prot)
+					prot = v;
+				p = skip_space(p, end);
+				if (p < end && *p == ',')
+					p++;
+			}
+		}
+	}
+	*pages = total;
+	return 0;
+}
+
+unsigned proctext_stat_cpus(const char *text, size_t len)
+{
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+	unsigned cpus = 0;
+
+	while (next_line(&c, &line, &n))
+		if (n > 3 && !memcmp(line, "cpu", 3) && is_digit(line[3]))
+			cpus++;
+	return cpus;
+}
+
+bool proctext_uid_map_is_initial(const char *text, size_t len)
+{
+	struct cursor c = { text, text + len, 0 };
+	const char *line, *p, *end;
+	uint64_t a, b, l;
+	size_t n;
+
+	if (!next_line(&c, &line, &n))
+		return false;
+	end = line + n;
+	p = skip_space(line, end);
+	if (scan_u64(&p, end, &a) < 0)
+		return false;
+	p = skip_space(p, end);
+	if (scan_u64(&p, end, &b) < 0)
+		return false;
+	p = skip_space(p, end);
+	if (scan_u64(&p, end, &l) < 0)
+		return false;
+	return a == 0 && b == 0 && l == 4294967295u && skip_space(p, end) == end &&
+	       !next_line(&c, &line, &n);
+}
+
+bool proctext_meminfo_overmounted(const char *text, size_t len)
+{
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+
+	/* mountinfo field 5 is the mount point; "/proc/meminfo" marks LXCFS and kin */
+	while (next_line(&c, &line, &n)) {
+		const char *p = line, *end = line + n;
+		int field;
+
+		for (field = 1; field < 5 && p < end; field++) {
+			const char *sp = memchr(p, ' ', (size_t)(end - p));
+
+			if (!sp)
+				break;
+			p = sp + 1;
+		}
+		if (field == 5 && (size_t)(end - p) >= 14 && !memcmp(p, "/proc/meminfo ", 14))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proctext.h - parsers for the text of /proc files, from buffers the sys layer read.
+ * Pure: no I/O. Inputs are (text, len) and may hold any bytes, NULs included; every
+ * malformed input is an OVC_E_INPUT error naming path and line. `path` is only used
+ * in messages.
+ */
+#ifndef OVC_PROCTEXT_H
+#define OVC_PROCTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+
+/* The fields of /proc/meminfo ovc reads (fs/proc/meminfo.c), in kB unless noted. */
+struct meminfo {
+	uint64_t mem_total_kb, swap_total_kb, commit_limit_kb, committed_as_kb;
+	uint64_t mem_free_kb, buffers_kb, cached_kb, swap_cached_kb, shmem_kb, swap_free_kb;
+	uint64_t sreclaimable_kb, kreclaimable_kb;
+	bool has_hugetlb;        /* Hugetlb: line (4.16+), all hstates */
+	uint64_t hugetlb_kb;
+	uint64_t hugepages_total;   /* default hstate only (pages, no unit) */
+	uint64_t hugepagesize_kb;
+	bool has_kreclaimable;
+};
+
+int proctext_meminfo(const char *text, size_t len, const char *path, struct meminfo *m,
+		     struct ovc_err *err);
+
+/* One integer, optionally surrounded by blanks and a final newline (a /proc/sys value). */
+int proctext_int(const char *text, size_t len, const char *path, int64_t min, int64_t max,
+		 int64_t *out, struct ovc_err *err);
+int proctext_ulong(const char *text, size_t len, const char *path, uint64_t *out,
+		   struct ovc_err *err);
+
+/* /proc/sys/kernel/osrelease: "6.18.44-fc-v669" -> 6.18.44 */
+int proctext_osrelease(const char *text, size_t len, const char *path,
+		       struct model_kver *v, struct ovc_err *err);
+
+/* /proc/PID/status */
+struct pid_status {
+	char name[64];
+	bool has_vmsize;      /* kernel threads have none */
+	uint64_t vmsize_kb;
+	bool has_capeff;
+	uint64_t capeff;      /* bit n = capability n */
+};
+int proctext_status(const char *text, size_t len, const char *path, struct pid_status *st,
+		    struct ovc_err *err);
+
+/* /proc/PID/limits: the soft RLIMIT_AS in bytes, UINT64_MAX for unlimited. */
+int proctext_limits_as(const char *text, size_t len, const char *path, uint64_t *bytes,
+		       struct ovc_err *err);
+
+/*
+ * /proc/zoneinfo: totalreserve_pages as calculate_totalreserve_pages() sums it,
+ * per zone min(managed, high + max(protection)).
+ */
+int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
+			      uint64_t *pages, struct ovc_err *err);
+
+/* /proc/stat: number of cpuN lines (online CPUs); 0 if none. */
+unsigned proctext_stat_cpus(const char *text, size_t len);
+
+/* /proc/PID/uid_map: true if it is the initial user namespace's ("0 0 4294967295"). */
+bool proctext_uid_map_is_initial(const char *text, size_t len);
+
+/* /proc/self/mountinfo: true if something (LXCFS) is mounted over /proc/meminfo. */
+bool proctext_meminfo_overmounted(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* simulate.c - per-mode rows and allocation verdicts from the model; pure. */
+#include <string.h>
+
+#include "simulate.h"
+
+void sim_modes(const struct model_host *h, const struct model_policy *p,
+	       const struct model_task *t, struct sim_mode out[3])
+{
+	int m;
+
+	for (m = 0; m < 3; m++) {
+		struct model_policy q = *p;
+		struct model_task tu = *t, ta = *t;
+
+		q.mode = m;
+		tu.admin = false;
+		ta.admin = true;
+		out[m].mode = m;
+		out[m].ratio = q.ratio;
+		out[m].kbytes = q.kbytes;
+		out[m].commit_limit_kb = model_commit_limit_kb(h, &q);
+		out[m].headroom_kb = model_headroom_kb(h, &q);
+		model_max_alloc(h, &q, &tu, &out[m].user);
+		model_max_alloc(h, &q, &ta, &out[m].admin);
+	}
+}
+
+static void add(struct check_result *r, enum advice_kind k, uint64_t v)
+{
+	if (r->nadvice < sizeof(r->advice) / sizeof(r->advice[0]))
+		r->advice[r->nadvice++] = (struct advice){ k, v };
+}
+
+void sim_check(const struct model_host *h, const struct model_policy *p,
+	       const struct model_task *t, uint64_t pages, struct check_result *out)
+{
+	unsigned shift = model_kb_shift(h);
+	int m;
+
+	memset(out, 0, sizeof(*out));
+	out->pages = pages;
+	out->verdict = model_check(h, p, t, pages, &out->binding);
+	for (m = 0; m < 3; m++) {
+		struct model_policy q = *p;
+
+		q.mode = m;
+		out->mode_verdict[m] = model_check(h, &q, t, pages, &out->mode_binding[m]);
+	}
+	if (out->verdict == VERDICT_FITS)
+		return;
+
+	switch (out->binding) {
+	case LIMIT_RLIMIT_AS: {
+		uint64_t tv = t->vmsize_known ? t->vmsize_kb * 1024 : 0;
+
+		add(out, ADV_RLIMIT_AS, pages * h->page_size + tv);
+		break;
+	}
+	case LIMIT_ADDRESS_SPACE:
+		add(out, ADV_ADDRESS_SPACE, 0);
+		break;
+	case LIMIT_COMMIT: {
+		int64_t ratio;
+		uint64_t kb;
+
+		if (out->verdict == VERDICT_BORDERLINE)
+			add(out, ADV_BORDERLINE, model_band_pages(h, OVERCOMMIT_NEVER) << shift);
+		if (out->mode_verdict[OVERCOMMIT_ALWAYS] == VERDICT_FITS)
+			add(out, ADV_MODE_ALWAYS, 0);
+		if (out->mode_verdict[OVERCOMMIT_GUESS] == VERDICT_FITS)
+			add(out, ADV_MODE_GUESS, 0);
+		if (model_min_ratio(h, t, pages, &ratio) == 0)
+			add(out, ADV_RATIO, (uint64_t)ratio);
+		if (model_min_kbytes(h, t, pages, &kb) == 0)
+			add(out, ADV_KBYTES, kb);
+		break;
+	}
+	case LIMIT_HEURISTIC:
+		if (out->mode_verdict[OVERCOMMIT_ALWAYS] == VERDICT_FITS)
+			add(out, ADV_MODE_ALWAYS, 0);
+		/* GUESS (5.2+) accepts pages <= RAM + swap */
+		add(out, ADV_SWAP, (pages - (h->mem_total_kb >> shift) -
+				    (h->swap_total_kb >> shift)) << shift);
+		break;
+	case LIMIT_FREE_ESTIMATE:
+		if (out->mode_verdict[OVERCOMMIT_ALWAYS] == VERDICT_FITS)
+			add(out, ADV_MODE_ALWAYS, 0);
+		break;
+	case LIMIT_NONE:
+		break;
+	}
+	/* A file-backed shared mapping is never charged (ref §5): np.memmap sidesteps the
+	 * commit check, not RLIMIT_AS or the address space. */
+	if (out->binding == LIMIT_COMMIT || out->binding == LIMIT_HEURISTIC ||
+	    out->binding == LIMIT_FREE_ESTIMATE)
+		add(out, ADV_MEMMAP, 0);
+}
+
+size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
+		    const struct sim_facts *f, struct sim_warning *out, size_t max)
+{
+	uint64_t limit_kb = model_commit_limit_kb(h, p);
+	int64_t head = model_headroom_kb(h, p);
+	size_t n = 0;
+
+#define WARN(i, x, y)                                              \
+	do {                                                       \
+		if (n < max)                                       \
+			out[n++] = (struct sim_warning){ i, x, y }; \
+	} while (0)
+
+	if (f->meminfo_overmounted)
+		WARN(W_MEMINFO_VIRTUAL, 0, 0);
+	/* swapoff in progress, a virtualised meminfo or an unexpected kernel (ref §8.2) */
+	if (f->printed_limit_known && f->printed_limit_kb != limit_kb)
+		WARN(W_LIMIT_MISMATCH, f->printed_limit_kb, limit_kb);
+	if (p->mode < 0 || p->mode > 2)
+		WARN(W_MODE_UNKNOWN, (uint64_t)(int64_t)p->mode, 0);
+	if (!p->kbytes && p->ratio < 0)
+		WARN(W_RATIO_NEGATIVE, 0, 0);
+	else if (!p->kbytes && p->ratio > 100)
+		WARN(W_RATIO_OVER_100, (uint64_t)p->ratio, 0);
+	if (!p->kbytes && p->ratio == 0)
+		WARN(W_LIMIT_SWAP_ONLY, h->swap_total_kb, 0);
+	if (p->mode == OVERCOMMIT_NEVER) {
+		uint64_t margin = limit_kb / 100 * SIM_LOW_HEADROOM_PCT;
+
+		if (margin < SIM_LOW_HEADROOM_MIN_KB)
+			margin = SIM_LOW_HEADROOM_MIN_KB;
+		if (head <= 0)
+			WARN(W_MODE2_NO_HEADROOM, h->committed_as_kb, limit_kb);
+		else if ((uint64_t)head < margin)
+			WARN(W_MODE2_LOW_HEADROOM, (uint64_t)head, margin);
+		if (!p->kbytes && h->hugetlb_kb)
+			WARN(W_HUGETLB_RATIO, h->hugetlb_kb, 0);
+		if (!h->user_reserve_kb)
+			WARN(W_USER_RESERVE_ZERO, 0, 0);
+	} else if (head < 0) {
+		WARN(W_MODE2_WOULD_FAIL, h->committed_as_kb, limit_kb);
+	}
+	if (p->mode == OVERCOMMIT_GUESS && model_kver_cmp(h->kernel, 5, 2) < 0)
+		WARN(W_LEGACY_GUESS, 0, 0);
+	if (f->hugetlb_default_only)
+		WARN(W_HUGETLB_DEFAULT_ONLY, 0, 0);
+#undef WARN
+	return n;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * simulate.h - what ovc reports, computed from the model: one row per mode, the verdict
+ * on one allocation under each mode, the limit that refuses it and what would let it
+ * succeed. Pure: numbers in, numbers out; wording belongs to the CLI.
+ */
+#ifndef OVC_SIMULATE_H
+#define OVC_SIMULATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct sim_mode {
+	int mode;
+	int64_t ratio;
+	uint64_t kbytes;
+	uint64_t commit_limit_kb;     /* as meminfo would print it (wrapping) */
+	int64_t headroom_kb;          /* CommitLimit - Committed_AS */
+	struct model_alloc user;      /* without CAP_SYS_ADMIN */
+	struct model_alloc admin;     /* with it */
+};
+
+/* Rows for modes 0, 1, 2 under policy p's ratio/kbytes (p->mode is ignored). */
+void sim_modes(const struct model_host *h, const struct model_policy *p,
+	       const struct model_task *t, struct sim_mode out[3]);
+
+enum advice_kind {
+	ADV_MODE_ALWAYS,   /* set vm.overcommit_memory=1 */
+	ADV_MODE_GUESS,    /* set vm.overcommit_memory=0 (mode 2 refuses, mode 0 would not) */
+	ADV_RATIO,         /* value = smallest vm.overcommit_ratio (mode 2) */
+	ADV_KBYTES,        /* value = smallest vm.overcommit_kbytes (mode 2) */
+	ADV_SWAP,          /* value = kB of additional swap that makes mode 0 accept it */
+	ADV_RLIMIT_AS,     /* value = bytes RLIMIT_AS must at least be */
+	ADV_MEMMAP,        /* file-backed np.memmap is never charged */
+	ADV_ADDRESS_SPACE, /* larger than the address space: only chunking helps */
+	ADV_BORDERLINE,    /* within the per-CPU band: value = band in kB */
+};
+
+struct advice {
+	enum advice_kind kind;
+	uint64_t value;
+};
+
+struct check_result {
+	uint64_t pages;
+	enum model_verdict verdict;       /* under the current policy */
+	enum model_limit binding;         /* LIMIT_NONE when it fits */
+	enum model_verdict mode_verdict[3];
+	enum model_limit mode_binding[3];
+	struct advice advice[10];
+	size_t nadvice;
+};
+
+/* Verdicts for one request of `pages` by task t, under p and under each mode. */
+void sim_check(const struct model_host *h, const struct model_policy *p,
+	       const struct model_task *t, uint64_t pages, struct check_result *out);
+
+/* Conditions worth a sysadmin's attention (ovc(8) WARNINGS lists them). */
+enum warn_id {
+	W_LIMIT_MISMATCH,      /* a = printed CommitLimit kB, b = computed */
+	W_MEMINFO_VIRTUAL,     /* /proc/meminfo is overmounted (LXCFS) */
+	W_MODE2_NO_HEADROOM,   /* mode 2, Committed_AS >= CommitLimit: a = committed, b = limit */
+	W_MODE2_LOW_HEADROOM,  /* mode 2, headroom below the margin: a = headroom kB */
+	W_MODE2_WOULD_FAIL,    /* mode 0/1 now, but Committed_AS > CommitLimit: mode 2 would refuse */
+	W_RATIO_NEGATIVE,      /* CommitLimit wraps to an astronomic value */
+	W_RATIO_OVER_100,      /* mode 2 limit above RAM + swap */
+	W_LIMIT_SWAP_ONLY,     /* ratio 0 and kbytes 0: CommitLimit is swap only */
+	W_HUGETLB_RATIO,       /* mode 2 ratio: a = hugetlb kB excluded from the RAM share */
+	W_LEGACY_GUESS,        /* kernel < 5.2: mode 0 estimates free memory */
+	W_HUGETLB_DEFAULT_ONLY,/* no Hugetlb: line; other huge page sizes not counted */
+	W_MODE_UNKNOWN,        /* overcommit_memory outside 0..2 */
+	W_USER_RESERVE_ZERO,   /* mode 2 and user_reserve_kbytes 0 */
+};
+
+struct sim_warning {
+	enum warn_id id;
+	uint64_t a, b;
+};
+
+/* Facts that only the reader knows. */
+struct sim_facts {
+	bool printed_limit_known;
+	uint64_t printed_limit_kb;
+	bool meminfo_overmounted;
+	bool hugetlb_default_only;
+};
+
+/*
+ * Mode 2 headroom below which ovc warns: 5 % of CommitLimit, at least 256 MiB
+ * (enough for sshd, systemd and a shell to fork and exec a recovery tool).
+ */
+#define SIM_LOW_HEADROOM_MIN_KB (256u * 1024)
+#define SIM_LOW_HEADROOM_PCT 5
+
+size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
+		    const struct sim_facts *f, struct sim_warning *out, size_t max);
+
+#endif

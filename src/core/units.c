@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/* units.c - size parsing and IEC formatting; pure integer code, no I/O. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "units.h"
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Unit suffix to multiplier; 0 if not a unit we accept. */
+static uint64_t unit_multiplier(const char *u)
+{
+	static const char letters[] = "kmgtpe";
+	const char *pos;
+	uint64_t base, m = 1;
+	size_t n = strlen(u);
+	int i, power;
+
+	if (n == 0)
+		return 1;
+	if (n == 1 && lower(u[0]) == 'b')
+		return 1;
+	pos = strchr(letters, lower(u[0]));
+	if (!pos || u[0] == '\0')
+		return 0;
+	power = (int)(pos - letters) + 1;
+	if (n == 1 || (n == 2 && u[1] == 'i') || (n == 3 && u[1] == 'i' && lower(u[2]) == 'b'))
+		base = 1024;
+	else if (n == 2 && lower(u[1]) == 'b')
+		base = 1000;
+	else
+		return 0;
+	for (i = 0; i < power; i++)
+		m *= base;
+	return m;
+}
+
+int units_parse_size(const char *s, uint64_t *bytes, const char **why)
+{
+	unsigned __int128 ip = 0, fp = 0, fscale = 1, v;
+	uint64_t mult;
+	const char *p = s;
+	int idigits = 0, fdigits = 0;
+
+	while (is_blank(*p))
+		p++;
+	if (*p == '-') {
+		*why = "negative sizes are not allowed";
+		return -1;
+	}
+	if (*p == '+')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		ip = ip * 10 + (unsigned)(*p - '0');
+		if (ip > UINT64_MAX) {
+			*why = "too large (the largest size is 16 EiB - 1)";
+			return -1;
+		}
+		idigits++;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (fdigits < 18) {
+				fp = fp * 10 + (unsigned)(*p - '0');
+				fscale *= 10;
+			}
+			fdigits++;
+		}
+	}
+	if (idigits == 0 && fdigits == 0) {
+		*why = "not a size (expected a number with an optional unit such as 64G or 512MiB)";
+		return -1;
+	}
+	while (is_blank(*p))
+		p++;
+	{
+		char unit[8];
+		size_t n = strlen(p);
+
+		while (n && is_blank(p[n - 1]))
+			n--;
+		if (n >= sizeof(unit)) {
+			*why = "unknown unit (use B, K, M, G, T, P, E, KiB..EiB or KB..EB)";
+			return -1;
+		}
+		memcpy(unit, p, n);
+		unit[n] = '\0';
+		mult = unit_multiplier(unit);
+		if (!mult) {
+			*why = "unknown unit (use B, K, M, G, T, P, E, KiB..EiB or KB..EB)";
+			return -1;
+		}
+	}
+	v = ip * mult;
+	if (ip && v / ip != mult) {
+		*why = "too large (the largest size is 16 EiB - 1)";
+		return -1;
+	}
+	/* fp < 10^18 and mult <= 2^60: the product fits in 128 bits */
+	v += (fp * mult + fscale - 1) / fscale;
+	if (v > UINT64_MAX) {
+		*why = "too large (the largest size is 16 EiB - 1)";
+		return -1;
+	}
+	*bytes = (uint64_t)v;
+	return 0;
+}
+
+int units_parse_kbytes(const char *s, uint64_t *kb, const char **why)
+{
+	const char *p = s;
+	bool plain = true;
+	uint64_t v;
+
+	while (is_blank(*p))
+		p++;
+	for (; *p; p++)
+		if (!(*p >= '0' && *p <= '9') && !is_blank(*p))
+			plain = false;
+	if (units_parse_size(s, &v, why) < 0)
+		return -1;
+	*kb = plain ? v : v / 1024;
+	return 0;
+}
+
+int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char **why)
+{
+	const char *p = s;
+	bool neg = false;
+	unsigned __int128 v = 0;
+	int digits = 0;
+
+	while (is_blank(*p))
+		p++;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > (unsigned __int128)INT64_MAX + 1)
+			break;
+	}
+	while (is_blank(*p))
+		p++;
+	if (!digits || *p) {
+		*why = (*p >= '0' && *p <= '9') ? "out of range" : "not an integer";
+		return -1;
+	}
+	if (neg ? v > (unsigned __int128)INT64_MAX + 1 : v > (unsigned __int128)INT64_MAX) {
+		*why = "out of range";
+		return -1;
+	}
+	{
+		int64_t r = neg ? (int64_t)(0 - (uint64_t)v) : (int64_t)v;
+
+		if (r < min || r > max) {
+			*why = "out of range";
+			return -1;
+		}
+		*out = r;
+	}
+	return 0;
+}
+
+char *units_iec(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	unsigned i = 0;
+	unsigned __int128 hundredths;
+	uint64_t unit = 1;
+
+	while (i < 6 && bytes >= unit * 1024) {
+		unit *= 1024;
+		i++;
+	}
+	if (i == 0) {
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+		return buf;
+	}
+	hundredths = ((unsigned __int128)bytes * 100 + unit / 2) / unit;
+	if (hundredths >= 102400 && i < 6) {   /* 1023.995 KiB rounds to 1.00 MiB */
+		i++;
+		unit *= 1024;
+		hundredths = ((unsigned __int128)bytes * 100 + unit / 2) / unit;
+	}
+	snprintf(buf, len, "%llu.%02llu %s", (unsigned long long)(hundredths / 100),
+		 (unsigned long long)(hundredths % 100), names[i]);
+	return buf;
+}
+
+char *units_iec_kb(uint64_t kb, char *buf, size_t len)
+{
+	return units_iec(kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024, buf, len);
+}
+
+char *units_iec_skb(int64_t kb, char *buf, size_t len)
+{
+	if (kb >= 0)
+		return units_iec_kb((uint64_t)kb, buf, len);
+	buf[0] = '-';
+	units_iec_kb(0 - (uint64_t)kb, buf + 1, len - 1);
+	return buf;
+}

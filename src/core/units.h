@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * units.h - size strings in and out, with integer arithmetic only.
+ *
+ * Accepted sizes: a decimal number with an optional fraction and an optional unit,
+ * blanks allowed between them: B; K M G T P E, alone or followed by i or iB, are powers of
+ * 1024; KB MB GB TB PB EB are powers of 1000 (coreutils' convention). The unit letter is
+ * case-insensitive. A fraction is rounded up to a whole byte. Never uses floating point.
+ */
+#ifndef OVC_UNITS_H
+#define OVC_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parse s into bytes. Returns 0, or -1 with *why set to a static reason
+ * ("negative sizes are not allowed", "too large", ...).
+ */
+int units_parse_size(const char *s, uint64_t *bytes, const char **why);
+
+/*
+ * Parse a value for vm.overcommit_kbytes: a plain number is kB, as the sysctl;
+ * a number with a unit is a size, converted to kB rounding down.
+ */
+int units_parse_kbytes(const char *s, uint64_t *kb, const char **why);
+
+/* Parse a signed integer in [min, max] (strtonum style). */
+int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char **why);
+
+/*
+ * Format bytes in IEC units with two decimals ("282.89 GiB", "512 B"), rounded to
+ * nearest. buf should hold at least UNITS_IEC_LEN bytes. Returns buf.
+ */
+#define UNITS_IEC_LEN 24
+char *units_iec(uint64_t bytes, char *buf, size_t len);
+
+/* Same for a kB count (saturating at the largest byte count). */
+char *units_iec_kb(uint64_t kb, char *buf, size_t len);
+
+/* Signed kB count, "-1.50 GiB" for negatives. */
+char *units_iec_skb(int64_t kb, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* fsroot.c - opens the --proc root once and reads files relative to it with openat(). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsroot.h"
+
+static enum ovc_ecode errno_class(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		return OVC_E_INPUT;
+	case EACCES:
+	case EPERM:
+		return OVC_E_PERM;
+	default:
+		return OVC_E_SYSTEM;
+	}
+}
+
+int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err)
+{
+	snprintf(fs->proc_path, sizeof(fs->proc_path), "%s", proc_dir);
+	fs->is_default = !strcmp(proc_dir, FSROOT_DEFAULT_PROC);
+	fs->proc_fd = open(proc_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fs->proc_fd < 0) {
+		int e = errno;
+
+		return ovc_fail(err, errno_class(e), e, proc_dir, 0, "cannot open proc directory");
+	}
+	return 0;
+}
+
+void fsroot_close(struct fsroot *fs)
+{
+	if (fs->proc_fd >= 0)
+		close(fs->proc_fd);
+	fs->proc_fd = -1;
+}
+
+const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, size_t len)
+{
+	size_t l = strlen(fs->proc_path);
+
+	snprintf(buf, len, "%s%s%s", fs->proc_path,
+		 l && fs->proc_path[l - 1] == '/' ? "" : "/", rel);
+	return buf;
+}
+
+static int read_fd(int fd, size_t max, char **out, size_t *outlen, const char *path,
+		   struct ovc_err *err)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			char *nb;
+
+			if (cap >= max) {
+				free(buf);
+				return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+						"file is larger than %zu bytes; not a /proc file", max);
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(buf);
+			return ovc_fail(err, errno_class(e), e, path, 0, "cannot read");
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
+		   size_t *len, struct ovc_err *err, int optional)
+{
+	char path[4200];
+	int fd, r;
+
+	fsroot_path(fs, rel, path, sizeof(path));
+	*buf = NULL;
+	fd = openat(fs->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+
+		if (optional && (e == ENOENT || e == ENOTDIR))
+			return 1;
+		return ovc_fail(err, errno_class(e), e, path, 0, "cannot open");
+	}
+	r = read_fd(fd, max, buf, len, path, err);
+	close(fd);
+	return r;
+}
+
+int fsroot_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
+		size_t *len, struct ovc_err *err)
+{
+	return do_read(fs, rel, max, buf, len, err, 0);
+}
+
+int fsroot_read_opt(const struct fsroot *fs, const char *rel, size_t max, char **buf,
+		    size_t *len, struct ovc_err *err)
+{
+	return do_read(fs, rel, max, buf, len, err, 1);
+}

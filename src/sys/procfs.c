@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/* procfs.c - reads meminfo, vm sysctls, osrelease and /proc/PID files through fsroot. */
+#define _GNU_SOURCE
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+#define MAX_PROC_FILE (4u << 20)   /* no /proc file ovc reads is near this */
+
+typedef int (*parse_fn)(const char *, size_t, const char *, void *, struct ovc_err *);
+
+static int read_parsed(const struct fsroot *fs, const char *rel, bool optional, parse_fn parse,
+		       void *out, struct ovc_err *err)
+{
+	char path[4200], *buf;
+	size_t len;
+	int r;
+
+	r = optional ? fsroot_read_opt(fs, rel, MAX_PROC_FILE, &buf, &len, err)
+		     : fsroot_read(fs, rel, MAX_PROC_FILE, &buf, &len, err);
+	if (r)
+		return r;   /* -1 error, 1 missing (optional) */
+	r = parse(buf, len, fsroot_path(fs, rel, path, sizeof(path)), out, err);
+	free(buf);
+	return r;
+}
+
+static int p_meminfo(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	return proctext_meminfo(t, l, p, o, e);
+}
+
+static int p_mode(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	int64_t v;
+
+	if (proctext_int(t, l, p, INT32_MIN, INT32_MAX, &v, e) < 0)
+		return -1;
+	((struct model_policy *)o)->mode = (int)v;
+	return 0;
+}
+
+static int p_ratio(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	return proctext_int(t, l, p, INT32_MIN, INT32_MAX, o, e);
+}
+
+static int p_ulong(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	return proctext_ulong(t, l, p, o, e);
+}
+
+static int p_osrelease(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	struct procfs_host *ph = o;
+	size_t n = l < sizeof(ph->osrelease) - 1 ? l : sizeof(ph->osrelease) - 1;
+
+	memcpy(ph->osrelease, t, n);
+	ph->osrelease[n] = '\0';
+	ph->osrelease[strcspn(ph->osrelease, "\n")] = '\0';
+	return proctext_osrelease(t, l, p, &ph->host.kernel, e);
+}
+
+static int p_zoneinfo(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	return proctext_zoneinfo_reserve(t, l, p, o, e);
+}
+
+static int p_stat(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	(void)p;
+	(void)e;
+	*(unsigned *)o = proctext_stat_cpus(t, l);
+	return 0;
+}
+
+static int p_mountinfo(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	(void)p;
+	(void)e;
+	*(bool *)o = proctext_meminfo_overmounted(t, l);
+	return 0;
+}
+
+static int p_limits(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	return proctext_limits_as(t, l, p, o, e);
+}
+
+static int p_status(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	return proctext_status(t, l, p, o, e);
+}
+
+static int p_uidmap(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	(void)p;
+	(void)e;
+	*(bool *)o = proctext_uid_map_is_initial(t, l);
+	return 0;
+}
+
+uint64_t procfs_address_space(uint64_t page_size)
+{
+#if defined(__x86_64__)
+	/* TASK_SIZE_MAX = DEFAULT_MAP_WINDOW = 2^47 - one page, also with LA57 (ref §6.3) */
+	return ((uint64_t)1 << 47) - page_size;
+#elif defined(__aarch64__)
+	return (uint64_t)1 << 48;   /* DEFAULT_MAP_WINDOW with 48-bit VA */
+#else
+	(void)page_size;
+	return (uint64_t)1 << 47;
+#endif
+}
+
+int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err)
+{
+	struct model_host *h = &ph->host;
+	uint64_t zreserve = 0, ps;
+	int64_t ratio = 0;
+	unsigned cpus = 0;
+	long sc;
+	int r;
+
+	memset(ph, 0, sizeof(*ph));
+	if (read_parsed(fs, PROC_MEMINFO, false, p_meminfo, &ph->mi, err) < 0 ||
+	    read_parsed(fs, PROC_VM_MODE, false, p_mode, &ph->policy, err) < 0 ||
+	    read_parsed(fs, PROC_VM_RATIO, false, p_ratio, &ratio, err) < 0 ||
+	    read_parsed(fs, PROC_OSRELEASE, false, p_osrelease, ph, err) < 0)
+		return -1;
+	ph->policy.ratio = ratio;
+
+	r = read_parsed(fs, PROC_VM_KBYTES, true, p_ulong, &ph->policy.kbytes, err);
+	if (r < 0)
+		return -1;
+	ph->has_kbytes = r == 0;
+	r = read_parsed(fs, PROC_VM_ADMIN, true, p_ulong, &h->admin_reserve_kb, err);
+	if (r < 0 || (r == 0 && read_parsed(fs, PROC_VM_USER, false, p_ulong,
+					     &h->user_reserve_kb, err) < 0))
+		return -1;
+	ph->has_reserves = r == 0;
+
+	/* Optional context: each only refines the answer, so a missing one is noted, not fatal. */
+	r = read_parsed(fs, PROC_ZONEINFO, true, p_zoneinfo, &zreserve, err);
+	if (r < 0)
+		return -1;
+	ph->has_zoneinfo = r == 0;
+	if (read_parsed(fs, PROC_STAT, true, p_stat, &cpus, err) < 0)
+		return -1;
+	ph->has_cpus = cpus > 0;
+	if (read_parsed(fs, PROC_SELF "/mountinfo", true, p_mountinfo,
+			&ph->meminfo_overmounted, err) < 0)
+		ph->meminfo_overmounted = false;
+	ph->self_rlimit_as = UINT64_MAX;
+	ph->has_self_limits = read_parsed(fs, PROC_SELF "/limits", true, p_limits,
+					  &ph->self_rlimit_as, err) == 0;
+
+	sc = sysconf(_SC_PAGESIZE);
+	ps = sc > 0 ? (uint64_t)sc : 4096;
+	h->page_size = ps;
+	h->mem_total_kb = ph->mi.mem_total_kb;
+	h->swap_total_kb = ph->mi.swap_total_kb;
+	h->committed_as_kb = ph->mi.committed_as_kb;
+	if (ph->mi.has_hugetlb) {
+		h->hugetlb_kb = ph->mi.hugetlb_kb;
+	} else {
+		/* before 4.16 only the default hstate is visible here (ref §8.1) */
+		h->hugetlb_kb = ph->mi.hugepages_total * ph->mi.hugepagesize_kb;
+		ph->hugetlb_default_only = ph->mi.hugepages_total > 0;
+	}
+	h->cpus_online = cpus;
+	h->cpus_present = cpus;
+	h->address_space_bytes = procfs_address_space(ps);
+	h->mem_free_kb = ph->mi.mem_free_kb;
+	h->file_kb = ph->mi.cached_kb + ph->mi.swap_cached_kb + ph->mi.buffers_kb;
+	h->shmem_kb = ph->mi.shmem_kb;
+	h->swap_free_kb = ph->mi.swap_free_kb;
+	h->slab_reclaimable_kb = ph->mi.sreclaimable_kb;
+	h->misc_reclaimable_kb = ph->mi.kreclaimable_kb > ph->mi.sreclaimable_kb
+					 ? ph->mi.kreclaimable_kb - ph->mi.sreclaimable_kb : 0;
+	h->totalreserve_kb = zreserve << model_kb_shift(h);
+	return 0;
+}
+
+int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs_task *pt,
+		     struct ovc_err *err)
+{
+	struct pid_status st;
+	char rel[64];
+	int r;
+
+	memset(pt, 0, sizeof(*pt));
+	snprintf(rel, sizeof(rel), "%s/status", rel_dir);
+	if (read_parsed(fs, rel, false, p_status, &st, err) < 0)
+		return -1;
+	snprintf(pt->name, sizeof(pt->name), "%s", st.name);
+	pt->task.vmsize_known = st.has_vmsize;
+	pt->task.vmsize_kb = st.vmsize_kb;
+	pt->has_capeff = st.has_capeff;
+	pt->cap_sys_admin = st.has_capeff && (st.capeff >> CAP_SYS_ADMIN & 1);
+
+	pt->task.rlimit_as_bytes = UINT64_MAX;
+	snprintf(rel, sizeof(rel), "%s/limits", rel_dir);
+	if (read_parsed(fs, rel, true, p_limits, &pt->task.rlimit_as_bytes, err) < 0)
+		return -1;
+
+	snprintf(rel, sizeof(rel), "%s/uid_map", rel_dir);
+	r = read_parsed(fs, rel, true, p_uidmap, &pt->initial_userns, err);
+	if (r < 0)
+		return -1;
+	pt->userns_known = r == 0;
+	if (!pt->userns_known)
+		pt->initial_userns = true;   /* a saved tree without uid_map: assume the host's */
+	/* cap_vm_enough_memory(): CAP_SYS_ADMIN in the initial user namespace (ref §4.4) */
+	pt->task.admin = pt->cap_sys_admin && pt->initial_userns;
+	return 0;
+}

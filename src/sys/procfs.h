@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * procfs.h - gathers the model's inputs from a proc tree (live or saved) through fsroot.
+ * Reads only; each figure from the file that states it; missing optional files are
+ * recorded as unknown, never guessed silently.
+ */
+#ifndef OVC_PROCFS_H
+#define OVC_PROCFS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../core/model.h"
+#include "../core/proctext.h"
+#include "fsroot.h"
+
+struct procfs_host {
+	struct model_host host;      /* ready for the model */
+	struct model_policy policy;  /* the running policy */
+	struct meminfo mi;           /* as read */
+	char osrelease[128];
+	bool has_kbytes;             /* overcommit_kbytes exists (3.14+) */
+	bool has_reserves;           /* admin/user_reserve_kbytes exist (3.10+) */
+	bool hugetlb_default_only;   /* no Hugetlb: line; only the default hstate counted */
+	bool has_zoneinfo;           /* totalreserve_pages known (old GUESS only) */
+	bool has_cpus;               /* /proc/stat gave the online CPUs */
+	bool meminfo_overmounted;    /* LXCFS or similar over /proc/meminfo */
+	bool has_self_limits;        /* self/limits was readable */
+	uint64_t self_rlimit_as;     /* this process's RLIMIT_AS (inherited by the caller's shell) */
+};
+
+int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err);
+
+/* Facts about one process, for "check --pid" and "probe". */
+struct procfs_task {
+	pid_t pid;
+	char name[64];
+	struct model_task task;
+	bool has_capeff;          /* CapEff was there to read */
+	bool userns_known;        /* uid_map was there to read */
+	bool initial_userns;
+	bool cap_sys_admin;       /* CapEff bit CAP_SYS_ADMIN */
+};
+
+/* rel_dir is "self" or a decimal PID. */
+int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs_task *pt,
+		     struct ovc_err *err);
+
+/* The default address-space size of this architecture (TASK_SIZE for mmap without hint). */
+uint64_t procfs_address_space(uint64_t page_size);
+
+#endif
