@@ -160,8 +160,10 @@ int numpy_parse_shape(const char *s, struct numpy_shape *shape, const char **why
 		while (*p == ' ')
 			p++;
 		/* "(10,)" is NumPy's 1-d tuple; "10," without brackets is a typo */
-		if (!close && !(*p >= '0' && *p <= '9'))
-			break;
+		if (!close && !(*p >= '0' && *p <= '9')) {
+			*why = bad;
+			return -1;
+		}
 	}
 	if (*p == '-') {
 		*why = "negative dimensions are not allowed";

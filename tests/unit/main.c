@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c - runs every core unit test; TAP output closed by "N passed, N failed". */
+#include "tap.h"
+
+unsigned tap_n, tap_failed;
+
+int main(void)
+{
+	test_model();
+	test_units();
+	test_numpy();
+	test_proctext();
+	test_simulate();
+	printf("1..%u\n", tap_n);
+	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
+	return tap_failed ? 1 : 0;
+}

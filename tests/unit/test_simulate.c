@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* test_simulate.c - per-mode rows, verdicts, advice and warnings. */
+#include "../../src/core/simulate.h"
+#include "tap.h"
+
+static struct model_host seed(void)
+{
+	/* the seed host: 24 GiB, no swap, kernel 6.1, 2 CPUs */
+	struct model_host h = {
+		.page_size = 4096, .mem_total_kb = 24684092, .committed_as_kb = 2097152,
+		.admin_reserve_kb = 8192, .user_reserve_kb = 131072, .kernel = { 6, 1, 0 },
+		.cpus_online = 2, .cpus_present = 2,
+		.address_space_bytes = ((uint64_t)1 << 47) - 4096,
+	};
+	return h;
+}
+
+static bool has_advice(const struct check_result *r, enum advice_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < r->nadvice; i++)
+		if (r->advice[i].kind == k)
+			return true;
+	return false;
+}
+
+static bool has_warning(const struct sim_warning *w, size_t n, enum warn_id id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].id == id)
+			return true;
+	return false;
+}
+
+void test_simulate(void)
+{
+	struct model_host h = seed();
+	struct model_policy p = { 0, 50, 0 };
+	struct model_task t = { false, false, 0, UINT64_MAX };
+	struct sim_mode rows[3];
+	struct check_result r;
+	struct sim_facts f = { 0 };
+	struct sim_warning w[16];
+	size_t n;
+	uint64_t pages = model_malloc_pages(UINT64_C(303755101056), 4096);
+
+	sim_modes(&h, &p, &t, rows);
+	TAP_U64(rows[0].user.max_pages, 6171023, "row 0: RAM + swap");
+	TAP_U64(rows[2].commit_limit_kb, 12342044, "row 2: CommitLimit");
+	TAP_U64(rows[2].admin.max_pages - rows[2].user.max_pages, 2048, "admin gets the admin reserve");
+	TAP_I64(rows[1].headroom_kb, 12342044 - 2097152, "headroom");
+
+	sim_check(&h, &p, &t, pages, &r);
+	TAP_U64(r.verdict, VERDICT_FAILS, "seed: 282.89 GiB fails in mode 0");
+	TAP_U64(r.binding, LIMIT_HEURISTIC, "seed: refused by RAM + swap");
+	TAP_U64(r.mode_verdict[1], VERDICT_FITS, "seed: mode 1 accepts it");
+	TAP_U64(r.mode_verdict[2], VERDICT_FAILS, "seed: mode 2 refuses it");
+	TAP_OK(has_advice(&r, ADV_MODE_ALWAYS), "seed: advice mode 1");
+	TAP_OK(has_advice(&r, ADV_SWAP), "seed: advice swap");
+	TAP_OK(has_advice(&r, ADV_MEMMAP), "seed: advice np.memmap");
+	TAP_OK(r.advice[1].kind != ADV_SWAP ||
+	       r.advice[1].value == (pages - 6171023) * 4, "swap advice = request - RAM - swap");
+
+	p.mode = 2;
+	sim_check(&h, &p, &t, 3500000, &r);
+	TAP_U64(r.binding, LIMIT_COMMIT, "mode 2: 13.4 GiB refused by CommitLimit");
+	TAP_OK(has_advice(&r, ADV_RATIO) && has_advice(&r, ADV_KBYTES) &&
+	       has_advice(&r, ADV_MODE_GUESS), "mode 2 advice: ratio, kbytes, mode 0");
+	sim_check(&h, &p, &t, 100, &r);
+	TAP_U64(r.nadvice, 0, "no advice when it fits");
+
+	t.rlimit_as_bytes = (uint64_t)1 << 30;
+	p.mode = 1;
+	sim_check(&h, &p, &t, 300000, &r);
+	TAP_OK(r.binding == LIMIT_RLIMIT_AS && has_advice(&r, ADV_RLIMIT_AS) &&
+	       !has_advice(&r, ADV_MEMMAP), "RLIMIT_AS: raise it; memmap does not help");
+
+	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);
+	TAP_U64(n, 0, "no warnings on the seed host");
+	f.printed_limit_known = true;
+	f.printed_limit_kb = 12342040;
+	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_LIMIT_MISMATCH), "printed CommitLimit mismatch");
+	f.printed_limit_known = false;
+	h.committed_as_kb = 12000000;
+	n = sim_warnings(&h, &(struct model_policy){ 2, 50, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_MODE2_LOW_HEADROOM), "mode 2, 334 MiB left: low headroom");
+	h.committed_as_kb = 13000000;
+	n = sim_warnings(&h, &(struct model_policy){ 2, 50, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_MODE2_NO_HEADROOM), "mode 2 over the limit: no headroom");
+	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_MODE2_WOULD_FAIL), "mode 0 over the limit: mode 2 would refuse");
+	n = sim_warnings(&h, &(struct model_policy){ 0, -1, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_RATIO_NEGATIVE), "negative ratio");
+	n = sim_warnings(&h, &(struct model_policy){ 2, 0, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_LIMIT_SWAP_ONLY), "ratio 0, kbytes 0");
+	n = sim_warnings(&h, &(struct model_policy){ 2, 0, 1048576 }, &f, w, 16);
+	TAP_OK(!has_warning(w, n, W_LIMIT_SWAP_ONLY), "kbytes set: not swap only");
+	h.kernel = (struct model_kver){ 4, 19, 0 };
+	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);
+	TAP_OK(has_warning(w, n, W_LEGACY_GUESS), "4.19 mode 0: legacy heuristic");
+}

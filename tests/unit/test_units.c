@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* test_units.c - size parsing and IEC formatting. */
+#include "../../src/core/units.h"
+#include "tap.h"
+
+static uint64_t size(const char *s)
+{
+	const char *why;
+	uint64_t b = 0;
+
+	return units_parse_size(s, &b, &why) < 0 ? UINT64_C(0xdeadbeef) : b;
+}
+
+static int bad(const char *s, const char **why)
+{
+	uint64_t b;
+
+	return units_parse_size(s, &b, why) < 0;
+}
+
+void test_units(void)
+{
+	const char *why = NULL;
+	char buf[UNITS_IEC_LEN];
+	int64_t i;
+	uint64_t kb;
+
+	TAP_U64(size("64G"), UINT64_C(68719476736), "64G = 64 GiB");
+	TAP_U64(size("512MiB"), 536870912, "512MiB");
+	TAP_U64(size("1.5TiB"), UINT64_C(1649267441664), "1.5TiB with integer math");
+	TAP_U64(size("10GB"), UINT64_C(10000000000), "GB is decimal");
+	TAP_U64(size("10 kB"), 10000, "kB is decimal, blanks allowed");
+	TAP_U64(size("4096"), 4096, "plain bytes");
+	TAP_U64(size("1.5"), 2, "fractions of a byte round up");
+	TAP_U64(size("0.1K"), 103, "0.1 KiB = 102.4 rounds up to 103");
+	TAP_U64(size("1e"), UINT64_C(1) << 60, "E is 2^60");
+	TAP_U64(size("15.999999999999999999E"), UINT64_MAX, "just under 16 EiB");
+	TAP_U64(size("18446744073709551615"), UINT64_MAX, "2^64 - 1 bytes");
+	TAP_OK(bad("18446744073709551616", &why), "2^64 overflows");
+	TAP_OK(bad("16E", &why), "16 EiB overflows");
+	TAP_OK(bad("99999999999T", &why), "99999999999T overflows");
+	TAP_STR(why, "too large (the largest size is 16 EiB - 1)", "overflow reason");
+	TAP_OK(bad("-5G", &why), "negative refused");
+	TAP_STR(why, "negative sizes are not allowed", "negative reason");
+	TAP_OK(bad("12XB", &why), "unknown unit");
+	TAP_OK(bad("NaN", &why), "NaN refused");
+	TAP_OK(bad("", &why), "empty refused");
+	TAP_OK(bad(".", &why), "a lone dot refused");
+	TAP_OK(bad("5 G B", &why), "garbage after the unit refused");
+
+	TAP_OK(units_parse_kbytes("1048576", &kb, &why) == 0 && kb == 1048576, "--kbytes plain = kB");
+	TAP_OK(units_parse_kbytes("64G", &kb, &why) == 0 && kb == 67108864, "--kbytes 64G = 67108864 kB");
+	TAP_OK(units_parse_kbytes("1500", &kb, &why) == 0 && kb == 1500, "--kbytes 1500 stays kB");
+	TAP_OK(units_parse_kbytes("1500B", &kb, &why) == 0 && kb == 1, "--kbytes 1500B floors to 1 kB");
+
+	TAP_OK(units_parse_int("-2147483648", INT32_MIN, INT32_MAX, &i, &why) == 0 && i == INT32_MIN,
+	       "int: INT_MIN");
+	TAP_OK(units_parse_int("2147483648", INT32_MIN, INT32_MAX, &i, &why) < 0, "int: INT_MAX + 1");
+	TAP_OK(units_parse_int("-9223372036854775808", INT64_MIN, INT64_MAX, &i, &why) == 0 &&
+	       i == INT64_MIN, "int: INT64_MIN");
+	TAP_OK(units_parse_int("99999999999999999999", INT64_MIN, INT64_MAX, &i, &why) < 0,
+	       "int: beyond 64 bits");
+	TAP_OK(units_parse_int("3x", 0, 9, &i, &why) < 0, "int: trailing garbage");
+	TAP_OK(units_parse_int("", 0, 9, &i, &why) < 0, "int: empty");
+
+	TAP_STR(units_iec(303755101056ULL, buf, sizeof(buf)), "282.89 GiB", "the seed array in IEC");
+	TAP_STR(units_iec(1023, buf, sizeof(buf)), "1023 B", "bytes below 1 KiB");
+	TAP_STR(units_iec(1024, buf, sizeof(buf)), "1.00 KiB", "1 KiB");
+	TAP_STR(units_iec(1048575, buf, sizeof(buf)), "1.00 MiB", "1023.999 KiB rounds up to 1.00 MiB");
+	TAP_STR(units_iec(UINT64_MAX, buf, sizeof(buf)), "16.00 EiB", "2^64 - 1");
+	TAP_STR(units_iec_kb(24684092, buf, sizeof(buf)), "23.54 GiB", "kB input");
+	TAP_STR(units_iec_kb(UINT64_MAX, buf, sizeof(buf)), "16.00 EiB", "kB saturates");
+	TAP_STR(units_iec_skb(-1572864, buf, sizeof(buf)), "-1.50 GiB", "negative kB");
+	TAP_STR(units_iec_skb(INT64_MIN, buf, sizeof(buf)), "-16.00 EiB", "INT64_MIN kB");
+}
