@@ -423,27 +423,3 @@ bool proctext_uid_map_is_initial(const char *text, size_t len)
 	return a == 0 && b == 0 && l == 4294967295u && skip_space(p, end) == end &&
 	       !next_line(&c, &line, &n);
 }
-
-bool proctext_meminfo_overmounted(const char *text, size_t len)
-{
-	struct cursor c = { text, text + len, 0 };
-	const char *line;
-	size_t n;
-
-	/* mountinfo field 5 is the mount point; "/proc/meminfo" marks LXCFS and kin */
-	while (next_line(&c, &line, &n)) {
-		const char *p = line, *end = line + n;
-		int field;
-
-		for (field = 1; field < 5 && p < end; field++) {
-			const char *sp = memchr(p, ' ', (size_t)(end - p));
-
-			if (!sp)
-				break;
-			p = sp + 1;
-		}
-		if (field == 5 && (size_t)(end - p) >= 14 && !memcmp(p, "/proc/meminfo ", 14))
-			return true;
-	}
-	return false;
-}

@@ -68,7 +68,4 @@ unsigned proctext_stat_cpus(const char *text, size_t len);
 /* /proc/PID/uid_map: true if it is the initial user namespace's ("0 0 4294967295"). */
 bool proctext_uid_map_is_initial(const char *text, size_t len);
 
-/* /proc/self/mountinfo: true if something (LXCFS) is mounted over /proc/meminfo. */
-bool proctext_meminfo_overmounted(const char *text, size_t len);
-
 #endif

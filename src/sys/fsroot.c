@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "fsroot.h"
@@ -100,7 +101,7 @@ static int read_fd(int fd, size_t max, char **out, size_t *outlen, const char *p
 }
 
 static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
-		   size_t *len, struct ovc_err *err, int optional)
+		   size_t *len, long *fstype, struct ovc_err *err, int optional)
 {
 	char path[4200];
 	int fd, r;
@@ -115,6 +116,11 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 			return 1;
 		return ovc_fail(err, errno_class(e), e, path, 0, "cannot open");
 	}
+	if (fstype) {
+		struct statfs sf;
+
+		*fstype = fstatfs(fd, &sf) == 0 ? (long)sf.f_type : 0;
+	}
 	r = read_fd(fd, max, buf, len, path, err);
 	close(fd);
 	return r;
@@ -123,11 +129,17 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 int fsroot_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		size_t *len, struct ovc_err *err)
 {
-	return do_read(fs, rel, max, buf, len, err, 0);
+	return do_read(fs, rel, max, buf, len, NULL, err, 0);
 }
 
 int fsroot_read_opt(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		    size_t *len, struct ovc_err *err)
 {
-	return do_read(fs, rel, max, buf, len, err, 1);
+	return do_read(fs, rel, max, buf, len, NULL, err, 1);
+}
+
+int fsroot_read_fstype(const struct fsroot *fs, const char *rel, size_t max, char **buf,
+		       size_t *len, long *fstype, struct ovc_err *err)
+{
+	return do_read(fs, rel, max, buf, len, fstype, err, 0);
 }

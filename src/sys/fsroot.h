@@ -46,6 +46,10 @@ const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, siz
 int fsroot_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		size_t *len, struct ovc_err *err);
 
+/* Like fsroot_read, and *fstype = f_type of the file's filesystem (fstatfs on the fd). */
+int fsroot_read_fstype(const struct fsroot *fs, const char *rel, size_t max, char **buf,
+		       size_t *len, long *fstype, struct ovc_err *err);
+
 /* Like fsroot_read but a missing file is not an error: returns 1 and *buf = NULL. */
 int fsroot_read_opt(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		    size_t *len, struct ovc_err *err);

@@ -4,12 +4,14 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "procfs.h"
 
 #define MAX_PROC_FILE (4u << 20)   /* no /proc file ovc reads is near this */
+#define FUSE_SUPER_MAGIC 0x65735546   /* linux/magic.h; LXCFS serves meminfo through FUSE */
 
 typedef int (*parse_fn)(const char *, size_t, const char *, void *, struct ovc_err *);
 
@@ -27,11 +29,6 @@ static int read_parsed(const struct fsroot *fs, const char *rel, bool optional, 
 	r = parse(buf, len, fsroot_path(fs, rel, path, sizeof(path)), out, err);
 	free(buf);
 	return r;
-}
-
-static int p_meminfo(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
-{
-	return proctext_meminfo(t, l, p, o, e);
 }
 
 static int p_mode(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
@@ -78,14 +75,6 @@ static int p_stat(const char *t, size_t l, const char *p, void *o, struct ovc_er
 	return 0;
 }
 
-static int p_mountinfo(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
-{
-	(void)p;
-	(void)e;
-	*(bool *)o = proctext_meminfo_overmounted(t, l);
-	return 0;
-}
-
 static int p_limits(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
 {
 	return proctext_limits_as(t, l, p, o, e);
@@ -102,6 +91,23 @@ static int p_uidmap(const char *t, size_t l, const char *p, void *o, struct ovc_
 	(void)e;
 	*(bool *)o = proctext_uid_map_is_initial(t, l);
 	return 0;
+}
+
+/* meminfo, and whether it is served by FUSE (LXCFS) instead of the kernel (ref §8.4) */
+static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err)
+{
+	char path[4200], *buf;
+	size_t len;
+	long fstype = 0;
+	int r;
+
+	if (fsroot_read_fstype(fs, PROC_MEMINFO, MAX_PROC_FILE, &buf, &len, &fstype, err) < 0)
+		return -1;
+	ph->meminfo_overmounted = fstype == FUSE_SUPER_MAGIC;
+	r = proctext_meminfo(buf, len, fsroot_path(fs, PROC_MEMINFO, path, sizeof(path)),
+			     &ph->mi, err);
+	free(buf);
+	return r;
 }
 
 uint64_t procfs_address_space(uint64_t page_size)
@@ -127,7 +133,7 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	int r;
 
 	memset(ph, 0, sizeof(*ph));
-	if (read_parsed(fs, PROC_MEMINFO, false, p_meminfo, &ph->mi, err) < 0 ||
+	if (read_meminfo(fs, ph, err) < 0 ||
 	    read_parsed(fs, PROC_VM_MODE, false, p_mode, &ph->policy, err) < 0 ||
 	    read_parsed(fs, PROC_VM_RATIO, false, p_ratio, &ratio, err) < 0 ||
 	    read_parsed(fs, PROC_OSRELEASE, false, p_osrelease, ph, err) < 0)
@@ -145,19 +151,28 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	ph->has_reserves = r == 0;
 
 	/* Optional context: each only refines the answer, so a missing one is noted, not fatal. */
-	r = read_parsed(fs, PROC_ZONEINFO, true, p_zoneinfo, &zreserve, err);
-	if (r < 0)
-		return -1;
-	ph->has_zoneinfo = r == 0;
+	/* only the pre-5.2 heuristic uses totalreserve_pages; zoneinfo is large on NUMA hosts */
+	if (model_kver_cmp(h->kernel, 5, 2) < 0) {
+		r = read_parsed(fs, PROC_ZONEINFO, true, p_zoneinfo, &zreserve, err);
+		if (r < 0)
+			return -1;
+		ph->has_zoneinfo = r == 0;
+	}
 	if (read_parsed(fs, PROC_STAT, true, p_stat, &cpus, err) < 0)
 		return -1;
 	ph->has_cpus = cpus > 0;
-	if (read_parsed(fs, PROC_SELF "/mountinfo", true, p_mountinfo,
-			&ph->meminfo_overmounted, err) < 0)
-		ph->meminfo_overmounted = false;
+	/*
+	 * The caller's RLIMIT_AS (ovc inherits it from the shell, as the user's next program
+	 * would). A saved tree belongs to another host and session: unknown, so unlimited.
+	 */
 	ph->self_rlimit_as = UINT64_MAX;
-	ph->has_self_limits = read_parsed(fs, PROC_SELF "/limits", true, p_limits,
-					  &ph->self_rlimit_as, err) == 0;
+	if (fs->is_default) {
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			ph->self_rlimit_as = (uint64_t)rl.rlim_cur;
+		ph->has_self_limits = true;
+	}
 
 	sc = sysconf(_SC_PAGESIZE);
 	ps = sc > 0 ? (uint64_t)sc : 4096;

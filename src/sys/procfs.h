@@ -24,9 +24,9 @@ struct procfs_host {
 	bool hugetlb_default_only;   /* no Hugetlb: line; only the default hstate counted */
 	bool has_zoneinfo;           /* totalreserve_pages known (old GUESS only) */
 	bool has_cpus;               /* /proc/stat gave the online CPUs */
-	bool meminfo_overmounted;    /* LXCFS or similar over /proc/meminfo */
-	bool has_self_limits;        /* self/limits was readable */
-	uint64_t self_rlimit_as;     /* this process's RLIMIT_AS (inherited by the caller's shell) */
+	bool meminfo_overmounted;    /* /proc/meminfo is served by FUSE (LXCFS) */
+	bool has_self_limits;        /* self_rlimit_as is this host's (live /proc only) */
+	uint64_t self_rlimit_as;     /* ovc's RLIMIT_AS, as the caller's shell passes it on */
 };
 
 int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err);

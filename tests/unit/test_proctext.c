@@ -115,8 +115,4 @@ void test_proctext(void)
 	       "initial user namespace");
 	TAP_OK(!proctext_uid_map_is_initial(T("         0     100000      65536\n")),
 	       "a rootless container's namespace");
-	TAP_OK(proctext_meminfo_overmounted(T("50 30 0:45 /proc/meminfo /proc/meminfo rw - fuse.lxcfs "
-					      "lxcfs rw\n")), "LXCFS over meminfo");
-	TAP_OK(!proctext_meminfo_overmounted(T("22 1 0:21 / /proc rw - proc proc rw\n")),
-	       "plain /proc");
 }
