@@ -3,6 +3,7 @@
  * cmd_check.c - "ovc check": would one allocation of SIZE bytes (or a NumPy array, or the
  * array of a pasted MemoryError) succeed now, and under each mode; why not; what helps.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct request {
 	const char *size_arg, *shape_arg, *dtype_arg, *numpy_arg;
 	bool via_mmap;
 	const char *pid_arg;
+	char pid_dir[16];            /* canonical decimal, for <proc>/PID */
 	/* resolved */
 	uint64_t bytes;
 	struct numpy_shape shape;
@@ -44,8 +46,11 @@ static int read_stdin(struct ovc_ctx *ctx, char **out)
 		ssize_t r = read(STDIN_FILENO, buf + len, cap - len - 1);
 
 		if (r < 0) {
+			struct ovc_err err = { 0 };
+
+			ovc_fail(&err, OVC_E_SYSTEM, errno, NULL, 0, "cannot read the message from stdin");
 			free(buf);
-			return cli_usage_error(ctx, "cannot read the message from stdin");
+			return cli_report(ctx, &err);
 		}
 		if (r == 0)
 			break;
@@ -64,8 +69,12 @@ static int read_stdin(struct ovc_ctx *ctx, char **out)
 			cap *= 2;
 		}
 	}
-	if (!buf)
-		return cli_usage_error(ctx, "out of memory reading stdin");
+	if (!buf) {
+		struct ovc_err err = { 0 };
+
+		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot read the message from stdin");
+		return cli_report(ctx, &err);
+	}
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
 		free(buf);
@@ -85,6 +94,15 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 						    : "what size? give SIZE, --shape or --numpy-error");
 	if (rq->dtype_arg && !rq->shape_arg)
 		return cli_usage_error(ctx, "--dtype goes with --shape");
+	if (rq->pid_arg) {
+		int64_t pid;
+
+		if (units_parse_int(rq->pid_arg, 1, INT32_MAX, &pid, &why) < 0 ||
+		    rq->pid_arg[0] < '0' || rq->pid_arg[0] > '9')
+			return cli_usage_error(ctx, "invalid --pid '%s': not a process ID",
+					       rq->pid_arg);
+		snprintf(rq->pid_dir, sizeof(rq->pid_dir), "%d", (int)pid);
+	}
 	if (rq->size_arg) {
 		if (units_parse_size(rq->size_arg, &rq->bytes, &why) < 0)
 			return cli_usage_error(ctx, "invalid size '%s': %s", rq->size_arg, why);
@@ -136,19 +154,18 @@ static void shape_text(const struct numpy_shape *s, char *buf, size_t len)
 		snprintf(buf + o, len - o, "%s)", s->ndim == 1 ? "," : "");
 }
 
-static int load_pid(struct ovc_ctx *ctx, const char *arg, struct procfs_task *pt,
+static int load_pid(struct ovc_ctx *ctx, const char *pid_dir, struct procfs_task *pt,
 		    struct model_task *task, const struct whatif *w)
 {
 	struct ovc_err err = { 0 };
-	const char *why;
-	int64_t pid;
 
-	if (units_parse_int(arg, 1, INT32_MAX, &pid, &why) < 0)
-		return cli_usage_error(ctx, "invalid --pid '%s': %s", arg, why);
-	if (procfs_read_task(&ctx->fs, arg, pt, &err) < 0)
+	if (procfs_read_task(&ctx->fs, pid_dir, pt, &err) < 0) {
+		if (err.code == OVC_E_INPUT && err.errnum == ENOENT)
+			return cli_usage_error(ctx, "no process %s in %s", pid_dir, ctx->proc_dir);
 		return cli_report(ctx, &err);
-	pt->pid = (pid_t)pid;
-	/* On the live /proc ask the kernel (capget) rather than trust the text. */
+	}
+	pt->pid = (pid_t)atoi(pid_dir);   /* validated decimal */
+	/* On the running kernel ask it (capget) rather than trust the text. */
 	if (ctx->fs.is_default) {
 		bool has;
 
@@ -193,9 +210,15 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		printf("%snote:%s data type '%s' not understood; using NumPy's printed size %s\n",
 		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.dtype,
 		       rq->ne.size_text);
-	if (pt)
-		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN\n", (int)pt->pid, pt->name,
+	if (pt) {
+		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN", (int)pt->pid, pt->name,
 		       units_iec_kb(task->vmsize_kb, a, sizeof(a)), task->admin ? "with" : "without");
+		if (pt->cap_sys_admin && !pt->initial_userns)
+			printf(" (it holds it only inside a user namespace)");
+		else if (!pt->userns_known)
+			printf(" (no uid_map: the initial user namespace is assumed)");
+		printf("\n");
+	}
 
 	printf("\nNow (mode %d, %s): %s%s%s", prop->mode, model_mode_name(prop->mode),
 	       clr(ctx->color, ok ? C_GREEN : C_RED),
@@ -207,11 +230,14 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	for (m = 0; m < 3; m++) {
 		enum model_verdict v = cr->mode_verdict[m];
 
-		printf("  mode %d %-10s %s%-10s%s %s\n", m, model_mode_name(m),
+		printf("  mode %d %-10s %s%s%s", m, model_mode_name(m),
 		       clr(ctx->color, v == VERDICT_FITS ? C_GREEN : v == VERDICT_FAILS ? C_RED
 										: C_YELLOW),
-		       verdict_word(v), clr_off(ctx->color),
-		       v == VERDICT_FITS ? "" : limit_words(cr->mode_binding[m]));
+		       verdict_word(v), clr_off(ctx->color));
+		if (v != VERDICT_FITS)
+			printf("%*s%s", 11 - (int)strlen(verdict_word(v)), "",
+			       limit_words(cr->mode_binding[m]));
+		printf("\n");
 	}
 	if (cr->nadvice) {
 		printf("\nWhat would make it succeed:\n");
@@ -220,6 +246,7 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			printf("  - %s\n", text);
 		}
 	}
+	print_warnings(ctx, ph, prop, true);
 }
 
 int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
@@ -280,8 +307,10 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	whatif_apply(&w, &ph, &prop, &task);
+	if (whatif_check_host(ctx, &ph))
+		return EXIT_USAGE;
 	if (rq.pid_arg) {
-		rc = load_pid(ctx, rq.pid_arg, &pt, &task, &w);
+		rc = load_pid(ctx, rq.pid_dir, &pt, &task, &w);
 		if (rc)
 			return rc;
 	}
@@ -353,6 +382,11 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_i64(&j, "pid", pt.pid);
 			json_str(&j, "name", pt.name);
 			json_bool(&j, "admin", task.admin);
+			json_bool(&j, "cap_sys_admin", pt.cap_sys_admin);
+			if (pt.userns_known)
+				json_bool(&j, "initial_userns", pt.initial_userns);
+			else
+				json_null(&j, "initial_userns");
 			if (task.vmsize_known)
 				json_u64(&j, "vmsize_kb", task.vmsize_kb);
 			else
@@ -363,6 +397,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 				json_u64(&j, "rlimit_as_bytes", task.rlimit_as_bytes);
 			json_end(&j);
 		}
+		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
 		print_human(ctx, &ph, &prop, &task, &rq, rq.pid_arg ? &pt : NULL, &cr);

@@ -33,17 +33,19 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
-		return cli_usage_error(ctx, "probe measures the running kernel; --proc does not "
-				       "apply (use simulate for a saved tree)");
 	rc = cli_load_host(ctx, &ph);
 	if (rc)
 		return rc;
-	if (ph.policy.mode == OVERCOMMIT_NEVER && !force) {
-		fprintf(stderr, "ovc: refusing to probe in mode 2 without --force\n"
-				"hint: each attempt charges up to the whole commit headroom for an "
-				"instant; another process allocating then can fail\n");
-		return EXIT_GUARD;
+	if (!ctx->fs.is_default)
+		return cli_usage_error(ctx, "probe measures the running kernel, and %s is not a "
+				       "procfs (use simulate for a saved tree)", ctx->proc_dir);
+	/* any mode but 0 and 1 is checked as NEVER (ref §2) */
+	if (ph.policy.mode != OVERCOMMIT_GUESS && ph.policy.mode != OVERCOMMIT_ALWAYS && !force) {
+		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
+			 "refusing to probe in mode %d without --force: each attempt charges up to "
+			 "the whole commit headroom for an instant, and another process allocating "
+			 "then can fail", ph.policy.mode);
+		return cli_report(ctx, &err);
 	}
 	/* Read our own size last: it is the total_vm the kernel charges the reserve on. */
 	if (procfs_read_task(&ctx->fs, PROC_SELF, &self, &err) < 0)

@@ -58,6 +58,8 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	whatif_apply(&w, &ph, &prop, &task);
+	if (whatif_check_host(ctx, &ph))
+		return EXIT_USAGE;
 	sim_modes(h, &prop, &task, rows);
 
 	if (ctx->json) {
@@ -140,7 +142,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 			printf("Largest allocation charges the full user reserve (%s), as for a large "
 			       "process; --vmsize sets the process size.\n",
 			       units_iec_kb(h->user_reserve_kb, a, sizeof(a)));
-		print_warnings(ctx, &ph, &prop);
+		print_warnings(ctx, &ph, &prop, false);
 	}
 	return EXIT_OK;
 }

@@ -18,7 +18,7 @@ static const char *mode_blurb(int mode)
 	case OVERCOMMIT_NEVER:
 		return "never: Committed_AS may not reach CommitLimit";
 	}
-	return "not a known mode";
+	return "not 0, 1 or 2: old kernels check it as never (2)";
 }
 
 int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
@@ -74,7 +74,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		       p->ratio, h->hugetlb_kb ? " less hugetlb" : "");
 	printf("\n");
 	printf("CommitLimit   %12s", units_iec_kb(model_commit_limit_kb(h, p), a, sizeof(a)));
-	if (p->mode != OVERCOMMIT_NEVER)
+	if (p->mode == OVERCOMMIT_GUESS || p->mode == OVERCOMMIT_ALWAYS)
 		printf("   (enforced only in mode 2)");
 	printf("\nCommitted_AS  %12s\n", units_iec_kb(h->committed_as_kb, b, sizeof(b)));
 	printf("Headroom      %12s\n", units_iec_skb(model_headroom_kb(h, p), c, sizeof(c)));
@@ -96,10 +96,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	printf("\n");
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
 		printf("(read from %s)\n", ctx->proc_dir);
-	{
-		/* warnings go on stdout: they are part of the status report */
-		printf("\n");
-		print_warnings(ctx, &ph, p);
-	}
+	/* warnings go on stdout: they are part of the status report */
+	print_warnings(ctx, &ph, p, true);
 	return EXIT_OK;
 }

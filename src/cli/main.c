@@ -134,33 +134,58 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 	return 0;
 }
 
+static void json_error(const char *kind, const char *message, const char *path,
+		       unsigned line, int errnum, const char *hint, int code)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_obj(&j, NULL);
+	json_obj(&j, "error");
+	json_str(&j, "kind", kind);
+	json_str(&j, "message", message);
+	json_str(&j, "path", path && path[0] ? path : NULL);
+	if (line)
+		json_u64(&j, "line", line);
+	else
+		json_null(&j, "line");
+	if (errnum)
+		json_str(&j, "errno", strerrorname_np(errnum));
+	else
+		json_null(&j, "errno");
+	json_str(&j, "hint", hint);
+	json_i64(&j, "exit", code);
+	json_end(&j);
+	json_end(&j);
+}
+
+static void try_help(const struct ovc_ctx *ctx)
+{
+	fprintf(stderr, "Try 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
+}
+
 int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 {
+	char msg[600];
 	va_list ap;
 
-	fputs("ovc: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
-	if (ctx->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_obj(&j, NULL);
-		json_obj(&j, "error");
-		json_str(&j, "kind", "usage");
-		json_i64(&j, "exit", EXIT_USAGE);
-		json_end(&j);
-		json_end(&j);
-	}
+	fprintf(stderr, "ovc: %s\n", msg);
+	try_help(ctx);
+	if (ctx->json)
+		json_error("usage", msg, NULL, 0, 0, NULL, EXIT_USAGE);
 	return EXIT_USAGE;
 }
 
 int cli_bad_option(struct ovc_ctx *ctx)
 {
-	/* getopt printed the problem already */
-	fprintf(stderr, "Try 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
+	/* getopt printed "ovc: unrecognized option ..." (argv[0] is "ovc") */
+	try_help(ctx);
+	if (ctx->json)
+		json_error("usage", "unknown option or missing argument", NULL, 0, 0, NULL,
+			   EXIT_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -171,6 +196,7 @@ static int exit_for(const struct ovc_err *err)
 	case OVC_E_INPUT:  return EXIT_INPUT;
 	case OVC_E_PERM:   return EXIT_PERM;
 	case OVC_E_ROFS:   return EXIT_ROFS;
+	case OVC_E_GUARD:  return EXIT_GUARD;
 	case OVC_E_SYSTEM:
 	case OVC_E_OK:     break;
 	}
@@ -189,6 +215,8 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 		       "truncated?";
 	if (err->code == OVC_E_PERM)
 		return "run ovc as root, or check the file's permissions";
+	if (err->code == OVC_E_GUARD)
+		return "--force overrides; see ovc(8)";
 	return NULL;
 }
 
@@ -212,29 +240,11 @@ int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
 	fprintf(stderr, "ovc: %s\n", text);
 	if (hint)
 		fprintf(stderr, "hint: %s\n", hint);
-	if (ctx->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_obj(&j, NULL);
-		json_obj(&j, "error");
-		json_str(&j, "kind", code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
-				   : code == EXIT_USAGE ? "usage" : "system");
-		json_str(&j, "message", text);
-		json_str(&j, "path", err->path[0] ? err->path : NULL);
-		if (err->line)
-			json_u64(&j, "line", err->line);
-		else
-			json_null(&j, "line");
-		if (err->errnum)
-			json_str(&j, "errno", strerrorname_np(err->errnum));
-		else
-			json_null(&j, "errno");
-		json_str(&j, "hint", hint);
-		json_i64(&j, "exit", code);
-		json_end(&j);
-		json_end(&j);
-	}
+	if (ctx->json)
+		json_error(code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
+			   : code == EXIT_ROFS ? "read_only" : code == EXIT_GUARD ? "refused"
+			   : code == EXIT_USAGE ? "usage" : "system",
+			   text, err->path, err->line, err->errnum, hint, code);
 	return code;
 }
 
@@ -281,6 +291,10 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	ctx.fs.proc_fd = -1;
+	/* --json anywhere: even a usage error found before it is parsed gets a JSON document */
+	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
+		if (!strcmp(argv[c], "--json"))
+			ctx.json = true;
 	/* '+': stop at the command name; the command parses the rest */
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
@@ -305,6 +319,7 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return cli_usage_error(&ctx, "unknown command '%s'", argv[0]);
 	ctx.cmd = cmd->name;
+	argv[0] = (char *)"ovc";   /* getopt names the program in its messages */
 
 	if (cmd->flags & CMD_READONLY) {
 		struct ovc_err err = { 0 };

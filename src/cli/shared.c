@@ -82,16 +82,23 @@ int whatif_opt(struct ovc_ctx *ctx, struct whatif *w, int c, const char *arg)
 	return 0;
 }
 
+int whatif_check_host(struct ovc_ctx *ctx, const struct procfs_host *ph)
+{
+	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN];
+
+	if (ph->host.hugetlb_kb > ph->host.mem_total_kb)
+		return cli_usage_error(ctx, "the hugetlb pool (%s) would be larger than MemTotal "
+				       "(%s): the pool is part of MemTotal",
+				       units_iec_kb(ph->host.hugetlb_kb, a, sizeof(a)),
+				       units_iec_kb(ph->host.mem_total_kb, b, sizeof(b)));
+	return 0;
+}
+
 int whatif_validate(struct ovc_ctx *ctx, const struct whatif *w)
 {
 	if (w->ratio_set && w->kbytes_set) {
 		cli_usage_error(ctx, "--ratio and --kbytes exclude each other: the kernel keeps only "
 				"one (writing either zeroes the other)");
-		return -1;
-	}
-	if (w->mem_set && w->hugetlb_set && w->hugetlb_kb > w->mem_kb) {
-		cli_usage_error(ctx, "--hugetlb is larger than --mem: the hugetlb pool is part of "
-				"MemTotal");
 		return -1;
 	}
 	return 0;
@@ -116,8 +123,7 @@ void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_p
 		h->hugetlb_kb = w->hugetlb_kb;
 	if (w->committed_set)
 		h->committed_as_kb = w->committed_kb;
-	if (h->hugetlb_kb > h->mem_total_kb)
-		h->hugetlb_kb = h->mem_total_kb;   /* --mem below the real pool: pool shrinks */
+	ph->whatif_host = w->mem_set || w->swap_set || w->hugetlb_set || w->committed_set;
 	*prop = ph->policy;
 	if (w->mode_set)
 		prop->mode = w->mode;
@@ -165,7 +171,7 @@ void json_host(struct json *j, const struct procfs_host *ph, const struct model_
 	json_u64(j, "swap_total_kb", h->swap_total_kb);
 	json_u64(j, "hugetlb_kb", h->hugetlb_kb);
 	json_u64(j, "committed_as_kb", h->committed_as_kb);
-	json_u64(j, "commit_limit_kb", ph->mi.commit_limit_kb);
+	json_u64(j, "meminfo_commit_limit_kb", ph->mi.commit_limit_kb);
 	json_u64(j, "admin_reserve_kb", h->admin_reserve_kb);
 	json_u64(j, "user_reserve_kb", h->user_reserve_kb);
 	json_u64(j, "page_size", h->page_size);
@@ -176,6 +182,8 @@ void json_host(struct json *j, const struct procfs_host *ph, const struct model_
 	else
 		json_null(j, "cpus");
 	json_u64(j, "address_space_bytes", h->address_space_bytes);
+	json_bool(j, "live", ph->live);
+	json_bool(j, "whatif", ph->whatif_host);
 	if (t) {
 		if (t->vmsize_known)
 			json_u64(j, "vmsize_kb", t->vmsize_kb);
@@ -284,25 +292,26 @@ static size_t gather_warnings(const struct procfs_host *ph, const struct model_p
 		.hugetlb_default_only = ph->hugetlb_default_only,
 	};
 
-	/* The printed CommitLimit belongs to the running policy only. */
-	if (p->ratio != ph->policy.ratio || p->kbytes != ph->policy.kbytes ||
-	    ph->host.mem_total_kb != ph->mi.mem_total_kb ||
-	    ph->host.swap_total_kb != ph->mi.swap_total_kb)
+	/* The printed CommitLimit belongs to the running policy and host only. */
+	if (p->ratio != ph->policy.ratio || p->kbytes != ph->policy.kbytes || ph->whatif_host)
 		f.printed_limit_known = false;
 	return sim_warnings(&ph->host, p, &f, w, max);
 }
 
-void print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
-		    const struct model_policy *p)
+size_t print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
+		      const struct model_policy *p, bool blank_first)
 {
 	struct sim_warning w[16];
 	size_t n = gather_warnings(ph, p, w, 16), i;
 	char text[512];
 
+	if (n && blank_first)
+		printf("\n");
 	for (i = 0; i < n; i++) {
 		warn_text(&w[i], text, sizeof(text));
 		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), text);
 	}
+	return n;
 }
 
 void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p)

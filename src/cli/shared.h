@@ -45,14 +45,18 @@ void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_p
 
 bool whatif_any(const struct whatif *w);
 
+/* After whatif_apply: refuse a host that cannot exist (EXIT_USAGE, reported), else 0. */
+int whatif_check_host(struct ovc_ctx *ctx, const struct procfs_host *ph);
+
 /* JSON "host" object. */
 void json_host(struct json *j, const struct procfs_host *ph, const struct model_task *t);
 /* JSON policy object {mode, ratio, kbytes} under key. */
 void json_policy(struct json *j, const char *key, const struct model_policy *p);
 
 /* Warnings for ph's host under policy p: words on stdout, or a JSON "warnings" array. */
-void print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
-		    const struct model_policy *p);
+/* Returns how many; with blank_first, a blank line precedes them (when there are any). */
+size_t print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
+		      const struct model_policy *p, bool blank_first);
 void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p);
 
 /* One advice item in words. */

@@ -16,6 +16,7 @@ enum ovc_ecode {
 	OVC_E_SYSTEM,  /* a system call failed (errnum set) */
 	OVC_E_PERM,    /* EPERM/EACCES */
 	OVC_E_ROFS,    /* EROFS */
+	OVC_E_GUARD,   /* refused for safety; an explicit --force overrides */
 };
 
 struct ovc_err {

@@ -249,19 +249,67 @@ static int size_text_range(const char *num, size_t nlen, const char *unit, uint6
 	return 0;
 }
 
+/*
+ * Copy the message from "Unable to allocate" on, with every run of blanks and newlines
+ * folded into one space, so that a wrapped or re-indented paste reads like the original.
+ * The data type ends at the first blank, or for a structured dtype ("[('a', '<i4')]") at
+ * its closing bracket; text after it (the rest of a traceback) is dropped.
+ */
+static void fold_message(const char *start, char *out, size_t outlen)
+{
+	static const char dt_key[] = " and data type ";
+	const char *p = start;
+	size_t o = 0;
+	bool in_space = false;
+	char *dt;
+	int depth = 0;
+
+	for (; *p && o + 1 < outlen; p++) {
+		bool sp = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+
+		if (sp && in_space)
+			continue;
+		out[o++] = sp ? ' ' : *p;
+		in_space = sp;
+	}
+	out[o] = '\0';
+	dt = strstr(out, dt_key);
+	if (!dt)
+		return;
+	dt += sizeof(dt_key) - 1;
+	if (*dt == '[' || *dt == '(' || *dt == '{') {
+		/* structured: up to the matching bracket */
+		for (p = dt; *p; p++) {
+			if (*p == '[' || *p == '(' || *p == '{')
+				depth++;
+			else if ((*p == ']' || *p == ')' || *p == '}') && --depth == 0) {
+				p++;
+				break;
+			}
+		}
+	} else {
+		p = dt + strcspn(dt, " ");
+	}
+	out[p - out] = '\0';
+}
+
 int numpy_parse_error(const char *msg, struct numpy_error *out, const char **why)
 {
-	const char *p = strstr(msg, "Unable to allocate ");
-	const char *shp, *end, *dt;
+	const char *start = strstr(msg, "Unable to allocate");
+	char text[4096];
+	const char *p, *shp, *end, *dt;
 	char buf[64 * 24];
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (!p) {
+	if (!start) {
 		*why = "not a NumPy allocation error (no \"Unable to allocate\" in the message)";
 		return -1;
 	}
-	p += strlen("Unable to allocate ");
+	fold_message(start, text, sizeof(text));
+	p = text + strlen("Unable to allocate");
+	if (*p == ' ')
+		p++;
 	shp = strstr(p, "with shape (");
 	if (!shp) {
 		*why = "no \"with shape (...)\" in the message";
@@ -308,8 +356,7 @@ int numpy_parse_error(const char *msg, struct numpy_error *out, const char **why
 		return -1;
 	}
 	dt += strlen(" and data type ");
-	/* The dtype runs to the end of the line; structured dtypes contain blanks. */
-	n = strcspn(dt, "\r\n");
+	n = strlen(dt);
 	while (n && dt[n - 1] == ' ')
 		n--;
 	if (n == 0 || n >= sizeof(out->dtype)) {

@@ -52,9 +52,14 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 
 	switch (out->binding) {
 	case LIMIT_RLIMIT_AS: {
-		uint64_t tv = t->vmsize_known ? t->vmsize_kb * 1024 : 0;
+		uint64_t need;
 
-		add(out, ADV_RLIMIT_AS, pages * h->page_size + tv);
+		/* pages + total_vm must fit under the limit (may_expand_vm) */
+		if (__builtin_mul_overflow(pages, h->page_size, &need) ||
+		    __builtin_add_overflow(need, t->vmsize_known ? t->vmsize_kb * 1024 : 0, &need))
+			add(out, ADV_ADDRESS_SPACE, 0);
+		else
+			add(out, ADV_RLIMIT_AS, need);
 		break;
 	}
 	case LIMIT_ADDRESS_SPACE:
@@ -76,13 +81,16 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 			add(out, ADV_KBYTES, kb);
 		break;
 	}
-	case LIMIT_HEURISTIC:
+	case LIMIT_HEURISTIC: {
+		uint64_t have = (h->mem_total_kb >> shift) + (h->swap_total_kb >> shift);
+
 		if (out->mode_verdict[OVERCOMMIT_ALWAYS] == VERDICT_FITS)
 			add(out, ADV_MODE_ALWAYS, 0);
 		/* GUESS (5.2+) accepts pages <= RAM + swap */
-		add(out, ADV_SWAP, (pages - (h->mem_total_kb >> shift) -
-				    (h->swap_total_kb >> shift)) << shift);
+		if (pages > have && pages - have <= (UINT64_MAX >> shift))
+			add(out, ADV_SWAP, (pages - have) << shift);
 		break;
+	}
 	case LIMIT_FREE_ESTIMATE:
 		if (out->mode_verdict[OVERCOMMIT_ALWAYS] == VERDICT_FITS)
 			add(out, ADV_MODE_ALWAYS, 0);
@@ -123,7 +131,8 @@ size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 		WARN(W_RATIO_OVER_100, (uint64_t)p->ratio, 0);
 	if (!p->kbytes && p->ratio == 0)
 		WARN(W_LIMIT_SWAP_ONLY, h->swap_total_kb, 0);
-	if (p->mode == OVERCOMMIT_NEVER) {
+	/* any value but 0 and 1 is checked as NEVER (old kernels had no range check) */
+	if (p->mode != OVERCOMMIT_GUESS && p->mode != OVERCOMMIT_ALWAYS) {
 		uint64_t margin = limit_kb / 100 * SIM_LOW_HEADROOM_PCT;
 
 		if (margin < SIM_LOW_HEADROOM_MIN_KB)

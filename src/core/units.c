@@ -16,32 +16,22 @@ static char lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Unit suffix to multiplier; 0 if not a unit we accept. */
+/* Unit suffix to multiplier; 0 if not a unit we accept. All units are 1024-based. */
 static uint64_t unit_multiplier(const char *u)
 {
 	static const char letters[] = "kmgtpe";
 	const char *pos;
-	uint64_t base, m = 1;
 	size_t n = strlen(u);
-	int i, power;
 
-	if (n == 0)
-		return 1;
-	if (n == 1 && lower(u[0]) == 'b')
+	if (n == 0 || (n == 1 && lower(u[0]) == 'b'))
 		return 1;
 	pos = strchr(letters, lower(u[0]));
-	if (!pos || u[0] == '\0')
+	if (!pos)
 		return 0;
-	power = (int)(pos - letters) + 1;
-	if (n == 1 || (n == 2 && u[1] == 'i') || (n == 3 && u[1] == 'i' && lower(u[2]) == 'b'))
-		base = 1024;
-	else if (n == 2 && lower(u[1]) == 'b')
-		base = 1000;
-	else
-		return 0;
-	for (i = 0; i < power; i++)
-		m *= base;
-	return m;
+	if (n == 1 || (n == 2 && (lower(u[1]) == 'b' || u[1] == 'i')) ||
+	    (n == 3 && u[1] == 'i' && lower(u[2]) == 'b'))
+		return (uint64_t)1 << (10 * ((pos - letters) + 1));
+	return 0;
 }
 
 int units_parse_size(const char *s, uint64_t *bytes, const char **why)
@@ -50,6 +40,7 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 	uint64_t mult;
 	const char *p = s;
 	int idigits = 0, fdigits = 0;
+	bool sticky = false;
 
 	while (is_blank(*p))
 		p++;
@@ -72,6 +63,8 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 			if (fdigits < 18) {
 				fp = fp * 10 + (unsigned)(*p - '0');
 				fscale *= 10;
+			} else if (*p != '0') {
+				sticky = true;   /* a dropped non-zero digit still rounds up */
 			}
 			fdigits++;
 		}
@@ -89,14 +82,14 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 		while (n && is_blank(p[n - 1]))
 			n--;
 		if (n >= sizeof(unit)) {
-			*why = "unknown unit (use B, K, M, G, T, P, E, KiB..EiB or KB..EB)";
+			*why = "unknown unit (use B, K, M, G, T, P or E, optionally followed by B or iB)";
 			return -1;
 		}
 		memcpy(unit, p, n);
 		unit[n] = '\0';
 		mult = unit_multiplier(unit);
 		if (!mult) {
-			*why = "unknown unit (use B, K, M, G, T, P, E, KiB..EiB or KB..EB)";
+			*why = "unknown unit (use B, K, M, G, T, P or E, optionally followed by B or iB)";
 			return -1;
 		}
 	}
@@ -107,6 +100,8 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 	}
 	/* fp < 10^18 and mult <= 2^60: the product fits in 128 bits */
 	v += (fp * mult + fscale - 1) / fscale;
+	if (sticky && (fp * mult) % fscale == 0)
+		v += 1;
 	if (v > UINT64_MAX) {
 		*why = "too large (the largest size is 16 EiB - 1)";
 		return -1;
@@ -126,9 +121,17 @@ int units_parse_kbytes(const char *s, uint64_t *kb, const char **why)
 	for (; *p; p++)
 		if (!(*p >= '0' && *p <= '9') && !is_blank(*p))
 			plain = false;
+	if (plain && strchr(s, '.') == NULL && units_parse_size(s, &v, why) == 0) {
+		*kb = v;
+		return 0;
+	}
 	if (units_parse_size(s, &v, why) < 0)
 		return -1;
-	*kb = plain ? v : v / 1024;
+	if (!strpbrk(s, "KkMmGgTtPpEeBb")) {
+		*why = "a plain number is whole kB (add a unit, such as 1.5G, for a size)";
+		return -1;
+	}
+	*kb = v / 1024;
 	return 0;
 }
 

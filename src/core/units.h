@@ -3,8 +3,9 @@
  * units.h - size strings in and out, with integer arithmetic only.
  *
  * Accepted sizes: a decimal number with an optional fraction and an optional unit,
- * blanks allowed between them: B; K M G T P E, alone or followed by i or iB, are powers of
- * 1024; KB MB GB TB PB EB are powers of 1000 (coreutils' convention). The unit letter is
+ * blanks allowed between them: B, or K M G T P E alone or followed by B, i or iB. Every
+ * unit is a power of 1024, as the kernel's "kB" in /proc/meminfo is: GB means GiB, so a
+ * value pasted from meminfo ("65204 kB") means what the kernel meant. The unit letter is
  * case-insensitive. A fraction is rounded up to a whole byte. Never uses floating point.
  */
 #ifndef OVC_UNITS_H
@@ -20,7 +21,7 @@
 int units_parse_size(const char *s, uint64_t *bytes, const char **why);
 
 /*
- * Parse a value for vm.overcommit_kbytes: a plain number is kB, as the sysctl;
+ * Parse a value for vm.overcommit_kbytes: a plain whole number is kB, as the sysctl;
  * a number with a unit is a size, converted to kB rounding down.
  */
 int units_parse_kbytes(const char *s, uint64_t *kb, const char **why);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -27,14 +28,17 @@ static enum ovc_ecode errno_class(int e)
 
 int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err)
 {
+	struct statfs sf;
+
 	snprintf(fs->proc_path, sizeof(fs->proc_path), "%s", proc_dir);
-	fs->is_default = !strcmp(proc_dir, FSROOT_DEFAULT_PROC);
 	fs->proc_fd = open(proc_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fs->proc_fd < 0) {
 		int e = errno;
 
 		return ovc_fail(err, errno_class(e), e, proc_dir, 0, "cannot open proc directory");
 	}
+	/* A procfs mount is the running kernel, whatever its path; anything else is saved. */
+	fs->is_default = fstatfs(fs->proc_fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
 	return 0;
 }
 

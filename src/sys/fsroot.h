@@ -27,7 +27,7 @@
 struct fsroot {
 	int proc_fd;          /* O_PATH|O_DIRECTORY */
 	char proc_path[4096]; /* as given, for messages */
-	int is_default;       /* proc_path is the live /proc */
+	int is_default;       /* a procfs mount: the running kernel, not a saved tree */
 };
 
 /* Open the proc root. Fails with the path and errno. */

@@ -166,6 +166,7 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	 * would). A saved tree belongs to another host and session: unknown, so unlimited.
 	 */
 	ph->self_rlimit_as = UINT64_MAX;
+	ph->live = fs->is_default;
 	if (fs->is_default) {
 		struct rlimit rl;
 

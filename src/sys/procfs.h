@@ -25,6 +25,8 @@ struct procfs_host {
 	bool has_zoneinfo;           /* totalreserve_pages known (old GUESS only) */
 	bool has_cpus;               /* /proc/stat gave the online CPUs */
 	bool meminfo_overmounted;    /* /proc/meminfo is served by FUSE (LXCFS) */
+	bool live;                   /* read from a procfs: the running kernel */
+	bool whatif_host;            /* host figures replaced by what-if options */
 	bool has_self_limits;        /* self_rlimit_as is this host's (live /proc only) */
 	uint64_t self_rlimit_as;     /* ovc's RLIMIT_AS, as the caller's shell passes it on */
 };

@@ -82,6 +82,14 @@ void test_numpy(void)
 				 "data type [('a', '<i4'), ('b', '<f8')]", &ne, &why) == 0 &&
 	       !ne.exact && ne.bytes >= (UINT64_C(8) << 30), "structured dtype: printed size");
 	TAP_OK(numpy_parse_error("MemoryError", &ne, &why) < 0, "bare MemoryError refused");
+	TAP_OK(numpy_parse_error("  Unable to allocate  283.  GiB for an array\n    with shape "
+				 "(156816, 36,\n 53806) and data type uint8\nDuring handling of the "
+				 "above exception", &ne, &why) == 0 && ne.bytes == UINT64_C(303755101056) &&
+	       !ne.size_mismatch && !strcmp(ne.dtype, "uint8"),
+	       "a wrapped, re-indented message with text after it");
+	TAP_OK(numpy_parse_error("Unable to allocate 8.00 GiB for an array with shape (1024,) and "
+				 "data type [('a', '<i4'), ('b', '<f8')] trailing", &ne, &why) == 0 &&
+	       !strcmp(ne.dtype, "[('a', '<i4'), ('b', '<f8')]"), "structured dtype ends at its bracket");
 	TAP_OK(numpy_parse_error("Unable to allocate 2.00 XiB for an array with shape (1,) and "
 				 "data type uint8", &ne, &why) < 0, "unknown unit refused");
 }

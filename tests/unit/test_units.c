@@ -28,8 +28,10 @@ void test_units(void)
 	TAP_U64(size("64G"), UINT64_C(68719476736), "64G = 64 GiB");
 	TAP_U64(size("512MiB"), 536870912, "512MiB");
 	TAP_U64(size("1.5TiB"), UINT64_C(1649267441664), "1.5TiB with integer math");
-	TAP_U64(size("10GB"), UINT64_C(10000000000), "GB is decimal");
-	TAP_U64(size("10 kB"), 10000, "kB is decimal, blanks allowed");
+	TAP_U64(size("10GB"), UINT64_C(10737418240), "GB is GiB, as the kernel's kB is KiB");
+	TAP_U64(size("65204 kB"), 65204 * 1024, "a value pasted from meminfo means KiB");
+	TAP_U64(size("2m"), 2097152, "unit letters are case-insensitive");
+	TAP_U64(size("1.0000000000000000001"), 2, "a dropped 19th fraction digit still rounds up");
 	TAP_U64(size("4096"), 4096, "plain bytes");
 	TAP_U64(size("1.5"), 2, "fractions of a byte round up");
 	TAP_U64(size("0.1K"), 103, "0.1 KiB = 102.4 rounds up to 103");
@@ -52,6 +54,11 @@ void test_units(void)
 	TAP_OK(units_parse_kbytes("64G", &kb, &why) == 0 && kb == 67108864, "--kbytes 64G = 67108864 kB");
 	TAP_OK(units_parse_kbytes("1500", &kb, &why) == 0 && kb == 1500, "--kbytes 1500 stays kB");
 	TAP_OK(units_parse_kbytes("1500B", &kb, &why) == 0 && kb == 1, "--kbytes 1500B floors to 1 kB");
+	TAP_OK(units_parse_kbytes("1.5", &kb, &why) < 0, "--kbytes 1.5 refused: plain means whole kB");
+	TAP_STR(why, "a plain number is whole kB (add a unit, such as 1.5G, for a size)", "... saying why");
+	TAP_OK(units_parse_kbytes("-1", &kb, &why) < 0, "--kbytes -1 refused");
+	TAP_STR(why, "negative sizes are not allowed", "... as negative");
+	TAP_OK(units_parse_kbytes("1.5G", &kb, &why) == 0 && kb == 1572864, "--kbytes 1.5G");
 
 	TAP_OK(units_parse_int("-2147483648", INT32_MIN, INT32_MAX, &i, &why) == 0 && i == INT32_MIN,
 	       "int: INT_MIN");

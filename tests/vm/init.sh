@@ -57,6 +57,17 @@ block() {
 	return $_rc
 }
 
+# ovc: /bin/ovc, except in mode 2 where /bin/ovc-never is used if present. An ASan
+# build cannot start in mode 2 (its multi-TiB MAP_NORESERVE shadow is charged there:
+# mode 2 ignores MAP_NORESERVE), so the sanitizer pass brings a UBSan-only build for it.
+ovc() {
+	if [ -x /bin/ovc-never ] && [ "$(cat /proc/sys/vm/overcommit_memory)" = 2 ]; then
+		/bin/ovc-never "$@"
+	else
+		/bin/ovc "$@"
+	fi
+}
+
 finish() {
 	out "OVCVM DONE"
 	sync
