@@ -351,54 +351,62 @@ uint64_t model_mmap_pages(uint64_t bytes, uint64_t page_size)
 	return (bytes + page_size - 1) / page_size;
 }
 
-static bool never_sure_fits(const struct model_host *h, const struct model_policy *p,
-			    const struct model_task *t, uint64_t pages)
+/* A mode-2 policy with one knob set to v: ratio (kbytes 0) or kbytes. */
+struct knob {
+	const struct model_host *h;
+	const struct model_task *t;
+	uint64_t pages;
+	bool kbytes;
+};
+
+static bool knob_fits(const struct knob *k, uint64_t v)
 {
-	return never_span(h, p, t).sure >= pages;
+	struct model_policy p = { OVERCOMMIT_NEVER, k->kbytes ? 0 : (int64_t)v,
+				  k->kbytes ? v : 0 };
+
+	return never_span(k->h, &p, k->t).sure >= k->pages;
+}
+
+/*
+ * The smallest v in [lo, hi] for which the request surely fits; -1 if not even hi does.
+ * CommitLimit grows with a non-negative ratio or kbytes as long as nothing wraps, which
+ * the callers' bounds ensure.
+ */
+static int knob_min(const struct knob *k, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	if (!knob_fits(k, hi))
+		return -1;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (knob_fits(k, mid))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*out = lo;
+	return 0;
 }
 
 int model_min_ratio(const struct model_host *h, const struct model_task *t, uint64_t pages,
 		    int64_t *ratio)
 {
-	struct model_policy p = { OVERCOMMIT_NEVER, INT_MAX, 0 };
-	int64_t lo = 0, hi = INT_MAX;
+	struct knob k = { h, t, pages, false };
+	uint64_t v;
 
-	if (!never_sure_fits(h, &p, t, pages))
+	if (knob_min(&k, 0, INT_MAX, &v) < 0)
 		return -1;
-	/* CommitLimit is monotonic in a non-negative ratio while the product cannot wrap. */
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-
-		p.ratio = mid;
-		if (never_sure_fits(h, &p, t, pages))
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*ratio = lo;
+	*ratio = (int64_t)v;
 	return 0;
 }
 
 int model_min_kbytes(const struct model_host *h, const struct model_task *t, uint64_t pages,
 		     uint64_t *kbytes)
 {
-	/* Past 2^62 kB the limit plus swap could wrap; nothing real needs that much. */
-	struct model_policy p = { OVERCOMMIT_NEVER, 0, (uint64_t)1 << 62 };
-	uint64_t lo = 1, hi = (uint64_t)1 << 62;
+	struct knob k = { h, t, pages, true };
 
-	if (!never_sure_fits(h, &p, t, pages))
-		return -1;
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-
-		p.kbytes = mid;
-		if (never_sure_fits(h, &p, t, pages))
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*kbytes = lo;
-	return 0;
+	/* kbytes 0 means "use the ratio"; past 2^62 kB the limit plus swap could wrap */
+	return knob_min(&k, 1, (uint64_t)1 << 62, kbytes);
 }
 
 const char *model_limit_name(enum model_limit l)
