@@ -69,6 +69,9 @@ int cli_bad_option(struct ovc_ctx *ctx);
 /* Open --proc and read the host; on failure reports and returns the exit code, else 0. */
 int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph);
 
+/* Flush and close stdout; a lost result is reported and turns rc into EXIT_SYSTEM. */
+int cli_close_stdout(int rc);
+
 /* Print a command's help text (from the command table). */
 void cli_print_help(const char *cmd);
 

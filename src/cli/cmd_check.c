@@ -160,8 +160,9 @@ static int load_pid(struct ovc_ctx *ctx, const char *pid_dir, struct procfs_task
 	struct ovc_err err = { 0 };
 
 	if (procfs_read_task(&ctx->fs, pid_dir, pt, &err) < 0) {
+		/* a process that is gone (or never was in a saved tree) is bad input */
 		if (err.code == OVC_E_INPUT && err.errnum == ENOENT)
-			return cli_usage_error(ctx, "no process %s in %s", pid_dir, ctx->proc_dir);
+			ovc_fail(&err, OVC_E_INPUT, 0, ctx->proc_dir, 0, "no process %s", pid_dir);
 		return cli_report(ctx, &err);
 	}
 	pt->pid = (pid_t)atoi(pid_dir);   /* validated decimal */

@@ -129,7 +129,7 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 	case OPT_HELP:
 	case 'h':
 		cli_print_help(ctx->cmd);
-		exit(fflush(stdout) ? EXIT_SYSTEM : EXIT_OK);
+		exit(cli_close_stdout(EXIT_OK));
 	}
 	return 0;
 }
@@ -214,7 +214,9 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 		return "the file is not in the format the kernel writes; was it edited or "
 		       "truncated?";
 	if (err->code == OVC_E_PERM)
-		return "run ovc as root, or check the file's permissions";
+		return geteuid() == 0 ? "read-only commands drop every capability, so even root "
+					"needs read permission on the file"
+				      : "check the file's permissions, or run ovc as root";
 	if (err->code == OVC_E_GUARD)
 		return "--force overrides; see ovc(8)";
 	return NULL;
@@ -265,7 +267,7 @@ int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph)
 }
 
 /* util-linux's close_stdout: a result that was not written is a failure. */
-static int close_stdout(int rc)
+int cli_close_stdout(int rc)
 {
 	int bad = fflush(stdout) != 0 || ferror(stdout);
 
@@ -299,11 +301,11 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
 			print_main_help();
-			return close_stdout(EXIT_OK);
+			return cli_close_stdout(EXIT_OK);
 		}
 		if (c == 'V') {
 			printf("ovc %s\n", OVC_VERSION);
-			return close_stdout(EXIT_OK);
+			return cli_close_stdout(EXIT_OK);
 		}
 		if (!cli_common_opt(&ctx, c, optarg))
 			return cli_bad_option(&ctx);
@@ -330,5 +332,5 @@ int main(int argc, char **argv)
 	optind = 0;   /* glibc: reinitialise getopt for the command's own options */
 	rc = cmd->run(&ctx, argc, argv);
 	fsroot_close(&ctx.fs);
-	return close_stdout(rc);
+	return cli_close_stdout(rc);
 }

@@ -213,6 +213,8 @@ static const char *warn_key(enum warn_id id)
 	case W_HUGETLB_DEFAULT_ONLY: return "hugetlb_default_size_only";
 	case W_MODE_UNKNOWN:         return "mode_unknown";
 	case W_USER_RESERVE_ZERO:    return "user_reserve_zero";
+	case W_CPUS_UNKNOWN:         return "cpus_unknown";
+	case W_NO_ZONEINFO:          return "zoneinfo_missing";
 	}
 	return "unknown";
 }
@@ -279,6 +281,14 @@ static void warn_text(const struct sim_warning *w, char *buf, size_t len)
 		snprintf(buf, len, "mode 2 with vm.user_reserve_kbytes 0: one process can take "
 			 "everything but the admin reserve (\"fork: Cannot allocate memory\")");
 		break;
+	case W_CPUS_UNKNOWN:
+		snprintf(buf, len, "no CPU count (no stat file): mode 2's per-CPU uncertainty band "
+			 "assumes one CPU and may be too narrow");
+		break;
+	case W_NO_ZONEINFO:
+		snprintf(buf, len, "no zoneinfo: the zones' reserves are taken as 0, so mode 0's "
+			 "estimate is optimistic");
+		break;
 	}
 }
 
@@ -290,6 +300,8 @@ static size_t gather_warnings(const struct procfs_host *ph, const struct model_p
 		.printed_limit_kb = ph->mi.commit_limit_kb,
 		.meminfo_overmounted = ph->meminfo_overmounted,
 		.hugetlb_default_only = ph->hugetlb_default_only,
+		.cpus_unknown = !ph->has_cpus,
+		.zoneinfo_missing = !ph->has_zoneinfo,
 	};
 
 	/* The printed CommitLimit belongs to the running policy and host only. */

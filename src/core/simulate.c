@@ -49,6 +49,16 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 	}
 	if (out->verdict == VERDICT_FITS)
 		return;
+	/* No policy, swap or memmap helps a request no address space can hold. */
+	if (h->address_space_bytes) {
+		uint64_t tv = t->vmsize_known ? t->vmsize_kb >> shift : 0;
+		uint64_t space = h->address_space_bytes / h->page_size;
+
+		if (pages > (space > tv ? space - tv : 0)) {
+			add(out, ADV_ADDRESS_SPACE, 0);
+			return;
+		}
+	}
 
 	switch (out->binding) {
 	case LIMIT_RLIMIT_AS: {
@@ -152,6 +162,11 @@ size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 		WARN(W_LEGACY_GUESS, 0, 0);
 	if (f->hugetlb_default_only)
 		WARN(W_HUGETLB_DEFAULT_ONLY, 0, 0);
+	if (f->cpus_unknown)
+		WARN(W_CPUS_UNKNOWN, 0, 0);
+	if (f->zoneinfo_missing && p->mode == OVERCOMMIT_GUESS &&
+	    model_kver_cmp(h->kernel, 5, 2) < 0)
+		WARN(W_NO_ZONEINFO, 0, 0);
 #undef WARN
 	return n;
 }

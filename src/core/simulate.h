@@ -72,6 +72,8 @@ enum warn_id {
 	W_HUGETLB_DEFAULT_ONLY,/* no Hugetlb: line; other huge page sizes not counted */
 	W_MODE_UNKNOWN,        /* overcommit_memory outside 0..2 */
 	W_USER_RESERVE_ZERO,   /* mode 2 and user_reserve_kbytes 0 */
+	W_CPUS_UNKNOWN,        /* no CPU count: the band assumes one CPU */
+	W_NO_ZONEINFO,         /* old heuristic without zone reserves: optimistic */
 };
 
 struct sim_warning {
@@ -85,6 +87,8 @@ struct sim_facts {
 	uint64_t printed_limit_kb;
 	bool meminfo_overmounted;
 	bool hugetlb_default_only;
+	bool cpus_unknown;
+	bool zoneinfo_missing;
 };
 
 /*

@@ -173,14 +173,15 @@ int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const
 	return 0;
 }
 
-char *units_iec(uint64_t bytes, char *buf, size_t len)
+/* 128-bit: a wrapped CommitLimit in kB (up to 2^64 kB) is far beyond 16 EiB. */
+static char *iec128(unsigned __int128 bytes, char *buf, size_t len)
 {
-	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+					     "ZiB", "YiB" };
 	unsigned i = 0;
-	unsigned __int128 hundredths;
-	uint64_t unit = 1;
+	unsigned __int128 unit = 1, hundredths;
 
-	while (i < 6 && bytes >= unit * 1024) {
+	while (i < 8 && bytes >= unit * 1024) {
 		unit *= 1024;
 		i++;
 	}
@@ -188,20 +189,25 @@ char *units_iec(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
 		return buf;
 	}
-	hundredths = ((unsigned __int128)bytes * 100 + unit / 2) / unit;
-	if (hundredths >= 102400 && i < 6) {   /* 1023.995 KiB rounds to 1.00 MiB */
+	hundredths = (bytes * 100 + unit / 2) / unit;   /* bytes < 2^74: no overflow */
+	if (hundredths >= 102400 && i < 8) {   /* 1023.995 KiB rounds to 1.00 MiB */
 		i++;
 		unit *= 1024;
-		hundredths = ((unsigned __int128)bytes * 100 + unit / 2) / unit;
+		hundredths = (bytes * 100 + unit / 2) / unit;
 	}
 	snprintf(buf, len, "%llu.%02llu %s", (unsigned long long)(hundredths / 100),
 		 (unsigned long long)(hundredths % 100), names[i]);
 	return buf;
 }
 
+char *units_iec(uint64_t bytes, char *buf, size_t len)
+{
+	return iec128(bytes, buf, len);
+}
+
 char *units_iec_kb(uint64_t kb, char *buf, size_t len)
 {
-	return units_iec(kb > UINT64_MAX / 1024 ? UINT64_MAX : kb * 1024, buf, len);
+	return iec128((unsigned __int128)kb * 1024, buf, len);
 }
 
 char *units_iec_skb(int64_t kb, char *buf, size_t len)
@@ -209,6 +215,6 @@ char *units_iec_skb(int64_t kb, char *buf, size_t len)
 	if (kb >= 0)
 		return units_iec_kb((uint64_t)kb, buf, len);
 	buf[0] = '-';
-	units_iec_kb(0 - (uint64_t)kb, buf + 1, len - 1);
+	units_iec_kb(0 - (uint64_t)kb, buf + 1, len - 1);   /* |INT64_MIN| fits in u64 */
 	return buf;
 }

@@ -36,7 +36,7 @@ int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const
 #define UNITS_IEC_LEN 24
 char *units_iec(uint64_t bytes, char *buf, size_t len);
 
-/* Same for a kB count (saturating at the largest byte count). */
+/* Same for a kB count (exact up to 2^64 kB: ZiB and YiB exist for wrapped limits). */
 char *units_iec_kb(uint64_t kb, char *buf, size_t len);
 
 /* Signed kB count, "-1.50 GiB" for negatives. */

@@ -3,10 +3,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -104,6 +108,27 @@ static int read_fd(int fd, size_t max, char **out, size_t *outlen, const char *p
 	return 0;
 }
 
+/*
+ * Open rel under the proc root. A saved tree is untrusted: its symlinks resolve inside it
+ * (an absolute link to /proc/meminfo must not read this host's file) and no magic links.
+ * The live procfs needs its own links (self -> PID), which stay inside it anyway.
+ * O_NONBLOCK: a FIFO planted in a tree must not hang ovc; it is refused after fstat.
+ */
+static int open_in_root(const struct fsroot *fs, const char *rel)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct open_how how = { .flags = (uint64_t)flags,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd;
+
+	if (fs->is_default)
+		return openat(fs->proc_fd, rel, flags);
+	fd = (int)syscall(SYS_openat2, fs->proc_fd, rel, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)   /* before 5.6: no symlink containment */
+		fd = openat(fs->proc_fd, rel, flags);
+	return fd;
+}
+
 static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		   size_t *len, long *fstype, struct ovc_err *err, int optional)
 {
@@ -112,13 +137,22 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 
 	fsroot_path(fs, rel, path, sizeof(path));
 	*buf = NULL;
-	fd = openat(fs->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_in_root(fs, rel);
 	if (fd < 0) {
 		int e = errno;
 
 		if (optional && (e == ENOENT || e == ENOTDIR))
 			return 1;
 		return ovc_fail(err, errno_class(e), e, path, 0, "cannot open");
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+					"not a regular file (a saved proc tree holds plain files)");
+		}
 	}
 	if (fstype) {
 		struct statfs sf;

@@ -80,6 +80,9 @@ void test_simulate(void)
 
 	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);
 	TAP_U64(n, 0, "no warnings on the seed host");
+	sim_check(&h, &(struct model_policy){ 0, 50, 0 }, &t, (UINT64_C(200) << 40) / 4096, &r);
+	TAP_OK(r.nadvice == 1 && r.advice[0].kind == ADV_ADDRESS_SPACE,
+	       "200 TiB: only splitting helps (no swap, no memmap, no mode)");
 	f.printed_limit_known = true;
 	f.printed_limit_kb = 12342040;
 	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);

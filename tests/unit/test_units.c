@@ -76,7 +76,9 @@ void test_units(void)
 	TAP_STR(units_iec(1048575, buf, sizeof(buf)), "1.00 MiB", "1023.999 KiB rounds up to 1.00 MiB");
 	TAP_STR(units_iec(UINT64_MAX, buf, sizeof(buf)), "16.00 EiB", "2^64 - 1");
 	TAP_STR(units_iec_kb(24684092, buf, sizeof(buf)), "23.54 GiB", "kB input");
-	TAP_STR(units_iec_kb(UINT64_MAX, buf, sizeof(buf)), "16.00 EiB", "kB saturates");
+	TAP_STR(units_iec_kb(UINT64_MAX, buf, sizeof(buf)), "16.00 ZiB", "2^64 KiB is 16 ZiB, not saturated");
+	TAP_STR(units_iec_kb(UINT64_C(737869762948135220), buf, sizeof(buf)), "655.36 EiB",
+		"the ratio -1 CommitLimit of the reference in IEC");
 	TAP_STR(units_iec_skb(-1572864, buf, sizeof(buf)), "-1.50 GiB", "negative kB");
-	TAP_STR(units_iec_skb(INT64_MIN, buf, sizeof(buf)), "-16.00 EiB", "INT64_MIN kB");
+	TAP_STR(units_iec_skb(INT64_MIN, buf, sizeof(buf)), "-8.00 ZiB", "INT64_MIN kB");
 }

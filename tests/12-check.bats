@@ -1,0 +1,498 @@
+#!/usr/bin/env bats
+# 12-check.bats - "ovc check": would one allocation succeed, under the running policy and
+# each mode; the limit that refuses it; the advice, re-checked by applying it as a what-if.
+# Sizes: plain, NumPy shape x dtype, NumPy's MemoryError (argument, stdin, traceback).
+
+load helpers/common
+
+SEED_SHAPE=156816,36,53806
+SEED_BYTES=303755101056 # 156816 x 36 x 53806 x 1 byte
+SEED_MSG='MemoryError: Unable to allocate 283. GiB for an array with shape (156816, 36, 53806) and data type uint8'
+
+check_json() {
+	local code=$1
+	shift
+	run "-$code" --separate-stderr ovc check --json "$@"
+	assert_one_json_document
+	[[ -z $stderr ]] || fail "unexpected stderr: $stderr"
+}
+
+advice_value() {
+	jq -r --arg a "$1" '.advice[] | select(.action == $a) | .value' <<<"$output"
+}
+
+# the seed verdict in words, shared by every way of asking
+assert_seed_verdict_text() {
+	assert_line "Allocation: 282.89 GiB = shape (156816, 36, 53806) x 1-byte items ($SEED_BYTES bytes), asked for with malloc: $(malloc_pages $SEED_BYTES) pages"
+	assert_line 'Now (mode 0, heuristic): does not fit (limited by RAM + swap)'
+	assert_line --regexp '^  mode 0 heuristic +fails +RAM \+ swap$'
+	assert_line --regexp '^  mode 1 always +fits$'
+	assert_line --regexp '^  mode 2 never +fails +CommitLimit$'
+	assert_line 'What would make it succeed:'
+	assert_line --regexp '^  - vm\.overcommit_memory=1 .*accepts it'
+	assert_line --regexp '^  - np\.memmap .*never charged to the commit limit'
+}
+
+assert_seed_verdict_json() {
+	assert_json --argjson b "$SEED_BYTES" '.size_bytes == $b'
+	assert_json --argjson p "$(malloc_pages $SEED_BYTES)" '.pages == $p and .via == "malloc"'
+	assert_json '.fits == false and .verdict == "fails" and .binding_limit == "heuristic" and .mode == 0'
+	assert_json '[.modes[].mode] == [0, 1, 2] and [.modes[].fits] == [false, true, false]'
+	assert_json '.modes[0].binding_limit == "heuristic" and .modes[2].binding_limit == "commit_limit"'
+	assert_json '[.advice[].action] | index("set_mode_1") != null and index("use_memmap") != null'
+	assert_json '.numpy | .shape == "(156816, 36, 53806)" and .dtype == "uint8" and .itemsize == 1'
+}
+
+# --- the seed case ---------------------------------------------------------------------
+
+@test "seed case: 156816 x 36 x 53806 uint8 does not fit in mode 0 (RAM + swap), mode 1 fits" {
+	use_host seed-24g-noswap
+	run -1 --separate-stderr ovc check --shape $SEED_SHAPE --dtype uint8
+	[[ -z $stderr ]]
+	assert_seed_verdict_text
+}
+
+@test "seed case, JSON: size, verdicts per mode, binding limit, advice" {
+	use_host seed-24g-noswap
+	check_json 1 --shape $SEED_SHAPE --dtype uint8
+	assert_seed_verdict_json
+	assert_json '.numpy.printed_size == null and .numpy.size_mismatch == false'
+	# the pages a 303755101056-byte malloc maps (ref §7): roundup16(n + 8) + 8, in pages
+	assert_json '.pages == 74158961'
+}
+
+@test "seed case: the add_swap advice is exactly enough (applied as --swap)" {
+	use_host seed-24g-noswap
+	check_json 1 --shape $SEED_SHAPE --dtype uint8
+	local swap
+	swap=$(advice_value add_swap)
+	# pages - (MemTotal + SwapTotal) pages, in kB
+	assert_equal "$swap" $(((74158961 - $(mi MemTotal) / 4) * 4))
+	check_json 0 --shape $SEED_SHAPE --dtype uint8 --swap "${swap}K"
+	assert_json '.modes[0].fits == true'
+	check_json 1 --shape $SEED_SHAPE --dtype uint8 --swap "$((swap - 4))K"
+}
+
+@test "seed case via --numpy-error, as NumPy prints it" {
+	use_host seed-24g-noswap
+	run -1 --separate-stderr ovc check --numpy-error "$SEED_MSG"
+	[[ -z $stderr ]]
+	assert_seed_verdict_text
+	refute_line --partial 'note:'
+	check_json 1 --numpy-error "$SEED_MSG"
+	assert_seed_verdict_json
+	assert_json '.numpy.printed_size == "283. GiB" and .numpy.size_mismatch == false'
+}
+
+@test "seed case via stdin (-): the message alone and inside a traceback" {
+	use_host seed-24g-noswap
+	printf '%s\n' "$SEED_MSG" >"$BATS_TEST_TMPDIR/msg"
+	run -1 --separate-stderr ovc check --numpy-error - <"$BATS_TEST_TMPDIR/msg"
+	assert_seed_verdict_text
+	cat >"$BATS_TEST_TMPDIR/tb" <<-'EOF'
+		Traceback (most recent call last):
+		  File "/home/ana/survey/load_cube.py", line 41, in <module>
+		    cube = np.zeros((n_pix, n_chan, n_t), dtype=np.uint8)
+		           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+		numpy.core._exceptions._ArrayMemoryError: Unable to allocate 283. GiB for an array with shape (156816, 36, 53806) and data type uint8
+
+		During handling of the above exception, another exception occurred:
+
+		Traceback (most recent call last):
+		  File "/home/ana/survey/run.py", line 7, in <module>
+		    main()
+		SystemExit: 1
+	EOF
+	run -1 --separate-stderr ovc check --numpy-error - <"$BATS_TEST_TMPDIR/tb"
+	[[ -z $stderr ]]
+	assert_seed_verdict_text
+	run -1 --separate-stderr ovc check --numpy-error - --json <"$BATS_TEST_TMPDIR/tb"
+	assert_seed_verdict_json
+	# a pipe, as in 'python3 big.py 2>&1 | ovc check --numpy-error -'
+	run -1 --separate-stderr bash -c 'cat "$1" | "$OVC" --proc "$2" check --numpy-error -' _ "$BATS_TEST_TMPDIR/tb" "$PROC"
+	assert_seed_verdict_text
+}
+
+@test "seed case: a message wrapped across lines by a terminal or a log is still read" {
+	use_host seed-24g-noswap
+	printf '%s\n' 'numpy.core._exceptions._ArrayMemoryError: Unable to allocate 283. GiB for an' \
+		'  array with shape (156816, 36,' '  53806) and data type uint8' >"$BATS_TEST_TMPDIR/msg"
+	run -1 --separate-stderr ovc check --numpy-error - --json <"$BATS_TEST_TMPDIR/msg"
+	assert_seed_verdict_json
+}
+
+@test "seed case with --mode 1: fits, exit 0, no advice" {
+	use_host seed-24g-noswap
+	run -0 --separate-stderr ovc check --shape $SEED_SHAPE --dtype uint8 --mode 1
+	assert_line 'Now (mode 1, always): fits'
+	refute_line 'What would make it succeed:'
+	check_json 0 --numpy-error "$SEED_MSG" --mode 1
+	assert_json '.fits == true and .verdict == "fits" and .binding_limit == "none" and .mode == 1'
+	assert_json '.advice == []'
+}
+
+@test "NumPy 1.17's message, without a size, is read too" {
+	use_host seed-24g-noswap
+	local msg='MemoryError: Unable to allocate array with shape (156816, 36, 53806) and data type uint8'
+	run -1 --separate-stderr ovc check --numpy-error "$msg"
+	assert_seed_verdict_text
+	check_json 1 --numpy-error "$msg"
+	assert_seed_verdict_json
+	assert_json '.numpy.printed_size == null'
+}
+
+@test "a printed size that disagrees with shape x dtype: a note, and shape x dtype wins" {
+	use_host seed-24g-noswap
+	local msg='Unable to allocate 1.00 GiB for an array with shape (156816, 36, 53806) and data type uint8'
+	run -1 --separate-stderr ovc check --numpy-error "$msg"
+	assert_line 'note: NumPy printed 1.00 GiB, but shape x uint8 is 282.89 GiB; using the latter'
+	check_json 1 --numpy-error "$msg"
+	assert_json --argjson b $SEED_BYTES '.size_bytes == $b and .numpy.size_mismatch == true'
+}
+
+@test "a structured dtype NumPy printed: the largest size the printed figure stands for" {
+	use_host seed-24g-noswap
+	local msg="Unable to allocate 1.50 GiB for an array with shape (1000,) and data type [('a', '<f8'), ('b', '<i4')]"
+	run -0 --separate-stderr ovc check --numpy-error "$msg"
+	assert_line "note: data type '[('a', '<f8'), ('b', '<i4')]' not understood; using NumPy's printed size 1.50 GiB"
+	check_json 0 --numpy-error "$msg"
+	# 1.50 GiB printed with two decimals stands for up to 1.505 GiB
+	assert_json '.size_bytes == 1615981446 and .numpy.itemsize == null'
+}
+
+@test "messages that are not NumPy allocation errors: exit 2 with the reason" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr ovc check --numpy-error 'Segmentation fault (core dumped)'
+	assert_equal "${stderr_lines[0]}" 'ovc: cannot read the NumPy message: not a NumPy allocation error (no "Unable to allocate" in the message)'
+	assert_equal "${stderr_lines[1]}" "Try 'ovc check --help'."
+	run -2 --separate-stderr ovc check --numpy-error - </dev/null
+	[[ ${stderr_lines[0]} == 'ovc: cannot read the NumPy message: '* ]]
+	run -2 --separate-stderr ovc check --numpy-error 'Unable to allocate 3.00 GiB for an array'
+	[[ ${stderr_lines[0]} == 'ovc: cannot read the NumPy message: '* ]]
+	run -2 --separate-stderr ovc check --numpy-error 'Unable to allocate array with shape (10, 10) and data type mystery'
+	assert_equal "${stderr_lines[0]}" 'ovc: cannot read the NumPy message: unknown data type and no size in the message'
+	printf 'Unable to allocate \0 array' >"$BATS_TEST_TMPDIR/nul"
+	run -2 --separate-stderr ovc check --numpy-error - <"$BATS_TEST_TMPDIR/nul"
+	assert_equal "${stderr_lines[0]}" 'ovc: the message on stdin contains a NUL byte'
+}
+
+# --- sizes, dtypes and shapes ----------------------------------------------------------
+
+@test "dtype item sizes: f8, <i4, float32, complex128, S10, <U10 and more" {
+	use_host seed-24g-noswap
+	local -a dts=(f8 '<i4' float32 complex128 S10 '<U10' uint8 bool '>f2' 'datetime64[ns]'
+		np.float32 "dtype('int16')" c16 V16 '|u1' d '?' intp object float128)
+	local -a sizes=(8 4 4 16 10 40 1 1 2 8 4 2 16 16 1 8 1 8 8 16)
+	local n
+	for n in "${!dts[@]}"; do
+		check_json 0 --shape 1000 --dtype "${dts[$n]}"
+		assert_json --argjson s "${sizes[$n]}" --arg d "${dts[$n]}" \
+			'.numpy.itemsize == $s and .size_bytes == 1000 * $s and .numpy.dtype == $d'
+	done
+	# no --dtype: float64, as np.empty
+	check_json 0 --shape 1000
+	assert_json '.size_bytes == 8000 and .numpy.dtype == "float64"'
+}
+
+@test "unknown dtypes exit 2 with the reason" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr ovc check --shape 10 --dtype float65
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --dtype 'float65': unknown dtype (use a NumPy name such as uint8 or float64, or a code such as f8 or <i4)"
+	assert_equal "${stderr_lines[1]}" "Try 'ovc check --help'."
+	run -2 --separate-stderr ovc check --shape 10 --dtype S
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --dtype 'S': flexible dtype needs a length (for example S10 or U10)"
+	run -2 --separate-stderr ovc check --shape 10 --dtype ''
+	[[ ${stderr_lines[0]} == "ovc: invalid --dtype '': unknown dtype"* ]]
+	run -2 --separate-stderr ovc check --dtype uint8 1G
+	assert_equal "${stderr_lines[0]}" 'ovc: --dtype goes with --shape'
+}
+
+@test "shapes: the forms NumPy users write give the same size" {
+	use_host seed-24g-noswap
+	local s
+	for s in '156816,36,53806' '(156816, 36, 53806)' '156816x36x53806' '[156816, 36, 53806]'; do
+		check_json 1 --shape "$s" --dtype uint8
+		assert_json --argjson b $SEED_BYTES '.size_bytes == $b'
+	done
+	check_json 0 --shape '(10,)' --dtype uint8
+	assert_json '.size_bytes == 10 and .numpy.shape == "(10,)"'
+	check_json 0 --shape '3,0,5' --dtype f8
+	assert_json '.size_bytes == 0'
+}
+
+@test "bad shapes and shapes beyond 2^64 bytes exit 2" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr ovc check --shape 4294967296,4294967296 --dtype uint8
+	assert_equal "${stderr_lines[0]}" 'ovc: shape 4294967296,4294967296 of uint8 is larger than 2^64 bytes'
+	run -2 --separate-stderr ovc check --shape 2305843009213693952 --dtype f8
+	assert_equal "${stderr_lines[0]}" 'ovc: shape 2305843009213693952 of f8 is larger than 2^64 bytes'
+	run -2 --separate-stderr ovc check --shape 18446744073709551616 --dtype uint8
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '18446744073709551616': a dimension is larger than 2^64"
+	run -2 --separate-stderr ovc check --shape -5,3
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '-5,3': negative dimensions are not allowed"
+	local s
+	for s in '10,' 'abc' '' '(10' '1,,2'; do
+		run -2 --separate-stderr ovc check --shape "$s"
+		[[ ${stderr_lines[0]} == "ovc: invalid --shape '$s': "* ]]
+	done
+}
+
+@test "just below 2^64 bytes: computed, and nothing can map it, not even mode 1" {
+	use_host seed-24g-noswap
+	check_json 1 --shape 4294967296,4294967295 --dtype uint8
+	assert_json '.modes[1].fits == false and .modes[1].binding_limit == "address_space"'
+	assert_json '[.advice[].action] == ["split_allocation"]'
+}
+
+@test "which size to give: exactly one of SIZE, --shape, --numpy-error" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr ovc check
+	assert_equal "${stderr_lines[0]}" 'ovc: what size? give SIZE, --shape or --numpy-error'
+	run -2 --separate-stderr ovc check 1G --shape 10
+	assert_equal "${stderr_lines[0]}" 'ovc: give one of SIZE, --shape or --numpy-error'
+	run -2 --separate-stderr ovc check --shape 10 --numpy-error "$SEED_MSG"
+	assert_equal "${stderr_lines[0]}" 'ovc: give one of SIZE, --shape or --numpy-error'
+	run -2 --separate-stderr ovc check 1G --via brk
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --via 'brk': malloc or mmap"
+}
+
+# --- plain sizes and the mode 0 boundary -----------------------------------------------
+
+@test "mode 0 boundary, mmap: MemTotal + SwapTotal pages fit, one byte more does not" {
+	use_host seed-24g-noswap
+	local pages=$(($(mi MemTotal) / 4 + $(mi SwapTotal) / 4))
+	check_json 0 --via mmap $((pages * 4096))
+	assert_json --argjson p "$pages" '.pages == $p and .via == "mmap" and .fits'
+	check_json 1 --via mmap $((pages * 4096 + 1))
+	assert_json --argjson p "$((pages + 1))" '.pages == $p and .binding_limit == "heuristic"'
+}
+
+@test "mode 0 boundary, malloc: glibc's chunk overhead counts (ref §7)" {
+	use_host seed-24g-noswap
+	local pages=$(($(mi MemTotal) / 4))
+	# the largest n with roundup16(n + 8) + 8 <= pages x 4096 is pages x 4096 - 24
+	check_json 0 $((pages * 4096 - 24))
+	assert_json --argjson p "$pages" '.pages == $p'
+	check_json 1 $((pages * 4096 - 23))
+	assert_json --argjson p "$((pages + 1))" '.pages == $p'
+	# ref §7's example: malloc(30 000 000 000) maps 30 000 001 024 bytes
+	check_json 1 30000000000
+	assert_json '.pages == (30000001024 / 4096)'
+}
+
+@test "plain sizes in words: 20G fits the seed host, 24G does not" {
+	use_host seed-24g-noswap
+	run -0 --separate-stderr ovc check 20G
+	assert_line 'Allocation: 20.00 GiB (21474836480 bytes), asked for with malloc: 5242881 pages'
+	assert_line 'Now (mode 0, heuristic): fits'
+	run -1 --separate-stderr ovc check 24G
+	assert_line 'Now (mode 0, heuristic): does not fit (limited by RAM + swap)'
+}
+
+@test "beyond the address space: no swap or memmap advice, only splitting helps" {
+	use_host seed-24g-noswap
+	check_json 1 200T
+	assert_json '.modes[1].fits == false and .modes[1].binding_limit == "address_space"'
+	assert_json '[.advice[].action] | index("split_allocation") != null'
+	assert_json '[.advice[].action] | index("add_swap") == null'
+	assert_json '[.advice[].action] | index("use_memmap") == null'
+	# whatever swap is added, mode 0 cannot map more than the address space
+	check_json 1 200T --swap 256T
+}
+
+# --- mode 2: ratio and kbytes advice, borderline ---------------------------------------
+
+@test "mode 2: the set_ratio advice is the smallest ratio that fits (re-checked)" {
+	use_host swap-hugetlb
+	check_json 1 40G
+	assert_json '.binding_limit == "commit_limit" and .verdict == "fails"'
+	assert_json '[.advice[].action] == ["set_mode_1", "set_mode_0", "set_ratio", "set_kbytes", "use_memmap"]'
+	# smallest r with floor((RAM - hugetlb) x r / 100) + swap - admin - user - Committed_AS
+	# - 1 - band >= pages, in pages (ref §3, §4.3, §4.5)
+	local pages ram huge swap c band need want
+	pages=$(malloc_pages $((40 << 30)))
+	ram=$(($(mi MemTotal) / 4)) huge=$(($(mi Hugetlb) / 4)) swap=$(($(mi SwapTotal) / 4))
+	c=$(($(mi Committed_AS) / 4))
+	band=$((($(batch_pages "$(mi MemTotal)" "$(ncpus)") - 1) * $(ncpus)))
+	need=$((pages + 8192 / 4 + 131072 / 4 + c + 1 + band - swap))
+	want=$(((100 * need + (ram - huge) - 1) / (ram - huge)))
+	assert_equal "$want" 89
+	assert_equal "$(advice_value set_ratio)" "$want"
+	check_json 0 40G --ratio "$want"
+	check_json 1 40G --ratio $((want - 1))
+	run -1 ovc check 40G
+	assert_line '  - in mode 2, vm.overcommit_ratio=89 or more makes room for it'
+}
+
+@test "mode 2: the set_kbytes advice is the smallest kbytes that fits (re-checked)" {
+	use_host swap-hugetlb
+	check_json 1 40G
+	local kb
+	kb=$(advice_value set_kbytes)
+	# (kbytes >> 2) + swap - reserves - Committed_AS - 1 - band >= pages
+	assert_equal "$kb" 52862264
+	check_json 0 40G --kbytes "$kb"
+	check_json 1 40G --kbytes $((kb - 1))
+	run -1 ovc check 40G
+	assert_line '  - in mode 2, vm.overcommit_kbytes=52862264 (50.41 GiB) or more makes room for it'
+}
+
+@test "mode 2: a ratio above 100 is flagged as committing beyond RAM + swap" {
+	use_host mode2-tight
+	check_json 1 8G
+	local r
+	r=$(advice_value set_ratio)
+	((r > 100))
+	run -1 ovc check 8G
+	assert_line "  - in mode 2, vm.overcommit_ratio=$r or more makes room for it (above 100: commits beyond RAM + swap)"
+	check_json 0 8G --ratio "$r"
+}
+
+@test "mode 2 borderline: within (batch - 1) x CPUs pages of the limit" {
+	use_host swap-hugetlb
+	local cpus band max
+	cpus=$(ncpus)
+	band=$((($(batch_pages "$(mi MemTotal)" "$cpus") - 1) * cpus))
+	max=$(($(mi CommitLimit) / 4 - 8192 / 4 - 131072 / 4 - $(mi Committed_AS) / 4 - 1))
+	assert_equal "$band" 64272
+	# surely fits
+	check_json 0 --via mmap $(((max - band) * 4096))
+	assert_json '.verdict == "fits"'
+	# the model's best estimate, and the top of the band: borderline, exit 1
+	check_json 1 --via mmap $((max * 4096))
+	assert_json '.verdict == "borderline" and .fits == false and .binding_limit == "commit_limit"'
+	assert_json --argjson b $((band * 4)) '.advice[0] == {"action": "borderline", "value": $b,
+		"text": .advice[0].text}'
+	check_json 1 --via mmap $(((max + band) * 4096))
+	assert_json '.verdict == "borderline"'
+	check_json 1 --via mmap $(((max - band + 1) * 4096))
+	assert_json '.verdict == "borderline"'
+	# surely fails
+	check_json 1 --via mmap $(((max + band + 1) * 4096))
+	assert_json '.verdict == "fails"'
+	run -1 ovc check --via mmap $((max * 4096))
+	assert_line 'Now (mode 2, never): borderline (limited by CommitLimit)'
+	assert_line --regexp '^  mode 2 never +borderline +CommitLimit$'
+	assert_line "  - the answer is within the kernel's per-CPU counting slack (+/- 251.06 MiB): it may succeed or fail"
+}
+
+@test "old-4.19: a request above the free-memory estimate fails, mode 1 advised" {
+	use_host old-4.19
+	check_json 0 5G
+	check_json 1 6G
+	assert_json '.binding_limit == "free_estimate"'
+	assert_json '[.advice[].action] == ["set_mode_1", "use_memmap"]'
+}
+
+# --- --pid -----------------------------------------------------------------------------
+
+@test "--pid: VmSize, RLIMIT_AS and capabilities come from the process's files" {
+	use_host seed-24g-noswap
+	# 4242: python3, VmSize 2400000 kB, RLIMIT_AS 16 GiB, no capabilities
+	check_json 1 15G --pid 4242
+	assert_json '.process | .pid == 4242 and .name == "python3" and .admin == false
+		and .vmsize_kb == 2400000 and .rlimit_as_bytes == 17179869184'
+	assert_json '.binding_limit == "rlimit_as" and .modes[1].binding_limit == "rlimit_as"'
+	# RLIMIT_AS must cover the request plus VmSize
+	assert_json --argjson v $((3932161 * 4096 + 2400000 * 1024)) \
+		'.advice == [{"action": "raise_rlimit_as", "value": $v, "text": .advice[0].text}]'
+	# below 16 GiB - VmSize it fits
+	check_json 0 13G --pid 4242
+	# the advice, applied: --rlimit-as overrides the process's limit
+	check_json 0 15G --pid 4242 --rlimit-as $((3932161 * 4096 + 2400000 * 1024))
+	check_json 1 15G --pid 4242 --rlimit-as $((3932161 * 4096 + 2400000 * 1024 - 4096))
+	run -1 --separate-stderr ovc check 15G --pid 4242
+	assert_line 'Process: 4242 (python3), VmSize 2.29 GiB, without CAP_SYS_ADMIN'
+	assert_line '  - RLIMIT_AS must be at least 17.29 GiB (ulimit -v 18128644)'
+}
+
+@test "--pid: CAP_SYS_ADMIN (CapEff bit 21) in the initial user namespace waives the admin reserve" {
+	use_host seed-24g-noswap
+	# mode 2 what-if; pid 1 and pid 4243 both have VmSize 167744 kB (41936 pages: /32 = 1310)
+	local cl=$(($(mi CommitLimit) / 4)) c=$(($(mi Committed_AS) / 4)) band=24102
+	local sure_admin=$((cl - 1310 - c - 1 - band))
+	check_json 0 --mode 2 --via mmap $((sure_admin * 4096)) --pid 1
+	assert_json '.process | .admin == true and .cap_sys_admin == true and .initial_userns == true
+		and .name == "systemd" and .rlimit_as_bytes == null'
+	# 4243: uid 0 but CapEff 000001ffffdfffff (bit 21 clear): pays the 2048-page admin reserve
+	check_json 1 --mode 2 --via mmap $((sure_admin * 4096)) --pid 4243
+	assert_json '.process | .admin == false and .cap_sys_admin == false and .initial_userns == true'
+	assert_json '.verdict == "borderline"'
+	check_json 0 --mode 2 --via mmap $(((sure_admin - 2048) * 4096)) --pid 4243
+	# 31337: bit 21 set, but root of a user namespace (uid_map 0 100000 65536): not admin
+	check_json 1 --mode 2 --via mmap $((sure_admin * 4096)) --pid 31337
+	assert_json '.process | .admin == false and .cap_sys_admin == true and .initial_userns == false'
+	run -1 ovc check --mode 2 --via mmap $((sure_admin * 4096)) --pid 31337
+	assert_line 'Process: 31337 (postgres), VmSize 11.72 MiB, without CAP_SYS_ADMIN (it holds it only inside a user namespace)'
+	run -0 ovc check --mode 2 --via mmap $((sure_admin * 4096)) --pid 1
+	assert_line --regexp '^Process: 1 \(systemd\), VmSize 163\.81 MiB, with CAP_SYS_ADMIN'
+}
+
+@test "--pid without uid_map or limits: initial namespace and no RLIMIT_AS assumed" {
+	use_host seed-24g-noswap
+	rm "$PROC/1/uid_map" "$PROC/1/limits"
+	check_json 0 1G --pid 1
+	assert_json '.process | .admin == true and .initial_userns == null and .rlimit_as_bytes == null'
+	run -0 ovc check 1G --pid 1
+	assert_line --regexp '^Process: 1 \(systemd\), .* with CAP_SYS_ADMIN \(no uid_map: the initial user namespace is assumed\)$'
+}
+
+@test "--pid: a process name that is not UTF-8 still gives valid (UTF-8) JSON" {
+	use_host seed-24g-noswap
+	sed -i 's/^Name:.*/Name:\tpy\xffthon/' "$PROC/4242/status"
+	check_json 0 1G --pid 4242
+	iconv -f UTF-8 -t UTF-8 <<<"$output" >/dev/null || fail "stdout is not valid UTF-8"
+	assert_json '.process.name | startswith("py") and endswith("thon")'
+}
+
+@test "--vmsize overrides the process's VmSize" {
+	use_host seed-24g-noswap
+	check_json 0 1G --pid 4242 --vmsize 100M
+	assert_json '.process.vmsize_kb == 102400'
+}
+
+@test "--pid of a process that is not in the tree: exit 6, named" {
+	use_host seed-24g-noswap
+	run -6 --separate-stderr ovc check 1G --pid 999999
+	assert_output ''
+	[[ ${stderr_lines[0]} == 'ovc: '*999999* ]]
+}
+
+@test "--pid values that are not process IDs: exit 2" {
+	use_host seed-24g-noswap
+	local p
+	for p in abc 0 -1 1.5 '' 2147483648 ' 1' +1; do
+		run -2 --separate-stderr ovc check 1G --pid "$p"
+		assert_equal "${stderr_lines[0]}" "ovc: invalid --pid '$p': not a process ID"
+	done
+}
+
+@test "--pid with a malformed status file: exit 6 with PATH:LINE" {
+	use_host seed-24g-noswap
+	sed -i 's/^VmSize:.*/VmSize:\tlots kB/' "$PROC/4242/status"
+	run -6 --separate-stderr ovc check 1G --pid 4242
+	assert_equal "${stderr_lines[0]}" "ovc: $PROC/4242/status:18: VmSize is not a number"
+	use_host seed-24g-noswap
+	sed -i 's/^CapEff:.*/CapEff:\t00000zzz/' "$PROC/1/status"
+	run -6 --separate-stderr ovc check 1G --pid 1
+	[[ ${stderr_lines[0]} == "ovc: $PROC/1/status:"*": CapEff is not a 64-bit hex mask" ]]
+	use_host seed-24g-noswap
+	sed -i 's/^Max address space .*/Max address space         lots                 lots                 bytes     /' "$PROC/4242/limits"
+	run -6 --separate-stderr ovc check 1G --pid 4242
+	assert_equal "${stderr_lines[0]}" "ovc: $PROC/4242/limits:11: soft limit is neither a number nor 'unlimited'"
+}
+
+@test "--pid \$\$ on the live /proc works, read-only" {
+	run -0 --separate-stderr "$OVC" check 1M --pid $$ --json
+	assert_one_json_document
+	local vmsize capeff admin=false
+	vmsize=$(awk '$1 == "VmSize:" { print $2 }' /proc/$$/status)
+	capeff=$(awk '$1 == "CapEff:" { print $2 }' /proc/$$/status)
+	if (((0x$capeff >> 21) & 1)) && [[ $(tr -s ' ' <"/proc/$$/uid_map") == ' 0 0 4294967295' ]]; then
+		admin=true
+	fi
+	assert_json --argjson p $$ '.process.pid == $p and .fits == true'
+	assert_json --argjson a "$admin" '.process.admin == $a'
+	assert_json '.process.vmsize_kb > 0'
+	[[ -n $vmsize ]]
+}

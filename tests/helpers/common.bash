@@ -1,0 +1,142 @@
+# shellcheck shell=bash
+# tests/helpers/common.bash - shared setup for ovc's command-level tests (bats >= 1.5).
+#
+# Load it first in every tests/NN-*.bats file:   load helpers/common
+#
+# What it gives a test:
+#   $OVC              the binary under test (the Makefile exports OVC=$(CURDIR)/build/ovc;
+#                     default: <repo>/build/ovc)
+#   use_host NAME     copy tests/fixtures/hosts/NAME into $BATS_TEST_TMPDIR and point
+#                     $HOST (the copy) and $PROC (its proc/ folder) at it. Fixtures are
+#                     never used, let alone edited, in place.
+#   ovc ARGS...       run $OVC with --proc $PROC: every test reads a fixture copy, never
+#                     the live /proc (the live-/proc tests call "$OVC" directly, read-only)
+#   mi FIELD          a field of $PROC/meminfo, in kB (or pages for HugePages_*)
+#   vm KNOB           the value of $PROC/sys/vm/KNOB
+#   ncpus             cpuN lines in $PROC/stat
+#   commit_limit_formula [RATIO KBYTES MEM_KB SWAP_KB HUGE_KB]
+#                     the kernel's vm_commit_limit() printed in kB (ref §3), computed
+#                     with bc in 2^64 arithmetic, independently of ovc
+#   batch_pages MODE2_RAM_KB CPUS   mm_compute_batch() for mode 2 (ref §4.5)
+#   json_raw KEY      every raw numeric value of "KEY" in $output, one a line (jq 1.6
+#                     reads numbers as doubles and loses digits above 2^53)
+#   modes_raw KEY     the same, only within the "modes" array
+#   assert_json FILTER  jq -e FILTER on $output (use --arg/--argjson before FILTER)
+#   malloc_pages BYTES  pages glibc's malloc(BYTES) asks mmap for (ref §7), 4 KiB pages
+#
+# Everything here is read-only towards the host: no test writes to /proc/sys.
+
+bats_require_minimum_version 1.5.0
+
+_common_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TESTS_DIR="$(dirname "$_common_dir")"
+REPO_DIR="$(dirname "$TESTS_DIR")"
+FIXTURES="$TESTS_DIR/fixtures/hosts"
+
+BATS_LIB_DIR=${BATS_LIB_DIR:-/usr/lib/bats}
+load "$BATS_LIB_DIR/bats-support/load"
+load "$BATS_LIB_DIR/bats-assert/load"
+
+: "${OVC:=$REPO_DIR/build/ovc}"
+export OVC
+# Human output is asserted without colour, in a fixed locale and width.
+export NO_COLOR=1 LC_ALL=C COLUMNS=100
+
+if [[ ! -x $OVC ]]; then
+	echo "ovc binary '$OVC' not found or not executable: run make first" >&2
+	return 1
+fi
+
+use_host() {
+	local name=$1
+
+	[[ -d $FIXTURES/$name/proc ]] || {
+		echo "no fixture host '$name' in $FIXTURES" >&2
+		return 1
+	}
+	HOST="$BATS_TEST_TMPDIR/hosts/$name"
+	mkdir -p "$BATS_TEST_TMPDIR/hosts"
+	rm -rf "$HOST"
+	cp -a "$FIXTURES/$name" "$HOST"
+	PROC="$HOST/proc"
+}
+
+ovc() {
+	: "${PROC:?call use_host before ovc}"
+	"$OVC" --proc "$PROC" "$@"
+}
+
+mi() {
+	awk -v f="$1:" '$1 == f { print $2; found = 1 } END { exit !found }' "$PROC/meminfo"
+}
+
+vm() {
+	tr -d ' \n' <"$PROC/sys/vm/$1"
+}
+
+ncpus() {
+	grep -c '^cpu[0-9]' "$PROC/stat"
+}
+
+# vm_commit_limit() << 2 as /proc/meminfo prints it, for 4 KiB pages, in unsigned 64-bit
+# arithmetic (ref §3). Defaults come from the fixture copy.
+commit_limit_formula() {
+	local ratio=${1:-$(vm overcommit_ratio)} kbytes=${2:-$(vm overcommit_kbytes)}
+	local mem=${3:-$(mi MemTotal)} swap=${4:-$(mi SwapTotal)} huge=${5:-$(mi Hugetlb)}
+
+	bc <<-EOF
+		m = 2^64
+		scale = 0
+		ram = $mem / 4; swap = $swap / 4; huge = $huge / 4
+		r = ($ratio + m) % m
+		if ($kbytes != 0) l = $kbytes / 4
+		if ($kbytes == 0) l = (((ram - huge) * r) % m) / 100
+		l = (l + swap) % m
+		(l * 4) % m
+	EOF
+}
+
+# mm_compute_batch() for OVERCOMMIT_NEVER: max(32, 2 x cpus, ram_pages / cpus / 256)
+batch_pages() {
+	local ram=$(($1 / 4)) cpus=$2 b=32
+
+	((2 * cpus > b)) && b=$((2 * cpus))
+	((ram / cpus / 256 > b)) && b=$((ram / cpus / 256))
+	echo "$b"
+}
+
+malloc_pages() {
+	local n=$1
+
+	echo $(((((n + 8 + 15) / 16 * 16) + 8 + 4095) / 4096))
+}
+
+json_raw() {
+	grep -oE "\"$1\": -?[0-9]+" <<<"$output" | sed 's/.*: //'
+}
+
+# the same, only inside the top-level "modes" array of ovc's (indented) JSON
+modes_raw() {
+	sed -n '/^  "modes": \[/,/^  \]/p' <<<"$output" | grep -oE "\"$1\": -?[0-9]+" | sed 's/.*: //'
+}
+
+assert_json() {
+	local out
+
+	if ! out=$(jq -e "$@" <<<"$output" 2>&1); then
+		batslib_print_kv_single_or_multi 8 \
+			'jq filter' "$*" \
+			'jq said' "$out" \
+			'json' "$output" |
+			batslib_decorate 'JSON assertion failed' |
+			fail
+	fi
+}
+
+# stdout holds exactly one JSON document
+assert_one_json_document() {
+	local n
+
+	n=$(jq -s 'length' <<<"$output") || fail "stdout is not JSON: $output"
+	[[ $n == 1 ]] || fail "stdout holds $n JSON documents, expected 1: $output"
+}
