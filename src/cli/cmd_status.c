@@ -87,6 +87,9 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		printf("; %s with CAP_SYS_ADMIN",
 		       units_iec_kb(pages_kb(h, admin.max_pages), b, sizeof(b)));
 	printf("\n");
+	if (user.binding == LIMIT_COMMIT)
+		printf("(for a process large enough to pay the whole user reserve; "
+		       "'ovc check --pid' answers for one)\n");
 	printf("RAM %s, swap %s, hugetlb %s; kernel %s",
 	       units_iec_kb(h->mem_total_kb, a, sizeof(a)),
 	       units_iec_kb(h->swap_total_kb, b, sizeof(b)),

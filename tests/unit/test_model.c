@@ -40,6 +40,14 @@ static void commit_limit(void)
 	TAP_U64(model_commit_limit_kb(&h, &p), 12342044, "ratio 50: CommitLimit 12342044 kB [6.18]");
 	h.hugetlb_kb = 204800;
 	TAP_U64(model_commit_limit_kb(&h, &p), 12239644, "100 x 2 MiB hugetlb lowers it by 102400 kB [6.18]");
+	h.hugetlb_kb = 16000000;   /* 4000000 pages: more than the 50 % RAM share */
+	TAP_U64(model_commit_limit_pages(&h, &p), (6171023 - 4000000) * 50 / 100,
+		"hugetlb above the RAM share: the pool leaves RAM before the ratio applies");
+	h.hugetlb_kb = h.mem_total_kb;
+	h.swap_total_kb = 4096;
+	TAP_U64(model_commit_limit_pages(&h, &p), 1024, "all RAM in hugetlb: CommitLimit is swap only");
+	h.swap_total_kb = 0;
+	h.hugetlb_kb = 204800;
 	p.kbytes = 1048576;
 	TAP_U64(model_commit_limit_kb(&h, &p), 1048576, "kbytes wins over ratio and ignores hugetlb [6.18]");
 	p.kbytes = 6;
