@@ -74,9 +74,10 @@ $(CORELIB): $(CORE_OBJ)
 $(OVC): $(APP_OBJ) $(CORELIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(APP_OBJ) $(CORELIB) $(PKG_LIBS)
 
-# The unit tests link against the pure core alone: if core needed the OS, this would fail.
-$(UNIT): $(UNIT_OBJ) $(CORELIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(CORELIB)
+# The unit tests link the pure core, plus sys/audit.o for the netlink framing (it opens
+# no socket): were core to need the OS, this would fail, and check-core-pure too.
+$(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB) $(PKG_LIBS)
 
 # Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
 # again under ASan+UBSan.
@@ -103,6 +104,7 @@ ifeq ($(SANITIZE),1)
 else
 	tests/vm/run --ovc $(OVC)
 endif
+	tests/vm/audit/run
 
 # The same suite under ASan+UBSan (its own build folder); the VM runs the sanitized binary
 # (UBSan-only in mode 2, where ASan cannot start: see tests/vm/init.sh).

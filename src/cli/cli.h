@@ -24,12 +24,17 @@ enum ovc_exit {
 	EXIT_PERM = 4,      /* not permitted */
 	EXIT_ROFS = 5,      /* read-only file system */
 	EXIT_INPUT = 6,     /* missing or malformed input file (file:line given) */
-	EXIT_SYSTEM = 7,    /* system or I/O error */
+	EXIT_SYSTEM = 7,    /* system or I/O error; anything already written was rolled back */
+	EXIT_AUDIT = 8,     /* --audit=on and the record could not be delivered; nothing changed */
+	EXIT_ROLLBACK = 9,  /* the rollback itself failed; the state left is printed */
 };
 
 struct ovc_ctx {
 	const char *cmd;          /* command name, for messages */
 	const char *proc_dir;     /* --proc */
+	const char *root_dir;     /* --root: prefix of /etc, /run, /usr paths */
+	bool proc_set, root_set;  /* given explicitly */
+	bool writer;              /* the command changes the policy */
 	bool json;                /* --json */
 	bool color;               /* colour on stdout */
 	bool no_color;            /* --no-color */
@@ -38,7 +43,7 @@ struct ovc_ctx {
 
 /* Long-only option codes above CHAR_MAX; the common ones are shared by every command. */
 enum {
-	OPT_PROC = 0x100, OPT_JSON, OPT_NO_COLOR, OPT_HELP,
+	OPT_PROC = 0x100, OPT_ROOT, OPT_JSON, OPT_NO_COLOR, OPT_HELP, OPT_DRY_RUN, OPT_AUDIT,
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
 	OPT_FORCE,
@@ -46,6 +51,7 @@ enum {
 
 #define COMMON_LONGOPTS                                             \
 	{ "proc", required_argument, NULL, OPT_PROC },              \
+	{ "root", required_argument, NULL, OPT_ROOT },              \
 	{ "json", no_argument, NULL, OPT_JSON },                    \
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },            \
 	{ "help", no_argument, NULL, OPT_HELP }
@@ -62,6 +68,9 @@ int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 
 /* Report an error (stderr; with --json also an "error" document on stdout); exit code. */
 int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err);
+
+/* The same on stderr only, for a command that prints its own JSON document. */
+int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err);
 
 /* Unexpected getopt result: unknown option or missing argument (already printed). */
 int cli_bad_option(struct ovc_ctx *ctx);
@@ -80,5 +89,6 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_check(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
 
 #endif

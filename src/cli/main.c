@@ -20,7 +20,9 @@
 
 /* What main() must do before a command runs. */
 enum {
-	CMD_READONLY = 1 << 0,   /* drop every capability first */
+	CMD_READONLY = 1 << 0,     /* drop every capability first */
+	CMD_WRITES_PROC = 1 << 1,  /* keep only the audit capabilities (permitted, not effective);
+				      the command narrows them further once its options are read */
 };
 
 struct ovc_cmd {
@@ -65,6 +67,15 @@ static const struct ovc_cmd commands[] = {
 	  "      --numpy-error MSG the MemoryError text as NumPy prints it; - reads stdin\n"
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
 	  "      --pid PID         answer for that process (size, CAP_SYS_ADMIN, RLIMIT_AS)\n" },
+	{ "set", cmd_set, CMD_WRITES_PROC,
+	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
+	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
+	  "      --mode N          vm.overcommit_memory: 0 heuristic, 1 always, 2 never\n"
+	  "      --ratio PCT       vm.overcommit_ratio (the kernel zeroes kbytes)\n"
+	  "      --kbytes N|SIZE   vm.overcommit_kbytes; plain numbers are kB (zeroes ratio)\n"
+	  "      --dry-run, --check  write nothing; report what would change\n"
+	  "      --force           override the guard (and allow a zero limit)\n"
+	  "      --root DIR        prefix for /run (the lock); needs --proc\n" },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
 	  "Usage: ovc probe [--force] [--json]\n"
@@ -119,6 +130,11 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 	switch (c) {
 	case OPT_PROC:
 		ctx->proc_dir = arg;
+		ctx->proc_set = true;
+		return 1;
+	case OPT_ROOT:
+		ctx->root_dir = arg;
+		ctx->root_set = true;
 		return 1;
 	case OPT_JSON:
 		ctx->json = true;
@@ -197,6 +213,7 @@ static int exit_for(const struct ovc_err *err)
 	case OVC_E_PERM:   return EXIT_PERM;
 	case OVC_E_ROFS:   return EXIT_ROFS;
 	case OVC_E_GUARD:  return EXIT_GUARD;
+	case OVC_E_AUDIT:  return EXIT_AUDIT;
 	case OVC_E_SYSTEM:
 	case OVC_E_OK:     break;
 	}
@@ -213,16 +230,41 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 	if (err->code == OVC_E_INPUT && err->line)
 		return "the file is not in the format the kernel writes; was it edited or "
 		       "truncated?";
+	if (err->code == OVC_E_PERM && ctx->writer && ctx->fs.proc_fd >= 0 && ctx->fs.is_default)
+		return geteuid() == 0
+			       ? "root in a user namespace (a rootless container) is not the host's "
+				 "root, and an LSM such as AppArmor may deny /proc/sys: set it on the host"
+			       : "only root may change vm.overcommit_*: run ovc set as root";
+	if (err->code == OVC_E_PERM && ctx->writer)
+		return "ovc writes without capabilities, as the file's owner would: is the file "
+		       "writable by its owner?";
 	if (err->code == OVC_E_PERM)
 		return geteuid() == 0 ? "read-only commands drop every capability, so even root "
 					"needs read permission on the file"
 				      : "check the file's permissions, or run ovc as root";
 	if (err->code == OVC_E_GUARD)
 		return "--force overrides; see ovc(8)";
+	if (err->code == OVC_E_ROFS)
+		return "vm.overcommit_* is host-wide and this /proc/sys is read-only (a container?): "
+		       "set it on the host";
+	if (err->code == OVC_E_AUDIT)
+		return "--audit=auto carries on without the record; --audit=off sends none";
 	return NULL;
 }
 
+static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json);
+
 int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
+{
+	return report(ctx, err, ctx->json);
+}
+
+int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err)
+{
+	return report(ctx, err, false);
+}
+
+static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json)
 {
 	char text[1200];
 	const char *hint = hint_for(ctx, err);
@@ -242,7 +284,7 @@ int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
 	fprintf(stderr, "ovc: %s\n", text);
 	if (hint)
 		fprintf(stderr, "hint: %s\n", hint);
-	if (ctx->json)
+	if (json)
 		json_error(code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
 			   : code == EXIT_ROFS ? "read_only" : code == EXIT_GUARD ? "refused"
 			   : code == EXIT_USAGE ? "usage" : "system",
@@ -287,7 +329,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ovc_ctx ctx = { .cmd = NULL, .proc_dir = FSROOT_DEFAULT_PROC };
+	struct ovc_ctx ctx = { .cmd = NULL, .proc_dir = FSROOT_DEFAULT_PROC, .root_dir = "/" };
 	const struct ovc_cmd *cmd;
 	char *default_argv[] = { (char *)"status", NULL };
 	int c, rc;
@@ -321,12 +363,16 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return cli_usage_error(&ctx, "unknown command '%s'", argv[0]);
 	ctx.cmd = cmd->name;
+	ctx.writer = cmd->flags & CMD_WRITES_PROC;
 	argv[0] = (char *)"ovc";   /* getopt names the program in its messages */
 
-	if (cmd->flags & CMD_READONLY) {
+	/* The privilege policy, per command: read-only commands keep nothing; writers keep
+	 * only what the audit record needs (writing /proc/sys needs no capability). */
+	if (cmd->flags & (CMD_READONLY | CMD_WRITES_PROC)) {
 		struct ovc_err err = { 0 };
 
-		if (caps_drop_all(&err) < 0)
+		if ((cmd->flags & CMD_READONLY ? caps_drop_all(&err)
+					       : caps_keep_audit(true, true, &err)) < 0)
 			return cli_report(&ctx, &err);
 	}
 	optind = 0;   /* glibc: reinitialise getopt for the command's own options */

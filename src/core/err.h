@@ -17,6 +17,7 @@ enum ovc_ecode {
 	OVC_E_PERM,    /* EPERM/EACCES */
 	OVC_E_ROFS,    /* EROFS */
 	OVC_E_GUARD,   /* refused for safety; an explicit --force overrides */
+	OVC_E_AUDIT,   /* the audit record could not be delivered */
 };
 
 struct ovc_err {

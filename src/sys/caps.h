@@ -14,6 +14,18 @@
 /* Empty the effective, permitted and inheritable sets of this process. */
 int caps_drop_all(struct ovc_err *err);
 
+/*
+ * For writers: keep in the permitted set only the audit capabilities asked for, and only
+ * if held (CAP_AUDIT_WRITE sends the record, CAP_AUDIT_CONTROL asks whether auditing is
+ * on); drop every other capability; the effective set stays empty. Writing /proc/sys
+ * needs none: its permission check is the global root euid alone (ref §9).
+ */
+int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err);
+
+/* Raise one kept capability into the effective set around a call; lower them after. */
+int caps_raise(int cap, struct ovc_err *err);
+int caps_lower(struct ovc_err *err);
+
 /* Is CAP_SYS_ADMIN in pid's effective set (capget via libcap)? 0 or -1 with err. */
 int caps_pid_sys_admin(pid_t pid, bool *has, struct ovc_err *err);
 

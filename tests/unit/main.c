@@ -11,6 +11,8 @@ int main(void)
 	test_numpy();
 	test_proctext();
 	test_simulate();
+	test_plan();
+	test_audit();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

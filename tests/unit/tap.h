@@ -66,5 +66,7 @@ void test_units(void);
 void test_numpy(void);
 void test_proctext(void);
 void test_simulate(void);
+void test_plan(void);
+void test_audit(void);
 
 #endif

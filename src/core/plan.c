@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* plan.c - the writes of "ovc set": values, order, rollback and the guard; pure. */
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+#include "simulate.h"
+
+static bool enforced(int mode)
+{
+	/* any value but 0 and 1 is checked as NEVER (ref §2, old kernels) */
+	return mode != OVERCOMMIT_GUESS && mode != OVERCOMMIT_ALWAYS;
+}
+
+enum plan_invalid plan_validate(const struct plan_request *rq, bool force)
+{
+	if (!rq->mode_set && !rq->ratio_set && !rq->kbytes_set)
+		return PLAN_EMPTY;
+	if (rq->ratio_set && rq->kbytes_set)
+		return PLAN_BOTH_LIMITS;
+	if (rq->mode_set && (rq->mode < 0 || rq->mode > 2))
+		return PLAN_BAD_MODE;
+	if (rq->ratio_set && rq->ratio < 0)
+		return PLAN_NEGATIVE_RATIO;
+	if (!force && ((rq->ratio_set && rq->ratio == 0) || (rq->kbytes_set && rq->kbytes == 0)))
+		return PLAN_ZERO_LIMIT;
+	return PLAN_VALID;
+}
+
+void plan_after(const struct model_policy *before, const struct plan_request *rq,
+		struct model_policy *after)
+{
+	*after = *before;
+	if (rq->mode_set)
+		after->mode = rq->mode;
+	if (rq->ratio_set) {
+		after->ratio = rq->ratio;
+		after->kbytes = 0;
+	}
+	if (rq->kbytes_set) {
+		after->kbytes = rq->kbytes;
+		after->ratio = 0;
+	}
+}
+
+static void put_i(struct plan_write *w, enum plan_key k, int64_t v)
+{
+	w->key = k;
+	snprintf(w->value, sizeof(w->value), "%lld", (long long)v);
+}
+
+static void put_u(struct plan_write *w, enum plan_key k, uint64_t v)
+{
+	w->key = k;
+	snprintf(w->value, sizeof(w->value), "%llu", (unsigned long long)v);
+}
+
+/* The largest allocation an unprivileged process of any size surely gets, in kB. */
+static uint64_t room_kb(const struct model_host *h, const struct model_policy *p)
+{
+	struct model_task t = { false, false, 0, UINT64_MAX };
+	struct model_policy q = *p;
+	struct model_alloc a;
+
+	q.mode = OVERCOMMIT_NEVER;
+	model_max_alloc(h, &q, &t, &a);
+	return a.sure_pages > (UINT64_MAX >> model_kb_shift(h)) ? UINT64_MAX
+							       : a.sure_pages << model_kb_shift(h);
+}
+
+void plan_make(const struct model_host *h, const struct model_policy *before,
+	       const struct plan_request *rq, struct plan *out)
+{
+	bool mode_w, limit_w;
+	uint64_t limit_kb;
+
+	memset(out, 0, sizeof(*out));
+	out->before = *before;
+	plan_after(before, rq, &out->after);
+
+	mode_w = out->after.mode != before->mode;
+	/* the limit write is needed unless both knobs already read what they will */
+	limit_w = (rq->ratio_set || rq->kbytes_set) &&
+		  (out->after.ratio != before->ratio || out->after.kbytes != before->kbytes);
+
+	if (limit_w && (!mode_w || enforced(out->after.mode))) {
+		/* entering mode 2, or no mode change: limit first (unenforced, or the only write) */
+		if (rq->kbytes_set)
+			put_u(&out->writes[out->nwrites++], KEY_KBYTES, rq->kbytes);
+		else
+			put_i(&out->writes[out->nwrites++], KEY_RATIO, rq->ratio);
+		limit_w = false;
+	}
+	if (mode_w)
+		put_i(&out->writes[out->nwrites++], KEY_MODE, out->after.mode);
+	if (limit_w) {
+		/* leaving mode 2 (or 0 <-> 1): the mode first, then the now unenforced limit */
+		if (rq->kbytes_set)
+			put_u(&out->writes[out->nwrites++], KEY_KBYTES, rq->kbytes);
+		else
+			put_i(&out->writes[out->nwrites++], KEY_RATIO, rq->ratio);
+	}
+
+	limit_kb = model_commit_limit_kb(h, &out->after);
+	out->margin_kb = limit_kb / 100 * SIM_LOW_HEADROOM_PCT;
+	if (out->margin_kb < SIM_LOW_HEADROOM_MIN_KB)
+		out->margin_kb = SIM_LOW_HEADROOM_MIN_KB;
+	out->room_before_kb = room_kb(h, before);
+	out->room_after_kb = room_kb(h, &out->after);
+	out->guard_applies = enforced(out->after.mode);
+	out->guard_ok = !out->guard_applies || out->room_after_kb >= out->margin_kb ||
+			(enforced(before->mode) && out->room_after_kb >= out->room_before_kb);
+}
+
+size_t plan_rollback(const struct plan *p, size_t done, struct plan_write out[2])
+{
+	size_t n = 0, i;
+
+	for (i = done; i-- > 0;) {
+		if (p->writes[i].key == KEY_MODE)
+			put_i(&out[n], KEY_MODE, p->before.mode);
+		else if (p->before.kbytes)
+			put_u(&out[n], KEY_KBYTES, p->before.kbytes);
+		else   /* ratio (possibly 0) zeroes kbytes, which was 0 before */
+			put_i(&out[n], KEY_RATIO, p->before.ratio);
+		n++;
+	}
+	return n;
+}
+
+const char *plan_key_name(enum plan_key k)
+{
+	switch (k) {
+	case KEY_MODE:   return "vm.overcommit_memory";
+	case KEY_RATIO:  return "vm.overcommit_ratio";
+	case KEY_KBYTES: return "vm.overcommit_kbytes";
+	}
+	return "?";
+}
