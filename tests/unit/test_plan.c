@@ -2,18 +2,8 @@
 /* test_plan.c - validation, write order, idempotence, rollback and the guard of "set". */
 #include "../../src/core/plan.h"
 #include "../../src/core/simulate.h"
+#include "hosts.h"
 #include "tap.h"
-
-static struct model_host seed(void)
-{
-	struct model_host h = {
-		.page_size = 4096, .mem_total_kb = 24684092, .committed_as_kb = 2097152,
-		.admin_reserve_kb = 8192, .user_reserve_kb = 131072, .kernel = { 6, 1, 0 },
-		.cpus_online = 2, .cpus_present = 2,
-		.address_space_bytes = ((uint64_t)1 << 47) - 4096,
-	};
-	return h;
-}
 
 static struct plan_request rq_mode_ratio(int mode, int64_t ratio)
 {
@@ -41,7 +31,7 @@ static const char *order(const struct plan_write *w, size_t n)
 
 void test_plan(void)
 {
-	struct model_host h = seed();
+	struct model_host h = host_seed();
 	struct model_policy b = { 0, 50, 0 };
 	struct plan_request r = { 0 };
 	struct plan_write rb[2];

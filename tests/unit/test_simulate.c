@@ -1,19 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_simulate.c - per-mode rows, verdicts, advice and warnings. */
 #include "../../src/core/simulate.h"
+#include "hosts.h"
 #include "tap.h"
-
-static struct model_host seed(void)
-{
-	/* the seed host: 24 GiB, no swap, kernel 6.1, 2 CPUs */
-	struct model_host h = {
-		.page_size = 4096, .mem_total_kb = 24684092, .committed_as_kb = 2097152,
-		.admin_reserve_kb = 8192, .user_reserve_kb = 131072, .kernel = { 6, 1, 0 },
-		.cpus_online = 2, .cpus_present = 2,
-		.address_space_bytes = ((uint64_t)1 << 47) - 4096,
-	};
-	return h;
-}
 
 static bool has_advice(const struct check_result *r, enum advice_kind k)
 {
@@ -37,7 +26,7 @@ static bool has_warning(const struct sim_warning *w, size_t n, enum warn_id id)
 
 void test_simulate(void)
 {
-	struct model_host h = seed();
+	struct model_host h = host_seed();
 	struct model_policy p = { 0, 50, 0 };
 	struct model_task t = { false, false, 0, UINT64_MAX };
 	struct sim_mode rows[3];
