@@ -42,6 +42,10 @@
  * stderr).
  */
 #define _GNU_SOURCE
+#define GUEST_PROG "allocmax"
+#define GUEST_RBUF 65536
+#include "guest.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -54,62 +58,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static char rbuf[65536];
 static char obuf[1024];
 static size_t olen;
-
-static void die(const char *msg)
-{
-	const char *e = errno ? strerror(errno) : "";
-	(void)!write(2, "allocmax: ", 10);
-	(void)!write(2, msg, strlen(msg));
-	if (*e) {
-		(void)!write(2, ": ", 2);
-		(void)!write(2, e, strlen(e));
-	}
-	(void)!write(2, "\n", 1);
-	exit(2);
-}
-
-/* Read a whole (small) file into rbuf, NUL-terminated. */
-static size_t slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-	ssize_t r;
-
-	if (fd < 0)
-		die(path);
-	while (n < sizeof(rbuf) - 1 &&
-	       (r = read(fd, rbuf + n, sizeof(rbuf) - 1 - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			die(path);
-		}
-		n += (size_t)r;
-	}
-	close(fd);
-	rbuf[n] = '\0';
-	return n;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	while (*s >= '0' && *s <= '9') {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s++ - '0');
-	}
-	if (*s)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* Value of "Key:   123 kB"-style line `key` in rbuf (must be slurped). */
 static uint64_t field(const char *key, const char *what)
@@ -216,16 +166,6 @@ static void drop_sys_admin(void)
 	data[i].inheritable &= ~m;
 	if (syscall(SYS_capset, &hdr, data))
 		die("capset");
-}
-
-static void as_user(uid_t uid)
-{
-	if (setgroups(0, NULL))
-		die("setgroups");
-	if (setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid))
-		die("setresgid");
-	if (setresuid(uid, uid, uid))
-		die("setresuid");
 }
 
 static int fits(uint64_t pages, uint64_t pgsz)
