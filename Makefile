@@ -131,7 +131,7 @@ deps:
 	$$SUDO apt-get update -qq && \
 	$$SUDO apt-get install -y -qq --no-install-recommends \
 	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
-	  bats-file jq mandoc cppcheck procps hyperfine xz-utils \
+	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux \
 	  qemu-system-x86 busybox-static cpio >/dev/null
 
 install: $(OVC)

@@ -126,12 +126,21 @@ static int refuse(struct ovc_ctx *ctx, const struct set_run *run)
 	struct ovc_err err = { 0 };
 	char room[UNITS_IEC_LEN], margin[UNITS_IEC_LEN];
 
-	ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
-		 "refusing: after this change an unprivileged process could surely allocate "
-		 "only %s in mode %d, less than the %s that sshd, systemd and a shell need to "
-		 "fork and exec; nothing was written",
-		 units_iec_kb(run->plan.room_after_kb, room, sizeof(room)), run->plan.after.mode,
-		 units_iec_kb(run->plan.margin_kb, margin, sizeof(margin)));
+	units_iec_kb(run->plan.margin_kb, margin, sizeof(margin));
+	if (run->plan.room_after_kb < 0)
+		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
+			 "refusing: after this change the committed memory would already be %s past "
+			 "what an unprivileged process may commit in mode %d, so new allocations, "
+			 "fork and exec would fail (at least %s must stay free); nothing was written",
+			 units_iec_kb((uint64_t)-run->plan.room_after_kb, room, sizeof(room)),
+			 run->plan.after.mode, margin);
+	else
+		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
+			 "refusing: after this change an unprivileged process could surely allocate "
+			 "only %s in mode %d, less than the %s that sshd, systemd and a shell need "
+			 "to fork and exec; nothing was written",
+			 units_iec_kb((uint64_t)run->plan.room_after_kb, room, sizeof(room)),
+			 run->plan.after.mode, margin);
 	return cli_report_stderr(ctx, &err);
 }
 
@@ -247,6 +256,22 @@ static int apply(struct ovc_ctx *ctx, struct set_run *run)
 	return 0;
 }
 
+/* Exit 9: say exactly what the kernel (or tree) holds now, read back. */
+static void print_left(struct ovc_ctx *ctx)
+{
+	struct procfs_host now;
+	struct ovc_err err = { 0 };
+
+	fprintf(stderr, "ovc: THE ROLLBACK FAILED; ");
+	if (procfs_read_host(&ctx->fs, &now, &err) < 0) {
+		fprintf(stderr, "the state left behind cannot be read back: %s\n", err.msg);
+		return;
+	}
+	fprintf(stderr, "the state left behind: vm.overcommit_memory=%d vm.overcommit_ratio=%"
+		PRId64 " vm.overcommit_kbytes=%" PRIu64 "\n", now.policy.mode, now.policy.ratio,
+		now.policy.kbytes);
+}
+
 static bool rollback_failed(const struct set_run *run)
 {
 	size_t k;
@@ -257,8 +282,19 @@ static bool rollback_failed(const struct set_run *run)
 	return false;
 }
 
+/* Something was written and stays written (also when an undo failed: exit 9). */
+static bool stays_changed(const struct set_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->plan.nwrites; i++)
+		if (run->result[i] == W_WRITTEN)
+			return true;
+	return false;
+}
+
 static void print_json(struct ovc_ctx *ctx, const struct procfs_host *ph,
-		       const struct set_run *run, bool applied_ok)
+		       const struct set_run *run)
 {
 	const struct plan *p = &run->plan;
 	char path[4200];
@@ -267,7 +303,7 @@ static void print_json(struct ovc_ctx *ctx, const struct procfs_host *ph,
 
 	json_init(&j, stdout);
 	json_obj(&j, NULL);
-	json_bool(&j, "changed", !run->dry_run && !run->refused && applied_ok && p->nwrites > 0);
+	json_bool(&j, "changed", stays_changed(run));
 	json_bool(&j, "would_change", p->nwrites > 0);
 	json_bool(&j, "dry_run", run->dry_run);
 	json_bool(&j, "refused", run->refused);
@@ -299,8 +335,8 @@ static void print_json(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	json_bool(&j, "applies", p->guard_applies);
 	json_bool(&j, "ok", p->guard_ok);
 	json_u64(&j, "margin_kb", p->margin_kb);
-	json_u64(&j, "room_before_kb", p->room_before_kb);
-	json_u64(&j, "room_after_kb", p->room_after_kb);
+	json_i64(&j, "room_before_kb", p->room_before_kb);
+	json_i64(&j, "room_after_kb", p->room_after_kb);
 	json_end(&j);
 	json_bool(&j, "waited_for_lock", run->waited);
 	json_obj(&j, "audit");
@@ -461,7 +497,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 
 	if (!run.refused && !run.dry_run && apply(ctx, &run) < 0) {
 		if (ctx->json)
-			print_json(ctx, &ph, &run, false);
+			print_json(ctx, &ph, &run);
 		else {
 			print_table(ctx, &ph.host, &run.plan);
 			if (run.nundo)
@@ -470,8 +506,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 		rc = cli_report_stderr(ctx, &run.fail);
 		if (rollback_failed(&run)) {
 			cli_report_stderr(ctx, &run.undo_fail);
-			fprintf(stderr, "ovc: THE ROLLBACK FAILED; the state left behind is what "
-					"'ovc status' shows now\n");
+			print_left(ctx);
 			rc = EXIT_ROLLBACK;
 		} else if (run.nundo) {
 			fprintf(stderr, "ovc: rolled back: every value is as it was before\n");
@@ -492,11 +527,12 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 			/* --audit=on: no record, no change */
 			audit_failure_and_undo(ctx, &run, run.plan.nwrites);
 			if (ctx->json)
-				print_json(ctx, &ph, &run, false);
+				print_json(ctx, &ph, &run);
 			err.code = OVC_E_AUDIT;
 			rc = cli_report_stderr(ctx, &err);
 			if (rollback_failed(&run)) {
 				cli_report_stderr(ctx, &run.undo_fail);
+				print_left(ctx);
 				rc = EXIT_ROLLBACK;
 			} else {
 				fprintf(stderr, "ovc: --audit=on: the change was undone\n");
@@ -506,7 +542,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 
 	if (ctx->json) {
-		print_json(ctx, &ph, &run, true);
+		print_json(ctx, &ph, &run);
 	} else {
 		print_table(ctx, &ph.host, &run.plan);
 		if (!run.plan.nwrites)

@@ -75,6 +75,8 @@ static const struct ovc_cmd commands[] = {
 	  "      --kbytes N|SIZE   vm.overcommit_kbytes; plain numbers are kB (zeroes ratio)\n"
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           override the guard (and allow a zero limit)\n"
+	  "      --audit=auto|on|off  audit record per change: auto sends it where audit\n"
+	  "                        works; on refuses to change anything without it\n"
 	  "      --root DIR        prefix for /run (the lock); needs --proc\n" },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
@@ -236,8 +238,8 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 				 "root, and an LSM such as AppArmor may deny /proc/sys: set it on the host"
 			       : "only root may change vm.overcommit_*: run ovc set as root";
 	if (err->code == OVC_E_PERM && ctx->writer)
-		return "ovc writes without capabilities, as the file's owner would: is the file "
-		       "writable by its owner?";
+		return "ovc set writes with no capabilities, so its own user needs write "
+		       "permission on the file through its mode bits (root gets no override)";
 	if (err->code == OVC_E_PERM)
 		return geteuid() == 0 ? "read-only commands drop every capability, so even root "
 					"needs read permission on the file"

@@ -143,6 +143,22 @@ static uint64_t task_total_vm_pages(const struct model_host *h, const struct mod
 	return t->vmsize_known ? kb_to_pages(h, t->vmsize_kb) : 0;
 }
 
+int64_t model_never_room_pages(const struct model_host *h, const struct model_policy *p,
+			       const struct model_task *t)
+{
+	uint64_t user_pg = kb_to_pages(h, h->user_reserve_kb);
+	uint64_t tv32 = task_total_vm_pages(h, t) / 32;
+	uint64_t ures = t->vmsize_known ? min_u64(tv32, user_pg) : user_pg;
+	/* long arithmetic (4.0+); every term is below 2^63, so nothing overflows in 128 bits */
+	__int128 a = (int64_t)model_commit_limit_pages(h, p);
+
+	if (!t->admin)
+		a -= (int64_t)kb_to_pages(h, h->admin_reserve_kb);
+	a -= (int64_t)ures;
+	a -= (__int128)kb_to_pages(h, h->committed_as_kb) + 1;
+	return a > INT64_MAX ? INT64_MAX : a < INT64_MIN ? INT64_MIN : (int64_t)a;
+}
+
 /*
  * OVERCOMMIT_NEVER, __vm_enough_memory() (mm/util.c since 4.6, mm/mmap.c before), ref §4.3.
  * The request is added to the committed count first, then
@@ -185,14 +201,9 @@ static struct span never_span(const struct model_host *h, const struct model_pol
 		a -= ures;
 		max = a > c0 ? a - c0 - 1 : 0;
 	} else {
-		/* long arithmetic; every term is below 2^63 so no intermediate overflows */
-		__int128 a = (int64_t)model_commit_limit_pages(h, p);
+		int64_t room = model_never_room_pages(h, p, t);
 
-		if (!t->admin)
-			a -= (int64_t)admin_pg;
-		a -= (int64_t)ures;
-		a -= (__int128)c0 + 1;
-		max = a > 0 ? (uint64_t)a : 0;
+		max = room > 0 ? (uint64_t)room : 0;
 	}
 	s.max = max;
 	s.sure = sub_floor0(max, band);

@@ -118,6 +118,15 @@ uint64_t model_batch_pages(const struct model_host *h, int mode);
 /* Largest |global - exact| of the committed counter, in pages: (batch-1) x online CPUs. */
 uint64_t model_band_pages(const struct model_host *h, int mode);
 
+/*
+ * Mode 2 only: A - Committed_AS - 1 in pages, signed and not floored at 0 (how far the
+ * committed count is below the point where a request of one page fails; negative when it
+ * is already past it), for task t, before the per-CPU band. Comparing two policies by it
+ * keeps "how far past" that the floored maximum loses.
+ */
+int64_t model_never_room_pages(const struct model_host *h, const struct model_policy *p,
+			       const struct model_task *t);
+
 /* The largest single allocation for task under policy p (ref §4, §6). */
 void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 		     const struct model_task *t, struct model_alloc *out);

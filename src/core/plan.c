@@ -55,17 +55,23 @@ static void put_u(struct plan_write *w, enum plan_key k, uint64_t v)
 	snprintf(w->value, sizeof(w->value), "%llu", (unsigned long long)v);
 }
 
-/* The largest allocation an unprivileged process of any size surely gets, in kB. */
-static uint64_t room_kb(const struct model_host *h, const struct model_policy *p)
+/*
+ * How much an unprivileged process of any size can surely still allocate, in kB, signed:
+ * negative when the committed count is already past what such a process may commit.
+ * Signed and unfloored, so that a starved mode 2 cannot be made tighter unnoticed.
+ */
+static int64_t room_kb(const struct model_host *h, const struct model_policy *p)
 {
 	struct model_task t = { false, false, 0, UINT64_MAX };
-	struct model_policy q = *p;
-	struct model_alloc a;
+	int64_t room = model_never_room_pages(h, p, &t) -
+		       (int64_t)model_band_pages(h, OVERCOMMIT_NEVER);
+	unsigned s = model_kb_shift(h);
 
-	q.mode = OVERCOMMIT_NEVER;
-	model_max_alloc(h, &q, &t, &a);
-	return a.sure_pages > (UINT64_MAX >> model_kb_shift(h)) ? UINT64_MAX
-							       : a.sure_pages << model_kb_shift(h);
+	if (room > (INT64_MAX >> s))
+		return INT64_MAX;
+	if (room < (INT64_MIN >> s))
+		return INT64_MIN;
+	return room * (1 << s);
 }
 
 void plan_make(const struct model_host *h, const struct model_policy *before,
@@ -108,7 +114,7 @@ void plan_make(const struct model_host *h, const struct model_policy *before,
 	out->room_before_kb = room_kb(h, before);
 	out->room_after_kb = room_kb(h, &out->after);
 	out->guard_applies = enforced(out->after.mode);
-	out->guard_ok = !out->guard_applies || out->room_after_kb >= out->margin_kb ||
+	out->guard_ok = !out->guard_applies || out->room_after_kb >= (int64_t)out->margin_kb ||
 			(enforced(before->mode) && out->room_after_kb >= out->room_before_kb);
 }
 

@@ -45,7 +45,7 @@ struct plan {
 	bool guard_applies;
 	bool guard_ok;
 	uint64_t margin_kb;
-	uint64_t room_before_kb, room_after_kb;
+	int64_t room_before_kb, room_after_kb;   /* negative: already past the limit */
 };
 
 /* Why a request is refused before anything is planned (a usage error). */

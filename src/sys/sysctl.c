@@ -34,25 +34,37 @@ static enum ovc_ecode write_class(int e)
 	}
 }
 
-/* O_TRUNC: a plain file in a saved tree must not keep the tail of a longer old value. */
-static int open_for_write(const struct fsroot *fs, const char *rel)
+static int open_live(const struct fsroot *fs, const char *rel)
 {
-	int flags = O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
-	struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_IN_ROOT |
-								       RESOLVE_NO_SYMLINKS };
-	int fd;
+	/* a fresh open; O_TRUNC as a shell's '>' does (procfs ignores it) */
+	return openat(fs->proc_fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+}
 
-	if (fs->is_default)
-		return openat(fs->proc_fd, rel, flags);
-	/* never follow a link in a saved tree when writing */
-	fd = (int)syscall(SYS_openat2, fs->proc_fd, rel, &how, sizeof(how));
+/* A saved tree: no link is followed, and the file is not truncated before the write. */
+static int open_saved(const struct fsroot *fs, const char *rel)
+{
+	int flags = O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	struct open_how how = { .flags = (uint64_t)flags,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, fs->proc_fd, rel, &how, sizeof(how));
+
 	if (fd < 0 && errno == ENOSYS)
 		fd = openat(fs->proc_fd, rel, flags);
 	return fd;
 }
 
-static int write_value(const struct fsroot *fs, const char *rel, const char *value,
-		       struct ovc_err *err)
+static int fail_errno(struct ovc_err *err, int e, const char *path, const char *value,
+		      const char *what)
+{
+	if (e == EINVAL)
+		return ovc_fail(err, OVC_E_SYSTEM, e, path, 0, "the kernel refused the value %s for",
+				value);
+	return ovc_fail(err, write_class(e), e, path, 0, "%s", what);
+}
+
+/* The running kernel: one write() of the whole value at offset 0 of a fresh open. */
+static int write_live(const struct fsroot *fs, const char *rel, const char *value,
+		      struct ovc_err *err)
 {
 	char path[4200], text[32];
 	int fd, n, e;
@@ -60,40 +72,96 @@ static int write_value(const struct fsroot *fs, const char *rel, const char *val
 
 	fsroot_path(fs, rel, path, sizeof(path));
 	n = snprintf(text, sizeof(text), "%s\n", value);
-	fd = open_for_write(fs, rel);
-	if (fd < 0) {
-		e = errno;
-		return ovc_fail(err, write_class(e), e, path, 0, "cannot open for writing");
-	}
-	/* one write() of the whole value at offset 0; never retried at another offset */
-	r = write(fd, text, (size_t)n);
+	fd = open_live(fs, rel);
+	if (fd < 0)
+		return fail_errno(err, errno, path, value, "cannot open for writing");
+	r = write(fd, text, (size_t)n);   /* never retried at another offset (ref §2) */
 	e = errno;
 	if (r != n) {
 		close(fd);
 		if (r >= 0)
-			return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0,
-					"short write of %d bytes", (int)r);
-		if (e == EINVAL)
-			return ovc_fail(err, OVC_E_SYSTEM, e, path, 0,
-					"the kernel refused the value %s for", value);
-		return ovc_fail(err, write_class(e), e, path, 0, "cannot write");
+			return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes",
+					(int)r);
+		return fail_errno(err, e, path, value, "cannot write");
 	}
-	if (close(fd) < 0) {
-		e = errno;
-		return ovc_fail(err, write_class(e), e, path, 0, "cannot write");
-	}
+	if (close(fd) < 0)
+		return fail_errno(err, errno, path, value, "cannot write");
 	return 0;
+}
+
+/* The bytes a plain file held before ovc wrote it, to put back on failure. */
+struct prev {
+	char bytes[64];
+	ssize_t len;   /* -1: unknown */
+};
+
+static void put_back(int fd, const struct prev *pv)
+{
+	if (pv->len < 0)
+		return;
+	(void)!pwrite(fd, pv->bytes, (size_t)pv->len, 0);
+	(void)!ftruncate(fd, pv->len);
+}
+
+/*
+ * A saved tree: write at offset 0, then cut the file to the new length; if the write
+ * fails or is short, the old bytes go back, so a failure never leaves a truncated or
+ * half-written value.
+ */
+static int write_saved(const struct fsroot *fs, const char *rel, const char *value,
+		       struct prev *pv, struct ovc_err *err)
+{
+	char path[4200], text[32];
+	int fd, n, e;
+	ssize_t r;
+
+	fsroot_path(fs, rel, path, sizeof(path));
+	n = snprintf(text, sizeof(text), "%s\n", value);
+	fd = open_saved(fs, rel);
+	if (fd < 0)
+		return fail_errno(err, errno, path, value, "cannot open for writing");
+	pv->len = pread(fd, pv->bytes, sizeof(pv->bytes), 0);
+	r = pwrite(fd, text, (size_t)n, 0);
+	e = errno;
+	if (r != n || ftruncate(fd, n) < 0) {
+		if (r == n)
+			e = errno;
+		put_back(fd, pv);
+		close(fd);
+		if (r >= 0 && r != n)
+			return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes",
+					(int)r);
+		return fail_errno(err, e, path, value, "cannot write");
+	}
+	if (close(fd) < 0)
+		return fail_errno(err, errno, path, value, "cannot write");
+	return 0;
+}
+
+static void restore_saved(const struct fsroot *fs, const char *rel, const struct prev *pv)
+{
+	int fd = open_saved(fs, rel);
+
+	if (fd >= 0) {
+		put_back(fd, pv);
+		close(fd);
+	}
 }
 
 int sysctl_apply(const struct fsroot *fs, const struct plan_write *w, struct ovc_err *err)
 {
-	if (write_value(fs, sysctl_rel(w->key), w->value, err) < 0)
+	const char *rel = sysctl_rel(w->key), *other;
+	struct prev pv, ignored;
+
+	if (fs->is_default)   /* the kernel's handler zeroes the counterpart itself */
+		return write_live(fs, rel, w->value, err);
+	if (write_saved(fs, rel, w->value, &pv, err) < 0)
 		return -1;
-	if (fs->is_default)
-		return 0;   /* the kernel's handler zeroes the counterpart itself */
-	if (w->key == KEY_RATIO)
-		return write_value(fs, PROC_VM_KBYTES, "0", err);
-	if (w->key == KEY_KBYTES)
-		return write_value(fs, PROC_VM_RATIO, "0", err);
+	other = w->key == KEY_RATIO ? PROC_VM_KBYTES : w->key == KEY_KBYTES ? PROC_VM_RATIO : NULL;
+	/* the kernel's side effect, reproduced; both files change, or neither */
+	if (other && write_saved(fs, other, "0", &ignored, err) < 0) {
+		restore_saved(fs, rel, &pv);
+		return -1;
+	}
 	return 0;
 }

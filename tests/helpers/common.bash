@@ -140,3 +140,88 @@ assert_one_json_document() {
 	n=$(jq -s 'length' <<<"$output") || fail "stdout is not JSON: $output"
 	[[ $n == 1 ]] || fail "stdout holds $n JSON documents, expected 1: $output"
 }
+
+# --- writers: ovc set (and later persist/profile) never touch this machine --------------
+#
+#   writer_args_safe ARGS...  true only if ARGS name both --proc DIR and --root DIR, each
+#                     resolving inside $BATS_TEST_TMPDIR, --proc not a procfs mount, and
+#                     no abbreviation of either option (getopt_long would accept one)
+#   ovc_set ARGS...   "$OVC" set ARGS, after writer_args_safe; refuses (status 99) otherwise
+#   ovc_set_via CMD... -- ARGS...
+#                     the same under a wrapper: CMD... "$OVC" set ARGS (setpriv, unshare,
+#                     prlimit, a recorder)
+#   live_vm           this machine's overcommit_{memory,ratio,kbytes}, one a line
+#   tree_state DIR    every file under DIR: path, mode, mtime and ctime in ns, md5 of the
+#                     bytes; equal output = nothing written, not even the same bytes again
+
+_inside_test_tmpdir() {
+	local p t
+
+	[[ -n ${BATS_TEST_TMPDIR:-} && -n ${1:-} ]] || return 1
+	p=$(realpath -m -- "$1") && t=$(realpath -m -- "$BATS_TEST_TMPDIR") || return 1
+	[[ $p == "$t"/* ]]
+}
+
+writer_args_safe() {
+	local a prev='' proc='' root=''
+
+	for a in "$@"; do
+		case $prev in
+		--proc) proc=$a ;;
+		--root) root=$a ;;
+		esac
+		case $a in
+		--proc=*) proc=${a#--proc=} ;;
+		--root=*) root=${a#--root=} ;;
+		--proc | --root) ;;
+		--p* | --ro*)
+			echo "SAFETY: '$a' may be an abbreviation of --proc or --root: refused" >&2
+			return 1
+			;;
+		esac
+		prev=$a
+	done
+	if ! _inside_test_tmpdir "$proc" || ! _inside_test_tmpdir "$root"; then
+		echo "SAFETY: ovc set needs --proc and --root inside \$BATS_TEST_TMPDIR" \
+			"(got --proc '$proc' --root '$root'): refused" >&2
+		return 1
+	fi
+	if [[ $(stat -f -c %T -- "$proc" 2>/dev/null) == proc ]]; then
+		echo "SAFETY: --proc '$proc' is a procfs mount: refused" >&2
+		return 1
+	fi
+}
+
+ovc_set() {
+	writer_args_safe "$@" || return 99
+	"$OVC" set "$@"
+}
+
+ovc_set_via() {
+	local -a pre=()
+
+	while (($#)) && [[ $1 != -- ]]; do
+		pre+=("$1")
+		shift
+	done
+	(($#)) || {
+		echo "ovc_set_via: no -- before ovc's arguments" >&2
+		return 99
+	}
+	shift
+	writer_args_safe "$@" || return 99
+	"${pre[@]}" "$OVC" set "$@"
+}
+
+live_vm() {
+	cat /proc/sys/vm/overcommit_memory /proc/sys/vm/overcommit_ratio \
+		/proc/sys/vm/overcommit_kbytes
+}
+
+tree_state() {
+	local f
+
+	(cd "$1" && find . -type f | LC_ALL=C sort | while IFS= read -r f; do
+		printf '%s %s %s\n' "$f" "$(stat -c '%a %.9Y %.9Z' -- "$f")" "$(md5sum <"$f")"
+	done)
+}

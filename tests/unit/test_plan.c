@@ -123,12 +123,19 @@ void test_plan(void)
 	r = rq_mode_ratio(-1, 9);
 	r.mode_set = false;
 	plan_make(&h, &b, &r, &p);
-	TAP_OK(p.room_after_kb == 0 && !p.guard_ok, "worse and below the margin: refused");
+	/* ratio 9: 555392 - 34816 - 524289 = -3713 pages, less the band: -27815 pages */
+	TAP_I64(p.room_after_kb, -27815 * 4, "the room is signed: already past the limit");
+	TAP_OK(!p.guard_ok, "worse and below the margin: refused");
 	b = (struct model_policy){ 2, 9, 0 };
 	r.ratio = 10;
 	plan_make(&h, &b, &r, &p);
-	TAP_OK(p.room_before_kb == 0 && p.room_after_kb == 33895 * 4 && p.guard_ok,
+	TAP_OK(p.room_before_kb == -27815 * 4 && p.room_after_kb == 33895 * 4 && p.guard_ok,
 	       "an improvement of a bad mode-2 state is allowed, even below the margin");
+	b = (struct model_policy){ 2, 5, 0 };
+	r.ratio = 4;
+	plan_make(&h, &b, &r, &p);
+	TAP_OK(p.room_before_kb < 0 && p.room_after_kb < p.room_before_kb && !p.guard_ok,
+	       "a starved mode 2 cannot be made tighter (rooms are not floored at 0)");
 	b = (struct model_policy){ 0, 50, 0 };
 	r = (struct plan_request){ .mode_set = true, .mode = 1 };
 	plan_make(&h, &b, &r, &p);
