@@ -355,6 +355,30 @@ static void print_json(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	json_end(&j);
 }
 
+/* A failed run: its document (or table), the cause, and what the undo achieved. */
+static int report_failure(struct ovc_ctx *ctx, const struct procfs_host *ph,
+			  struct set_run *run, const struct ovc_err *cause, const char *undone)
+{
+	int rc;
+
+	if (ctx->json) {
+		print_json(ctx, ph, run);
+	} else {
+		print_table(ctx, &ph->host, &run->plan);
+		if (run->nundo)
+			print_writes(run->undo, run->nundo, "Rolled back:");
+	}
+	rc = cli_report_stderr(ctx, cause);
+	if (rollback_failed(run)) {
+		cli_report_stderr(ctx, &run->undo_fail);
+		print_left(ctx);
+		return EXIT_ROLLBACK;
+	}
+	if (run->nundo)
+		fprintf(stderr, "ovc: %s\n", undone);
+	return rc;
+}
+
 /* Take the policy lock; say so if another ovc holds it for more than a second. */
 static int take_lock(struct ovc_ctx *ctx, struct ovc_lock *lk, bool *waited)
 {
@@ -466,6 +490,21 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 			return cli_report(ctx, &err);
 	}
 
+	/* The running kernel takes writes from the host's root only: say so before anything. */
+	{
+		struct ovc_err err = { 0 };
+
+		if (fsroot_open(&ctx->fs, ctx->proc_dir, &err) < 0)
+			return cli_report(ctx, &err);
+		if (!run.dry_run && ctx->fs.is_default && geteuid() != 0) {
+			char vm[4200];
+
+			ovc_fail(&err, OVC_E_PERM, EACCES,
+				 fsroot_path(&ctx->fs, "sys/vm", vm, sizeof(vm)), 0,
+				 "cannot change vm.overcommit_* in");
+			return cli_report(ctx, &err);
+		}
+	}
 	/* Lock first, then read: a second ovc sees what the first left. */
 	if (!run.dry_run) {
 		rc = take_lock(ctx, &lk, &run.waited);
@@ -475,14 +514,6 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 	rc = cli_load_host(ctx, &ph);
 	if (rc)
 		goto out;
-	if (!run.dry_run && ctx->fs.is_default && geteuid() != 0) {
-		struct ovc_err err = { 0 };
-
-		ovc_fail(&err, OVC_E_PERM, EACCES, ctx->proc_dir, 0,
-			 "only the host's root may change vm.overcommit_*; not permitted");
-		rc = cli_report(ctx, &err);
-		goto out;
-	}
 	plan_make(&ph.host, &ph.policy, &rq, &run.plan);
 	run.refused = run.plan.guard_applies && !run.plan.guard_ok && !run.force;
 	run.audit.live = ctx->fs.is_default;
@@ -496,21 +527,8 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 
 	if (!run.refused && !run.dry_run && apply(ctx, &run) < 0) {
-		if (ctx->json)
-			print_json(ctx, &ph, &run);
-		else {
-			print_table(ctx, &ph.host, &run.plan);
-			if (run.nundo)
-				print_writes(run.undo, run.nundo, "Rolled back:");
-		}
-		rc = cli_report_stderr(ctx, &run.fail);
-		if (rollback_failed(&run)) {
-			cli_report_stderr(ctx, &run.undo_fail);
-			print_left(ctx);
-			rc = EXIT_ROLLBACK;
-		} else if (run.nundo) {
-			fprintf(stderr, "ovc: rolled back: every value is as it was before\n");
-		}
+		rc = report_failure(ctx, &ph, &run, &run.fail,
+				    "rolled back: every value is as it was before");
 		goto out;
 	}
 
@@ -525,18 +543,10 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 			struct ovc_err err = run.audit.why;
 
 			/* --audit=on: no record, no change */
-			audit_failure_and_undo(ctx, &run, run.plan.nwrites);
-			if (ctx->json)
-				print_json(ctx, &ph, &run);
 			err.code = OVC_E_AUDIT;
-			rc = cli_report_stderr(ctx, &err);
-			if (rollback_failed(&run)) {
-				cli_report_stderr(ctx, &run.undo_fail);
-				print_left(ctx);
-				rc = EXIT_ROLLBACK;
-			} else {
-				fprintf(stderr, "ovc: --audit=on: the change was undone\n");
-			}
+			audit_failure_and_undo(ctx, &run, run.plan.nwrites);
+			rc = report_failure(ctx, &ph, &run, &err,
+					    "--audit=on: the change was undone");
 			goto out;
 		}
 	}

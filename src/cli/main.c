@@ -232,6 +232,11 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 	if (err->code == OVC_E_INPUT && err->line)
 		return "the file is not in the format the kernel writes; was it edited or "
 		       "truncated?";
+	/* ref §9: EPERM at write() comes from the kernel's own re-check or a filter */
+	if (err->code == OVC_E_PERM && ctx->writer && ctx->fs.proc_fd >= 0 && ctx->fs.is_default &&
+	    err->errnum == EPERM)
+		return "the kernel refused the write itself (EPERM): a cgroup-BPF sysctl filter or "
+		       "a security policy forbids changing vm.overcommit_* from here";
 	if (err->code == OVC_E_PERM && ctx->writer && ctx->fs.proc_fd >= 0 && ctx->fs.is_default)
 		return geteuid() == 0
 			       ? "root in a user namespace (a rootless container) is not the host's "
