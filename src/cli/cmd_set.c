@@ -500,7 +500,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 			char vm[4200];
 
 			ovc_fail(&err, OVC_E_PERM, EACCES,
-				 fsroot_path(&ctx->fs, "sys/vm", vm, sizeof(vm)), 0,
+				 fsroot_path(&ctx->fs, PROC_VM_DIR, vm, sizeof(vm)), 0,
 				 "cannot change vm.overcommit_* in");
 			return cli_report(ctx, &err);
 		}

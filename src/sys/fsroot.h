@@ -17,6 +17,7 @@
 #define PROC_ZONEINFO       "zoneinfo"
 #define PROC_STAT           "stat"
 #define PROC_OSRELEASE      "sys/kernel/osrelease"
+#define PROC_VM_DIR         "sys/vm"
 #define PROC_VM_MODE        "sys/vm/overcommit_memory"
 #define PROC_VM_RATIO       "sys/vm/overcommit_ratio"
 #define PROC_VM_KBYTES      "sys/vm/overcommit_kbytes"
