@@ -104,7 +104,7 @@ ifeq ($(SANITIZE),1)
 else
 	tests/vm/run --ovc $(OVC)
 endif
-	tests/vm/audit/run
+	tests/vm/audit/run --ovc $(OVC)
 
 # The same suite under ASan+UBSan (its own build folder); the VM runs the sanitized binary
 # (UBSan-only in mode 2, where ASan cannot start: see tests/vm/init.sh).

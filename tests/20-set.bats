@@ -1075,9 +1075,10 @@ hint: vm.overcommit_* is host-wide and this /proc/sys is read-only (a container?
 	[[ $(id -u) == 0 ]] || skip "needs root: the point is what set drops"
 	use_host seed-24g-noswap
 	hold_lock 30
-	# CAP_AUDIT_WRITE = 29, CAP_AUDIT_CONTROL = 30: permitted for the audit the run needs
+	# CAP_AUDIT_WRITE = 29, CAP_AUDIT_CONTROL = 30 (asks whether auditing is on): permitted
+	# only while audit is wanted, never effective while waiting
 	local c a want pid i
-	for c in auto:0000000020000000 on:0000000060000000 off:0000000000000000; do
+	for c in auto:0000000060000000 on:0000000060000000 off:0000000000000000; do
 		a=${c%%:*} want=${c#*:}
 		bg_set "$a" --json --audit "$a" --ratio 60
 		for ((i = 0; i < 150; i++)); do

@@ -29,6 +29,8 @@ enum audit_mode { AUD_AUTO, AUD_ON, AUD_OFF };
 struct audit_state {
 	enum audit_mode mode;
 	bool live;            /* only a change to the running kernel is audited */
+	int enabled;          /* AUDIT_GET: 0 off (records dropped), >0 on, -1 unknown */
+	bool skip;            /* no record can be logged (disabled or unavailable): none sent */
 	unsigned sent, delivered;
 	bool unavailable, failed;
 	struct ovc_err why;   /* the first reason a record was not delivered */
@@ -164,7 +166,7 @@ static void audit_one(struct set_run *run, const char *op, const struct plan_wri
 	char text[512];
 	enum audit_result r;
 
-	if (a->mode == AUD_OFF || !a->live)
+	if (a->mode == AUD_OFF || !a->live || a->skip)
 		return;
 	a->sent++;
 	if (auditmsg_format(text, sizeof(text), op, plan_key_name(w->key), old, w->value, ok) < 0) {
@@ -191,30 +193,56 @@ static void audit_one(struct set_run *run, const char *op, const struct plan_wri
 }
 
 /*
- * --audit=on: before writing, make sure a record would be logged. Auditing switched off
- * still ACKs records but drops them (audit.h), so ask AUDIT_GET; when the kernel will not
- * say (no CAP_AUDIT_CONTROL, a pid namespace), every send must then be ACKed instead.
+ * Before writing, learn whether a record can be logged at all. Auditing switched off
+ * still ACKs records and drops them (audit.h), so the kernel is asked (AUDIT_GET, with
+ * CAP_AUDIT_CONTROL raised for the call). --audit=auto then sends nothing where nothing
+ * can be logged and says why; --audit=on refuses to change anything. When the kernel
+ * will not say (not the initial pid namespace), every send must be ACKed instead.
  */
 static int audit_precheck(struct set_run *run, struct ovc_err *err)
 {
-	int enabled;
+	struct audit_state *a = &run->audit;
+	struct ovc_err why = { 0 };
 
-	if (run->audit.mode != AUD_ON || !run->audit.live)
+	if (a->mode == AUD_OFF || !a->live)
 		return 0;
-	if (caps_raise(CAP_AUDIT_CONTROL, NULL) < 0) {
-		enabled = -1;
-		err->errnum = EPERM;
+	if (caps_raise(CAP_AUDIT_WRITE, NULL) < 0) {
+		ovc_fail(&why, OVC_E_AUDIT, EPERM, NULL, 0,
+			 "no audit record can be sent: CAP_AUDIT_WRITE is not held");
+		a->enabled = -1;
 	} else {
-		enabled = audit_enabled(err);
 		caps_lower(NULL);
+		if (caps_raise(CAP_AUDIT_CONTROL, NULL) < 0) {
+			a->enabled = -1;   /* cannot ask; the ACKs will have to do */
+		} else {
+			a->enabled = audit_enabled(&why);
+			caps_lower(NULL);
+			if (a->enabled < 0 && why.errnum == EPROTONOSUPPORT)
+				ovc_fail(&why, OVC_E_AUDIT, EPROTONOSUPPORT, NULL, 0,
+					 "the kernel has no audit support (CONFIG_AUDIT off, or "
+					 "booted with audit=0)");
+			else if (a->enabled < 0 && why.errnum == ECONNREFUSED)
+				ovc_fail(&why, OVC_E_AUDIT, ECONNREFUSED, NULL, 0,
+					 "audit is not available inside a user namespace (a "
+					 "container): the host records its own changes");
+			else if (a->enabled < 0)
+				why.msg[0] = '\0';   /* unknown (EPERM): not a reason to stop */
+			else if (a->enabled == 0)
+				ovc_fail(&why, OVC_E_AUDIT, 0, NULL, 0,
+					 "auditing is disabled in the kernel: records would be "
+					 "acknowledged and dropped");
+		}
 	}
-	if (enabled == 0)
-		return ovc_fail(err, OVC_E_AUDIT, 0, NULL, 0,
-				"--audit=on, but auditing is disabled in the kernel (records would "
-				"be dropped); nothing was written");
-	if (enabled < 0 && err->errnum != EPERM)
-		return ovc_fail(err, OVC_E_AUDIT, err->errnum, NULL, 0,
-				"--audit=on, but no audit record can be sent; nothing was written");
+	if (!why.msg[0])
+		return 0;
+	a->skip = true;
+	a->why = why;
+	if (a->mode == AUD_ON) {
+		*err = why;
+		snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
+			 "; --audit=on: nothing was written");
+		return -1;
+	}
 	return 0;
 }
 
@@ -293,6 +321,27 @@ static bool stays_changed(const struct set_run *run)
 	return false;
 }
 
+/*
+ * delivered: ACKed, and the kernel said auditing is on; acknowledged: ACKed, but the
+ * kernel would not say whether it is on; disabled: on but switched off, nothing sent.
+ */
+static const char *audit_status(const struct audit_state *a, bool wrote)
+{
+	if (a->mode == AUD_OFF)
+		return "off";
+	if (!a->live)
+		return "not_live";
+	if (!wrote)
+		return "none";
+	if (a->skip)
+		return a->enabled == 0 ? "disabled" : "unavailable";
+	if (a->failed)
+		return "failed";
+	if (a->unavailable)
+		return "unavailable";
+	return a->enabled > 0 ? "delivered" : "acknowledged";
+}
+
 static void print_json(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		       const struct set_run *run)
 {
@@ -342,11 +391,8 @@ static void print_json(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	json_obj(&j, "audit");
 	json_str(&j, "mode", run->audit.mode == AUD_ON ? "on" : run->audit.mode == AUD_OFF ? "off"
 										: "auto");
-	json_str(&j, "status", run->audit.mode == AUD_OFF ? "off"
-			       : !run->audit.live ? "not_live"
-			       : run->audit.failed ? "failed"
-			       : run->audit.unavailable ? "unavailable"
-			       : run->audit.sent ? "delivered" : "none");
+	json_str(&j, "status", audit_status(&run->audit, p->nwrites > 0 && !run->dry_run &&
+							    !run->refused));
 	json_u64(&j, "records", run->audit.sent);
 	json_u64(&j, "delivered", run->audit.delivered);
 	json_str(&j, "reason", run->audit.why.msg[0] ? run->audit.why.msg : NULL);
@@ -486,7 +532,8 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 	{
 		struct ovc_err err = { 0 };
 
-		if (caps_keep_audit(run.audit.mode != AUD_OFF, run.audit.mode == AUD_ON, &err) < 0)
+		/* AUDIT_CONTROL only to ask whether auditing is on (raised for that call) */
+		if (caps_keep_audit(run.audit.mode != AUD_OFF, run.audit.mode != AUD_OFF, &err) < 0)
 			return cli_report(ctx, &err);
 	}
 
@@ -562,7 +609,8 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 				     run.refused ? "\nWould write (refused):" : "\nWould write:");
 		else
 			print_writes(run.plan.writes, run.plan.nwrites, "\nWritten, in order:");
-		if (run.audit.live && run.audit.sent && run.audit.delivered < run.audit.sent)
+		if (run.audit.live && run.plan.nwrites && !run.dry_run && !run.refused &&
+		    (run.audit.skip || run.audit.delivered < run.audit.sent))
 			printf("note: no audit record (%s)\n", run.audit.why.msg);
 		if (run.force && run.plan.guard_applies && !run.plan.guard_ok)
 			printf("%swarning:%s the guard was overridden with --force\n",

@@ -294,6 +294,7 @@ static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json)
 	if (json)
 		json_error(code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
 			   : code == EXIT_ROFS ? "read_only" : code == EXIT_GUARD ? "refused"
+			   : code == EXIT_AUDIT ? "audit"
 			   : code == EXIT_USAGE ? "usage" : "system",
 			   text, err->path, err->line, err->errnum, hint, code);
 	return code;

@@ -20,6 +20,16 @@
  *       audit_enabled(); --no-control: CAP_AUDIT_CONTROL off in the effective set.
  *   auditvm set-enabled 0|1
  *       AUDIT_SET enabled (test only; ovc never does this).
+ *   auditvm listen MS
+ *       Join AUDIT_NLGRP_READLOG, write "listening" to stderr once joined, then print every
+ *       record the kernel multicasts during MS milliseconds, one per line:
+ *       "type=<nlmsg_type> <text>" (the text cut at its first NUL or newline). For
+ *       `ovc set` in the guest: started in the background before ovc runs.
+ *   auditvm exec-without-audit-write -- PROG [ARG...]
+ *       Drop CAP_AUDIT_WRITE from the bounding set (PR_CAPBSET_DROP) and from the
+ *       effective, permitted, inheritable and ambient sets, then execv PROG: root's
+ *       execve cannot give it back, so PROG runs as root without CAP_AUDIT_WRITE (and
+ *       with every other capability, CAP_AUDIT_CONTROL included).
  *
  * Output: "key value" lines on stdout (result, errno, msg, text, record, enabled, rc).
  * Exit status 0 unless the command line or the test setup failed (then 2).
@@ -38,6 +48,7 @@
 #include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/netlink.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
@@ -260,9 +271,86 @@ static int set_enabled(unsigned v)
 	return 0;
 }
 
+/* Print every record multicast on AUDIT_NLGRP_READLOG during ms milliseconds. */
+static int do_listen(long ms)
+{
+	static char buf[65536] __attribute__((aligned(4)));
+	struct mnl_socket *nl = listener();
+	struct pollfd p = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
+	struct timespec t0, t;
+
+	fprintf(stderr, "listening\n");
+	fflush(stderr);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long el;
+		ssize_t r;
+		const struct nlmsghdr *nlh;
+		int left, pr;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		el = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (el >= ms)
+			break;
+		pr = poll(&p, 1, (int)(ms - el));
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr < 0)
+			die("listener poll");
+		if (pr == 0)
+			break;
+		r = recv(p.fd, buf, sizeof(buf), 0);
+		if (r < 0 && errno == ENOBUFS) {   /* the socket overran: say so, never hide it */
+			printf("overrun ENOBUFS\n");
+			fflush(stdout);
+			continue;
+		}
+		if (r < 0)
+			die("listener recv");
+		left = (int)r;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			const char *pl = mnl_nlmsg_get_payload(nlh);
+			size_t n = strnlen(pl, mnl_nlmsg_get_payload_len(nlh));
+			const char *nl_at = memchr(pl, '\n', n);
+
+			if (nl_at)
+				n = (size_t)(nl_at - pl);
+			printf("type=%u %.*s\n", nlh->nlmsg_type, (int)n, pl);
+		}
+		fflush(stdout);
+	}
+	mnl_socket_close(nl);
+	return 0;
+}
+
+/* Run argv[0] as root without CAP_AUDIT_WRITE anywhere (bounding set included). */
+static int exec_without_audit_write(char **av)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	unsigned i = CAP_AUDIT_WRITE / 32, bit = 1u << (CAP_AUDIT_WRITE % 32);
+
+	if (prctl(PR_CAPBSET_DROP, CAP_AUDIT_WRITE, 0, 0, 0) < 0)
+		die("prctl PR_CAPBSET_DROP CAP_AUDIT_WRITE");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		die("prctl PR_CAP_AMBIENT_CLEAR_ALL");
+	if (syscall(SYS_capget, &h, d) < 0)
+		die("capget");
+	d[i].effective &= ~bit;
+	d[i].permitted &= ~bit;
+	d[i].inheritable &= ~bit;
+	if (syscall(SYS_capset, &h, d) < 0)
+		die("capset");
+	execv(av[0], av);
+	die("execv");
+	return 2;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: auditvm send|rawsend|enabled|set-enabled ... (see auditvm.c)\n");
+	fprintf(stderr, "usage: auditvm send|rawsend|enabled|set-enabled|listen|"
+		"exec-without-audit-write ... (see auditvm.c)\n");
 	return 2;
 }
 
@@ -275,6 +363,11 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];
+	if (!strcmp(cmd, "exec-without-audit-write"))
+		return argc >= 4 && !strcmp(argv[2], "--") ? exec_without_audit_write(argv + 3)
+							   : usage();
+	if (!strcmp(cmd, "listen"))
+		return argc == 3 && atol(argv[2]) > 0 ? do_listen(atol(argv[2])) : usage();
 	for (i = 2; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		if (!strcmp(argv[i], "--listen"))
 			opt_listen = true;
