@@ -62,33 +62,6 @@ static int fail_errno(struct ovc_err *err, int e, const char *path, const char *
 	return ovc_fail(err, write_class(e), e, path, 0, "%s", what);
 }
 
-/* The running kernel: one write() of the whole value at offset 0 of a fresh open. */
-static int write_live(const struct fsroot *fs, const char *rel, const char *value,
-		      struct ovc_err *err)
-{
-	char path[4200], text[32];
-	int fd, n, e;
-	ssize_t r;
-
-	fsroot_path(fs, rel, path, sizeof(path));
-	n = snprintf(text, sizeof(text), "%s\n", value);
-	fd = open_live(fs, rel);
-	if (fd < 0)
-		return fail_errno(err, errno, path, value, "cannot open for writing");
-	r = write(fd, text, (size_t)n);   /* never retried at another offset (ref §2) */
-	e = errno;
-	if (r != n) {
-		close(fd);
-		if (r >= 0)
-			return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes",
-					(int)r);
-		return fail_errno(err, e, path, value, "cannot write");
-	}
-	if (close(fd) < 0)
-		return fail_errno(err, errno, path, value, "cannot write");
-	return 0;
-}
-
 /* The bytes a plain file held before ovc wrote it, to put back on failure. */
 struct prev {
 	char bytes[64];
@@ -104,11 +77,12 @@ static void put_back(int fd, const struct prev *pv)
 }
 
 /*
- * A saved tree: write at offset 0, then cut the file to the new length; if the write
- * fails or is short, the old bytes go back, so a failure never leaves a truncated or
- * half-written value.
+ * One value, whole, at offset 0 of a fresh open; never retried at another offset (ref §2).
+ * The running kernel (pv NULL): one write(). A saved tree (pv given): the old bytes are
+ * kept in pv, the file is cut to the new length after the write, and on a failed or
+ * short write the old bytes go back, so no truncated or half-written value is left.
  */
-static int write_saved(const struct fsroot *fs, const char *rel, const char *value,
+static int write_value(const struct fsroot *fs, const char *rel, const char *value,
 		       struct prev *pv, struct ovc_err *err)
 {
 	char path[4200], text[32];
@@ -117,18 +91,22 @@ static int write_saved(const struct fsroot *fs, const char *rel, const char *val
 
 	fsroot_path(fs, rel, path, sizeof(path));
 	n = snprintf(text, sizeof(text), "%s\n", value);
-	fd = open_saved(fs, rel);
+	fd = pv ? open_saved(fs, rel) : open_live(fs, rel);
 	if (fd < 0)
 		return fail_errno(err, errno, path, value, "cannot open for writing");
-	pv->len = pread(fd, pv->bytes, sizeof(pv->bytes), 0);
-	r = pwrite(fd, text, (size_t)n, 0);
+	if (pv)
+		pv->len = pread(fd, pv->bytes, sizeof(pv->bytes), 0);
+	r = pv ? pwrite(fd, text, (size_t)n, 0) : write(fd, text, (size_t)n);
 	e = errno;
-	if (r != n || ftruncate(fd, n) < 0) {
-		if (r == n)
-			e = errno;
-		put_back(fd, pv);
+	if (r == n && pv && ftruncate(fd, n) < 0) {
+		e = errno;
+		r = -1;
+	}
+	if (r != n) {
+		if (pv)
+			put_back(fd, pv);
 		close(fd);
-		if (r >= 0 && r != n)
+		if (r >= 0)
 			return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes",
 					(int)r);
 		return fail_errno(err, e, path, value, "cannot write");
@@ -154,12 +132,12 @@ int sysctl_apply(const struct fsroot *fs, const struct plan_write *w, struct ovc
 	struct prev pv, ignored;
 
 	if (fs->is_default)   /* the kernel's handler zeroes the counterpart itself */
-		return write_live(fs, rel, w->value, err);
-	if (write_saved(fs, rel, w->value, &pv, err) < 0)
+		return write_value(fs, rel, w->value, NULL, err);
+	if (write_value(fs, rel, w->value, &pv, err) < 0)
 		return -1;
 	other = w->key == KEY_RATIO ? PROC_VM_KBYTES : w->key == KEY_KBYTES ? PROC_VM_RATIO : NULL;
 	/* the kernel's side effect, reproduced; both files change, or neither */
-	if (other && write_saved(fs, other, "0", &ignored, err) < 0) {
+	if (other && write_value(fs, other, "0", &ignored, err) < 0) {
 		restore_saved(fs, rel, &pv);
 		return -1;
 	}
