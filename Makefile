@@ -58,7 +58,7 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all check check-unit check-core-pure check-bats check-kernel check-san lint \
+.PHONY: all check check-unit check-core-pure check-bats check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
 all: $(OVC)
@@ -81,7 +81,7 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 
 # Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
 # again under ASan+UBSan.
-check: check-unit check-core-pure lint check-bats check-kernel check-san
+check: check-unit check-core-pure lint check-bats check-tools check-kernel check-san
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -96,6 +96,11 @@ check-core-pure: $(CORELIB)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) $(SAN_ENV) bats --print-output-on-failure tests/
+
+# The precedence model against the real procps sysctl --system and systemd-sysctl, run in
+# a chroot over plain-file fake trees (never the host's /proc/sys).
+check-tools: $(CORELIB)
+	tests/precedence/run
 
 check-kernel: $(OVC)
 ifeq ($(SANITIZE),1)
@@ -131,7 +136,7 @@ deps:
 	$$SUDO apt-get update -qq && \
 	$$SUDO apt-get install -y -qq --no-install-recommends \
 	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
-	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux \
+	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
 	  qemu-system-x86 busybox-static cpio >/dev/null
 
 install: $(OVC)

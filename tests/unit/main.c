@@ -13,6 +13,7 @@ int main(void)
 	test_simulate();
 	test_plan();
 	test_audit();
+	test_precedence();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

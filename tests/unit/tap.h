@@ -68,5 +68,6 @@ void test_proctext(void);
 void test_simulate(void);
 void test_plan(void);
 void test_audit(void);
+void test_precedence(void);
 
 #endif
