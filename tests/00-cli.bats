@@ -8,7 +8,7 @@ setup() {
 	use_host seed-24g-noswap
 }
 
-COMMANDS=(status simulate check probe)
+COMMANDS=(status simulate check probe set verify)
 
 # --- help ------------------------------------------------------------------------------
 

@@ -90,5 +90,6 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_check(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -83,6 +83,12 @@ static const struct ovc_cmd commands[] = {
 	  "Usage: ovc probe [--force] [--json]\n"
 	  "      --force           probe in mode 2 too (each attempt briefly charges the\n"
 	  "                        commit limit and can make other allocations fail)\n" },
+	{ "verify", cmd_verify, CMD_READONLY,
+	  "do the running values equal what the sysctl.d boot configuration applies?",
+	  "Usage: ovc verify [--root DIR] [--proc DIR] [--json]\n"
+	  "      --root DIR        read /etc, /run, /usr and /lib under DIR (an image, a\n"
+	  "                        chroot) instead of /\n"
+	  "Exit status: 0 in sync, 1 drift (a running value differs from boot's).\n" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_verify.c - "ovc verify": are the running vm.overcommit_* values the ones the boot
+ * configuration (sysctl.d under --root) will leave? Read-only; exit 0 in sync, 1 drift.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/precedence.h"
+#include "../sys/confdirs.h"
+#include "render.h"
+#include "shared.h"
+
+/* Display order: the mode first, as the contract's example. */
+static const enum prec_key show_keys[PREC_NKEYS] = { PREC_MEMORY, PREC_RATIO, PREC_KBYTES };
+
+struct verify {
+	struct confdirs cd;
+	struct prec_result sd, pp;          /* systemd-sysctl, sysctl --system */
+	struct model_policy runtime;
+	bool in_sync;
+};
+
+static const char *tool_token(enum prec_tool t)
+{
+	return t == PREC_SYSTEMD ? "systemd" : "procps";
+}
+
+static const char *tool_words(enum prec_tool t)
+{
+	return t == PREC_SYSTEMD ? "systemd-sysctl" : "sysctl --system";
+}
+
+/* The value of key k under p, as text ("-1", "50", "12582912"). */
+static void key_value(const struct model_policy *p, enum prec_key k, char *buf, size_t len)
+{
+	switch (k) {
+	case PREC_MEMORY:
+		snprintf(buf, len, "%d", p->mode);
+		return;
+	case PREC_RATIO:
+		snprintf(buf, len, "%" PRId64, p->ratio);
+		return;
+	case PREC_KBYTES:
+	case PREC_NKEYS:
+		break;
+	}
+	snprintf(buf, len, "%" PRIu64, p->kbytes);
+}
+
+static bool key_equal(const struct model_policy *a, const struct model_policy *b,
+		      enum prec_key k)
+{
+	switch (k) {
+	case PREC_MEMORY:
+		return a->mode == b->mode;
+	case PREC_RATIO:
+		return a->ratio == b->ratio;
+	case PREC_KBYTES:
+	case PREC_NKEYS:
+		break;
+	}
+	return a->kbytes == b->kbytes;
+}
+
+static void json_key_value(struct json *j, const char *name, const struct model_policy *p,
+			   enum prec_key k)
+{
+	if (k == PREC_KBYTES)
+		json_u64(j, name, p->kbytes);
+	else
+		json_i64(j, name, k == PREC_MEMORY ? p->mode : p->ratio);
+}
+
+static void json_decider(struct json *j, const char *fkey, const char *lkey,
+			 const struct verify *v, const struct prec_result *r, enum prec_key k)
+{
+	if (r->decider[k].set) {
+		json_str(j, fkey, v->cd.files[r->decider[k].file].path);
+		json_u64(j, lkey, r->decider[k].line);
+	} else {
+		json_null(j, fkey);
+		json_null(j, lkey);
+	}
+}
+
+/* A kernel-rejected write seen by an earlier tool (or earlier in the same list)? */
+static bool rejected_before(const struct verify *v, const struct prec_result *r, size_t i)
+{
+	const struct prec_write *w = &r->writes[i];
+	size_t a;
+
+	for (a = 0; a < i; a++)
+		if (r->writes[a].status == PREC_W_EINVAL && r->writes[a].file == w->file &&
+		    r->writes[a].line == w->line && r->writes[a].key == w->key)
+			return true;
+	if (r == &v->pp)
+		for (a = 0; a < v->sd.nwrites; a++)
+			if (v->sd.writes[a].status == PREC_W_EINVAL &&
+			    v->sd.writes[a].file == w->file && v->sd.writes[a].line == w->line &&
+			    v->sd.writes[a].key == w->key)
+				return true;
+	return false;
+}
+
+/* Is shadow s of the procps result also in the systemd one? */
+static bool shadow_in(const struct prec_result *r, const struct prec_shadow *s)
+{
+	size_t i;
+
+	for (i = 0; i < r->nshadows; i++) {
+		const struct prec_shadow *o = &r->shadows[i];
+
+		if (o->key == s->key && o->file == s->file && o->line == s->line &&
+		    o->why == s->why && o->has_by == s->has_by &&
+		    (!s->has_by || (o->by_file == s->by_file && o->by_line == s->by_line)))
+			return true;
+	}
+	return false;
+}
+
+/* Warnings in words, one per call of emit: kernel rejections and tool disagreement. */
+typedef void (*emit_fn)(void *arg, const char *id, const char *text);
+
+static void each_warning(const struct verify *v, emit_fn emit, void *arg)
+{
+	const struct prec_result *rs[2] = { &v->sd, &v->pp };
+	char text[1200], a[32], b[32];
+	size_t t, i;
+	int ki;
+
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < rs[t]->nwrites; i++) {
+			const struct prec_write *w = &rs[t]->writes[i];
+
+			if (w->status != PREC_W_EINVAL || rejected_before(v, rs[t], i))
+				continue;
+			snprintf(text, sizeof(text), "%s:%u: the kernel rejects %s = '%.*s' (%s); "
+				 "the key keeps its earlier value", v->cd.files[w->file].path,
+				 w->line, prec_key_name(w->key), (int)w->value_len, w->value,
+				 w->reason ? w->reason : "invalid value");
+			emit(arg, "kernel_rejects", text);
+		}
+	for (ki = 0; ki < PREC_NKEYS; ki++) {
+		enum prec_key k = show_keys[ki];
+
+		if (key_equal(&v->sd.final, &v->pp.final, k))
+			continue;
+		key_value(&v->sd.final, k, a, sizeof(a));
+		key_value(&v->pp.final, k, b, sizeof(b));
+		snprintf(text, sizeof(text), "systemd-sysctl and sysctl --system disagree about %s "
+			 "(%s and %s)%s", prec_key_name(k), a, b,
+			 v->pp.decider[k].set &&
+					 !strcmp(v->cd.files[v->pp.decider[k].file].dir, "/etc") ?
+				 ": /etc/sysctl.conf is read by sysctl --system only" :
+				 "");
+		emit(arg, "tools_disagree", text);
+	}
+	for (t = 0; t < 2; t++)
+		if (rs[t]->ndiags_total > rs[t]->ndiags) {
+			snprintf(text, sizeof(text), "%s: %zu more problems not listed",
+				 tool_words(rs[t]->tool), rs[t]->ndiags_total - rs[t]->ndiags);
+			emit(arg, "more_tool_errors", text);
+		}
+	if (!v->cd.contained) {
+		snprintf(text, sizeof(text), "this kernel has no openat2(): symlinks under the "
+			 "root were followed without containment");
+		emit(arg, "links_not_contained", text);
+	}
+}
+
+static void diag_text(const struct verify *v, const struct prec_result *r,
+		      const struct prec_diag *d, char *buf, size_t len)
+{
+	const char *p = v->cd.files[d->file].path;
+
+	if (d->kind == PREC_D_CANNOT_OPEN)
+		snprintf(buf, len, "%s: cannot open: %s fails", p, tool_words(r->tool));
+	else if (r->tool == PREC_SYSTEMD)
+		snprintf(buf, len, "%s:%u: not an assignment: systemd-sysctl fails (skips the line)",
+			 p, d->line);
+	else
+		snprintf(buf, len, "%s:%u: not an assignment: sysctl --system reports invalid "
+			 "syntax", p, d->line);
+}
+
+static void emit_json(void *arg, const char *id, const char *text)
+{
+	struct json *j = arg;
+
+	json_obj(j, NULL);
+	json_str(j, "id", id);
+	json_str(j, "text", text);
+	json_end(j);
+}
+
+static void emit_text(void *arg, const char *id, const char *text)
+{
+	const struct ovc_ctx *ctx = arg;
+
+	(void)id;
+	printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), text);
+}
+
+static void json_shadow(struct json *j, const struct verify *v, const struct prec_shadow *s,
+			bool both, enum prec_tool tool)
+{
+	json_obj(j, NULL);
+	json_str(j, "key", prec_key_name(s->key));
+	json_str(j, "file", v->cd.files[s->file].path);
+	json_u64(j, "line", s->line);
+	json_str(j, "why", prec_shadow_why_name(s->why));
+	if (s->has_by) {
+		json_obj(j, "by");
+		json_str(j, "file", v->cd.files[s->by_file].path);
+		if (s->by_line)
+			json_u64(j, "line", s->by_line);
+		else
+			json_null(j, "line");
+		json_end(j);
+	} else {
+		json_null(j, "by");
+	}
+	json_arr(j, "tools");
+	if (both || tool == PREC_SYSTEMD)
+		json_str(j, NULL, tool_token(PREC_SYSTEMD));
+	if (both || tool == PREC_PROCPS)
+		json_str(j, NULL, tool_token(PREC_PROCPS));
+	json_end(j);
+	json_end(j);
+}
+
+static void print_json(const struct verify *v)
+{
+	const struct prec_result *rs[2] = { &v->sd, &v->pp };
+	struct json j;
+	size_t i, t;
+	int ki;
+
+	json_init(&j, stdout);
+	json_obj(&j, NULL);
+	json_bool(&j, "in_sync", v->in_sync);
+	json_str(&j, "root", v->cd.root[0] ? v->cd.root : "/");
+	json_arr(&j, "keys");
+	for (ki = 0; ki < PREC_NKEYS; ki++) {
+		enum prec_key k = show_keys[ki];
+
+		json_obj(&j, NULL);
+		json_str(&j, "key", prec_key_name(k));
+		json_key_value(&j, "runtime", &v->runtime, k);
+		json_key_value(&j, "boot", &v->sd.final, k);
+		json_key_value(&j, "boot_procps", &v->pp.final, k);
+		json_decider(&j, "file", "line", v, &v->sd, k);
+		json_decider(&j, "boot_procps_file", "boot_procps_line", v, &v->pp, k);
+		json_bool(&j, "in_sync", key_equal(&v->runtime, &v->sd.final, k));
+		json_end(&j);
+	}
+	json_end(&j);
+	json_arr(&j, "shadowed");
+	for (i = 0; i < v->sd.nshadows; i++)
+		json_shadow(&j, v, &v->sd.shadows[i], shadow_in(&v->pp, &v->sd.shadows[i]),
+			    PREC_SYSTEMD);
+	for (i = 0; i < v->pp.nshadows; i++)
+		if (!shadow_in(&v->sd, &v->pp.shadows[i]))
+			json_shadow(&j, v, &v->pp.shadows[i], false, PREC_PROCPS);
+	json_end(&j);
+	json_arr(&j, "tool_errors");
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < rs[t]->ndiags; i++) {
+			const struct prec_diag *d = &rs[t]->diags[i];
+			char text[1200];
+
+			diag_text(v, rs[t], d, text, sizeof(text));
+			json_obj(&j, NULL);
+			json_str(&j, "tool", tool_token(rs[t]->tool));
+			json_str(&j, "kind", d->kind == PREC_D_CANNOT_OPEN ? "cannot_open"
+									 : "not_assignment");
+			json_str(&j, "file", v->cd.files[d->file].path);
+			if (d->line)
+				json_u64(&j, "line", d->line);
+			else
+				json_null(&j, "line");
+			json_str(&j, "text", text);
+			json_end(&j);
+		}
+	json_end(&j);
+	json_obj(&j, "tool_fails");
+	json_bool(&j, "systemd", v->sd.tool_fails);
+	json_bool(&j, "procps", v->pp.tool_fails);
+	json_end(&j);
+	json_arr(&j, "warnings");
+	each_warning(v, emit_json, &j);
+	json_end(&j);
+	json_end(&j);
+}
+
+static void decided_by(const struct verify *v, const struct prec_result *r, enum prec_key k,
+		       char *buf, size_t len)
+{
+	if (r->decider[k].set)
+		snprintf(buf, len, "%s:%u", v->cd.files[r->decider[k].file].path,
+			 r->decider[k].line);
+	else
+		snprintf(buf, len, "kernel default");
+}
+
+/* The shadow in words: "overridden by FILE:LINE", "not read: masked by FILE", ... */
+static void shadow_words(const struct verify *v, const struct prec_shadow *s, char *buf,
+			 size_t len)
+{
+	char by[4400] = "";
+	const struct prec_file *bf = s->has_by ? &v->cd.files[s->by_file] : NULL;
+
+	if (bf && s->by_line)
+		snprintf(by, sizeof(by), "%s:%u", bf->path, s->by_line);
+	else if (bf)
+		snprintf(by, sizeof(by), "%s", bf->path);
+	switch (s->why) {
+	case PREC_SH_NOT_READ:
+		if (bf && bf->masked)
+			snprintf(buf, len, "not read: masked by %s (-> /dev/null)", by);
+		else if (bf)
+			snprintf(buf, len, "not read: the same name in %s wins", by);
+		else if (!strcmp(v->cd.files[s->file].dir, "/etc"))
+			snprintf(buf, len, "not read: systemd-sysctl does not read /etc/sysctl.conf");
+		else
+			snprintf(buf, len, "not read");
+		return;
+	case PREC_SH_OVERRIDDEN:
+		snprintf(buf, len, "overridden by %s", by);
+		return;
+	case PREC_SH_SAME_VALUE:
+		snprintf(buf, len, "merged into the equal assignment at %s", by);
+		return;
+	case PREC_SH_EXCLUDED:
+		snprintf(buf, len, "excluded by %s", by);
+		return;
+	case PREC_SH_ZEROED:
+		snprintf(buf, len, "zeroed by %s (the kernel zeroes the other limit knob)", by);
+		return;
+	case PREC_SH_REJECTED:
+		snprintf(buf, len, "rejected by the kernel");
+		return;
+	}
+	snprintf(buf, len, "%s", prec_shadow_why_name(s->why));
+}
+
+static void print_shadow(const struct verify *v, const struct prec_shadow *s,
+			 const char *tools)
+{
+	char words[4600];
+
+	shadow_words(v, s, words, sizeof(words));
+	printf("  %s:%u  %s  %s%s\n", v->cd.files[s->file].path, s->line,
+	       prec_key_name(s->key), words, tools);
+}
+
+static void print_text(struct ovc_ctx *ctx, const struct verify *v)
+{
+	static const char *const head[5] = { "KEY", "RUNTIME", "BOOT", "BOOT (procps)",
+					     "DECIDED BY" };
+	char cell[PREC_NKEYS][4][32], dec[PREC_NKEYS][4400];
+	size_t w[4], c, i, t, nsh = 0;
+	const struct prec_result *rs[2] = { &v->sd, &v->pp };
+	int ki;
+
+	for (c = 0; c < 4; c++)
+		w[c] = strlen(head[c]);
+	for (ki = 0; ki < PREC_NKEYS; ki++) {
+		enum prec_key k = show_keys[ki];
+
+		snprintf(cell[ki][0], sizeof(cell[ki][0]), "%s", prec_key_name(k));
+		key_value(&v->runtime, k, cell[ki][1], sizeof(cell[ki][1]));
+		key_value(&v->sd.final, k, cell[ki][2], sizeof(cell[ki][2]));
+		key_value(&v->pp.final, k, cell[ki][3], sizeof(cell[ki][3]));
+		decided_by(v, &v->sd, k, dec[ki], sizeof(dec[ki]));
+		for (c = 0; c < 4; c++)
+			if (strlen(cell[ki][c]) > w[c])
+				w[c] = strlen(cell[ki][c]);
+	}
+	printf("%s%-*s  %*s  %*s  %*s  %s%s\n", clr(ctx->color, C_BOLD), (int)w[0], head[0],
+	       (int)w[1], head[1], (int)w[2], head[2], (int)w[3], head[3], head[4],
+	       clr_off(ctx->color));
+	for (ki = 0; ki < PREC_NKEYS; ki++) {
+		bool drift = !key_equal(&v->runtime, &v->sd.final, show_keys[ki]);
+
+		printf("%-*s  %*s  %s%*s%s  %*s  %s\n", (int)w[0], cell[ki][0], (int)w[1],
+		       cell[ki][1], drift ? clr(ctx->color, C_RED) : "", (int)w[2], cell[ki][2],
+		       drift ? clr_off(ctx->color) : "", (int)w[3], cell[ki][3], dec[ki]);
+	}
+
+	for (i = 0; i < v->sd.nshadows + v->pp.nshadows; i++) {
+		bool sd = i < v->sd.nshadows;
+		const struct prec_shadow *s = sd ? &v->sd.shadows[i]
+						 : &v->pp.shadows[i - v->sd.nshadows];
+		bool both = sd ? shadow_in(&v->pp, s) : shadow_in(&v->sd, s);
+
+		if (!sd && both)
+			continue;
+		if (!nsh++)
+			printf("\nShadowed assignments:\n");
+		print_shadow(v, s, both ? "" : sd ? " (systemd-sysctl only)"
+						      : " (sysctl --system only)");
+	}
+	for (t = 0, nsh = 0; t < 2; t++)
+		for (i = 0; i < rs[t]->ndiags; i++) {
+			char text[1200];
+
+			diag_text(v, rs[t], &rs[t]->diags[i], text, sizeof(text));
+			if (!nsh++)
+				printf("\n");
+			printf("%serror:%s %s\n", clr(ctx->color, C_RED), clr_off(ctx->color), text);
+		}
+	printf("\n");
+	each_warning(v, emit_text, ctx);
+	if (v->in_sync) {
+		printf("%sin sync:%s the running values are what boot applies\n",
+		       clr(ctx->color, C_GREEN), clr_off(ctx->color));
+	} else {
+		printf("%sdrift:%s", clr(ctx->color, C_RED), clr_off(ctx->color));
+		for (ki = 0, c = 0; ki < PREC_NKEYS; ki++)
+			if (!key_equal(&v->runtime, &v->sd.final, show_keys[ki]))
+				printf("%s %s is %s now, %s after boot", c++ ? ";" : "",
+				       cell[ki][0], cell[ki][1], cell[ki][2]);
+		printf("\n");
+	}
+	if (v->cd.root[0])
+		printf("(boot configuration read from %s)\n", v->cd.root);
+}
+
+int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct model_policy boot_start = { .mode = 0, .ratio = 50, .kbytes = 0 };
+	struct ovc_err err = { 0 };
+	struct procfs_host ph;
+	struct verify *v;
+	int ch, rc, ki;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if (!cli_common_opt(ctx, ch, optarg))
+			return cli_bad_option(ctx);
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+
+	rc = cli_load_host(ctx, &ph);
+	if (rc)
+		return rc;
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
+		return cli_report(ctx, &err);
+	}
+	v->runtime = ph.policy;
+	if (confdirs_load(&v->cd, ctx->root_dir, &err) < 0 ||
+	    prec_resolve(PREC_SYSTEMD, v->cd.files, v->cd.nfiles, &boot_start, &v->sd, &err) < 0 ||
+	    prec_resolve(PREC_PROCPS, v->cd.files, v->cd.nfiles, &boot_start, &v->pp, &err) < 0) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	v->in_sync = true;
+	for (ki = 0; ki < PREC_NKEYS; ki++)
+		if (!key_equal(&v->runtime, &v->sd.final, show_keys[ki]))
+			v->in_sync = false;
+	if (ctx->json)
+		print_json(v);
+	else
+		print_text(ctx, v);
+	rc = v->in_sync ? EXIT_OK : EXIT_NO;
+out:
+	confdirs_free(&v->cd);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * confdirs.c - reads the boot sysctl configuration under --root for core/precedence.
+ * Opens the root once; every file is opened with openat2(RESOLVE_IN_ROOT) relative to it,
+ * so Debian's 99-sysctl.conf -> ../sysctl.conf and absolute links stay inside the tree.
+ * Never writes anything.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "confdirs.h"
+
+/* The directories both tools read (core/precedence.c), canonical and without the '/'. */
+static const char *const dirs[CONFDIRS_NDIRS] = {
+	"etc/sysctl.d", "run/sysctl.d", "usr/local/lib/sysctl.d", "usr/lib/sysctl.d",
+	"lib/sysctl.d",
+};
+/* The same with the leading '/', as prec_file.dir must spell them. */
+static const char *const dirs_abs[CONFDIRS_NDIRS] = {
+	"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
+	"/lib/sysctl.d",
+};
+
+static enum ovc_ecode errno_class(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+	case EXDEV:
+		return OVC_E_INPUT;
+	case EACCES:
+	case EPERM:
+		return OVC_E_PERM;
+	default:
+		return OVC_E_SYSTEM;
+	}
+}
+
+/*
+ * Open rel (no leading '/') under the root. Links resolve inside the root and magic links
+ * are refused; before Linux 5.6 (ENOSYS) plain openat, without containment.
+ * O_NONBLOCK: a FIFO planted in the tree must not hang ovc.
+ */
+static int open_in_root(struct confdirs *cd, int rootfd, const char *rel, int extra)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
+	struct open_how how = { .flags = (uint64_t)flags,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd;
+
+	if (cd->contained) {
+		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+		cd->contained = false;
+	}
+	return openat(rootfd, rel, flags);
+}
+
+static void show_path(const struct confdirs *cd, const char *rel, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", cd->root, rel);
+}
+
+static int read_fd(int fd, char **out, size_t *outlen, const char *path, struct ovc_err *err)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			char *nb;
+
+			if (cap > CONFDIRS_MAX_SIZE) {
+				free(buf);
+				return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+						"file is larger than %u bytes; not a sysctl.d file",
+						CONFDIRS_MAX_SIZE);
+			}
+			cap *= 2;   /* up to MAX_SIZE + 1 bytes read, to see that it is too big */
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(buf);
+			return ovc_fail(err, errno_class(e), e, path, 0, "cannot read");
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	if (len > CONFDIRS_MAX_SIZE) {
+		free(buf);
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+				"file is larger than %u bytes; not a sysctl.d file", CONFDIRS_MAX_SIZE);
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* A symlink whose target is /dev/null (systemd's and procps's mask), read from the entry. */
+static bool is_null_link(int dirfd, const char *name)
+{
+	char t[32];
+	ssize_t n = readlinkat(dirfd, name, t, sizeof(t) - 1);
+
+	if (n < 0)
+		return false;
+	t[n] = '\0';
+	return !strcmp(t, "/dev/null");
+}
+
+/*
+ * Add one entry: dirfd is its directory (opened inside the root), rel its path under
+ * the root, dir/name as the model names them.
+ */
+static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
+		    const char *name, const char *rel, struct ovc_err *err)
+{
+	struct prec_file *f;
+	struct stat st;
+	size_t nl = strlen(name) + 1, pl;
+	char path[4400];
+	char *blk;
+	int fd;
+
+	show_path(cd, rel, path, sizeof(path));
+	if (cd->nfiles >= CONFDIRS_MAX_FILES)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+				"more than %d sysctl configuration files", CONFDIRS_MAX_FILES);
+	pl = strlen(path) + 1;
+	blk = malloc(nl + pl);
+	if (!blk)
+		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
+	memcpy(blk, name, nl);
+	memcpy(blk + nl, path, pl);
+	cd->owned[cd->nfiles] = blk;
+	f = &cd->files[cd->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->dir = dir;
+	f->name = blk;
+	f->path = blk + nl;
+	f->hidden = prec_hidden_or_backup(name);
+	f->masked = is_null_link(dirfd, name);
+	if (f->masked)
+		return 0;   /* reads empty; the model needs no text */
+	fd = open_in_root(cd, rootfd, rel, 0);
+	if (fd < 0) {
+		int e = errno;
+
+		/* dangling, looping or forbidden: the tools cannot open it either */
+		if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EACCES || e == EPERM ||
+		    e == EXDEV)
+			return 0;
+		return ovc_fail(err, errno_class(e), e, path, 0, "cannot open");
+	}
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return ovc_fail(err, OVC_E_SYSTEM, e, path, 0, "cannot stat");
+	}
+	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+		/* a link chain ending at a /dev/null device node inside the root */
+		close(fd);
+		f->masked = true;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);   /* a directory or a FIFO: neither tool reads assignments from it */
+		return 0;
+	}
+	f->regular = true;
+	if (read_fd(fd, &cd->texts[cd->nfiles - 1], &f->len, path, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	f->text = cd->texts[cd->nfiles - 1];
+	f->readable = true;
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.conf entry of one directory (files, links, unknown types; not directories). */
+static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct ovc_err *err)
+{
+	char *names[CONFDIRS_MAX_FILES];
+	size_t n = 0, i;
+	char path[4400];
+	struct dirent *de;
+	DIR *d;
+	int lfd, rc = 0;
+
+	show_path(cd, dirs[di], path, sizeof(path));
+	lfd = dup(dfd);
+	if (lfd < 0 || !(d = fdopendir(lfd))) {
+		int e = errno;
+
+		if (lfd >= 0)
+			close(lfd);
+		return ovc_fail(err, errno_class(e), e, path, 0, "cannot list");
+	}
+	for (;;) {
+		size_t l;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		l = strlen(de->d_name);
+		if (l < 5 || strcmp(de->d_name + l - 5, ".conf"))
+			continue;   /* the model ignores the rest: do not even read it */
+		if (de->d_type == DT_DIR)
+			continue;
+		if (cd->nfiles + n >= CONFDIRS_MAX_FILES) {
+			rc = ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+				      "more than %d sysctl configuration files",
+				      CONFDIRS_MAX_FILES);
+			goto out;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			rc = ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot list");
+			goto out;
+		}
+		n++;
+	}
+	if (errno) {
+		int e = errno;
+
+		rc = ovc_fail(err, errno_class(e), e, path, 0, "cannot list");
+		goto out;
+	}
+	/* readdir order is arbitrary; sorted, so results and messages are stable */
+	qsort(names, n, sizeof(names[0]), cmp_name);
+	for (i = 0; i < n && rc == 0; i++) {
+		char rel[4400];
+
+		snprintf(rel, sizeof(rel), "%s/%s", dirs[di], names[i]);
+		rc = add_file(cd, rootfd, dfd, dirs_abs[di], names[i], rel, err);
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	closedir(d);
+	return rc;
+}
+
+int confdirs_load(struct confdirs *cd, const char *root_dir, struct ovc_err *err)
+{
+	struct stat seen[CONFDIRS_NDIRS];
+	size_t seen_dir[CONFDIRS_NDIRS];
+	size_t nseen = 0, i, j, rl;
+	int rootfd, rc = 0;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->contained = true;
+	snprintf(cd->root, sizeof(cd->root), "%s", root_dir);
+	rl = strlen(cd->root);
+	while (rl && cd->root[rl - 1] == '/')   /* "/" -> "", "/x/" -> "/x" */
+		cd->root[--rl] = '\0';
+	rootfd = open(root_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		int e = errno;
+
+		/* a --root that does not exist is a bad option value (as lock_open says) */
+		return ovc_fail(err, e == ENOENT || e == ENOTDIR ? OVC_E_USAGE : errno_class(e), e,
+				root_dir, 0, "cannot open root directory");
+	}
+	for (i = 0; i < CONFDIRS_NDIRS && rc == 0; i++) {
+		char path[4400];
+		struct stat st;
+		int dfd = open_in_root(cd, rootfd, dirs[i], O_DIRECTORY);
+
+		if (dfd < 0) {
+			int e = errno;
+
+			if (e == ENOENT || e == ENOTDIR)
+				continue;
+			show_path(cd, dirs[i], path, sizeof(path));
+			rc = ovc_fail(err, errno_class(e), e, path, 0, "cannot open directory");
+			break;
+		}
+		if (fstat(dfd, &st) < 0) {
+			int e = errno;
+
+			close(dfd);
+			show_path(cd, dirs[i], path, sizeof(path));
+			rc = ovc_fail(err, OVC_E_SYSTEM, e, path, 0, "cannot stat");
+			break;
+		}
+		/* merged /usr: /lib -> usr/lib makes /lib/sysctl.d the same directory */
+		for (j = 0; j < nseen; j++)
+			if (seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino)
+				break;
+		if (j < nseen) {
+			cd->same_dir[cd->nsame] = dirs_abs[i];
+			cd->same_as[cd->nsame++] = dirs_abs[seen_dir[j]];
+			close(dfd);
+			continue;
+		}
+		seen_dir[nseen] = i;
+		seen[nseen++] = st;
+		rc = list_dir(cd, rootfd, dfd, i, err);
+		close(dfd);
+	}
+	if (rc == 0) {
+		int dfd = open_in_root(cd, rootfd, "etc", O_DIRECTORY);
+		struct stat st;
+
+		/* absent: not listed at all (procps's stat() fails and it moves on) */
+		if (dfd >= 0 && fstatat(dfd, "sysctl.conf", &st, AT_SYMLINK_NOFOLLOW) == 0)
+			rc = add_file(cd, rootfd, dfd, "/etc", "sysctl.conf", "etc/sysctl.conf", err);
+		if (dfd >= 0)
+			close(dfd);
+	}
+	close(rootfd);
+	return rc;
+}
+
+void confdirs_free(struct confdirs *cd)
+{
+	size_t i;
+
+	for (i = 0; i < CONFDIRS_MAX_FILES; i++) {
+		free(cd->owned[i]);
+		free(cd->texts[i]);
+		cd->owned[i] = cd->texts[i] = NULL;
+	}
+	cd->nfiles = 0;
+}
