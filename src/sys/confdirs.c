@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "confdirs.h"
+#include "fsroot.h"
 
 /* The directories both tools read (core/precedence.c), canonical and without the '/'. */
 static const char *const dirs[CONFDIRS_NDIRS] = {
@@ -31,22 +32,6 @@ static const char *const dirs_abs[CONFDIRS_NDIRS] = {
 	"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
 	"/lib/sysctl.d",
 };
-
-static enum ovc_ecode errno_class(int e)
-{
-	switch (e) {
-	case ENOENT:
-	case ENOTDIR:
-	case ELOOP:
-	case EXDEV:
-		return OVC_E_INPUT;
-	case EACCES:
-	case EPERM:
-		return OVC_E_PERM;
-	default:
-		return OVC_E_SYSTEM;
-	}
-}
 
 /*
  * Open rel (no leading '/') under the root. Links resolve inside the root and magic links
@@ -74,58 +59,6 @@ static void show_path(const struct confdirs *cd, const char *rel, char *buf, siz
 	snprintf(buf, len, "%s/%s", cd->root, rel);
 }
 
-static int read_fd(int fd, char **out, size_t *outlen, const char *path, struct ovc_err *err)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap + 1);
-
-	if (!buf)
-		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
-	for (;;) {
-		ssize_t r;
-
-		if (len == cap) {
-			char *nb;
-
-			if (cap > CONFDIRS_MAX_SIZE) {
-				free(buf);
-				return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-						"file is larger than %u bytes; not a sysctl.d file",
-						CONFDIRS_MAX_SIZE);
-			}
-			cap *= 2;   /* up to MAX_SIZE + 1 bytes read, to see that it is too big */
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			free(buf);
-			return ovc_fail(err, errno_class(e), e, path, 0, "cannot read");
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > CONFDIRS_MAX_SIZE) {
-		free(buf);
-		return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-				"file is larger than %u bytes; not a sysctl.d file", CONFDIRS_MAX_SIZE);
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
-/* A symlink whose target is /dev/null (systemd's and procps's mask), read from the entry. */
 static bool is_null_link(int dirfd, const char *name)
 {
 	char t[32];
@@ -179,7 +112,7 @@ static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
 		if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EACCES || e == EPERM ||
 		    e == EXDEV)
 			return 0;
-		return ovc_fail(err, errno_class(e), e, path, 0, "cannot open");
+		return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot open");
 	}
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
@@ -198,7 +131,8 @@ static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
 		return 0;
 	}
 	f->regular = true;
-	if (read_fd(fd, &cd->texts[cd->nfiles - 1], &f->len, path, err) < 0) {
+	if (fsroot_read_fd(fd, CONFDIRS_MAX_SIZE, "a sysctl.d file",
+			   &cd->texts[cd->nfiles - 1], &f->len, path, err) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -230,7 +164,7 @@ static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct 
 
 		if (lfd >= 0)
 			close(lfd);
-		return ovc_fail(err, errno_class(e), e, path, 0, "cannot list");
+		return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot list");
 	}
 	for (;;) {
 		size_t l;
@@ -260,7 +194,7 @@ static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct 
 	if (errno) {
 		int e = errno;
 
-		rc = ovc_fail(err, errno_class(e), e, path, 0, "cannot list");
+		rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot list");
 		goto out;
 	}
 	/* readdir order is arbitrary; sorted, so results and messages are stable */
@@ -296,7 +230,7 @@ int confdirs_load(struct confdirs *cd, const char *root_dir, struct ovc_err *err
 		int e = errno;
 
 		/* a --root that does not exist is a bad option value (as lock_open says) */
-		return ovc_fail(err, e == ENOENT || e == ENOTDIR ? OVC_E_USAGE : errno_class(e), e,
+		return ovc_fail(err, e == ENOENT || e == ENOTDIR ? OVC_E_USAGE : fsroot_errno_class(e), e,
 				root_dir, 0, "cannot open root directory");
 	}
 	for (i = 0; i < CONFDIRS_NDIRS && rc == 0; i++) {
@@ -310,7 +244,7 @@ int confdirs_load(struct confdirs *cd, const char *root_dir, struct ovc_err *err
 			if (e == ENOENT || e == ENOTDIR)
 				continue;
 			show_path(cd, dirs[i], path, sizeof(path));
-			rc = ovc_fail(err, errno_class(e), e, path, 0, "cannot open directory");
+			rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot open directory");
 			break;
 		}
 		if (fstat(dfd, &st) < 0) {

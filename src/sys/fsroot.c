@@ -16,11 +16,13 @@
 
 #include "fsroot.h"
 
-static enum ovc_ecode errno_class(int e)
+enum ovc_ecode fsroot_errno_class(int e)
 {
 	switch (e) {
 	case ENOENT:
 	case ENOTDIR:
+	case ELOOP:   /* a link where none may be */
+	case EXDEV:   /* a link that would leave the tree (RESOLVE_IN_ROOT) */
 		return OVC_E_INPUT;
 	case EACCES:
 	case EPERM:
@@ -39,7 +41,7 @@ int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err)
 	if (fs->proc_fd < 0) {
 		int e = errno;
 
-		return ovc_fail(err, errno_class(e), e, proc_dir, 0, "cannot open proc directory");
+		return ovc_fail(err, fsroot_errno_class(e), e, proc_dir, 0, "cannot open proc directory");
 	}
 	/* A procfs mount is the running kernel, whatever its path; anything else is saved. */
 	fs->is_default = fstatfs(fs->proc_fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
@@ -62,8 +64,8 @@ const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, siz
 	return buf;
 }
 
-static int read_fd(int fd, size_t max, char **out, size_t *outlen, const char *path,
-		   struct ovc_err *err)
+int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *outlen,
+		   const char *path, struct ovc_err *err)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap + 1);
@@ -76,12 +78,9 @@ static int read_fd(int fd, size_t max, char **out, size_t *outlen, const char *p
 		if (len == cap) {
 			char *nb;
 
-			if (cap >= max) {
-				free(buf);
-				return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-						"file is larger than %zu bytes; not a /proc file", max);
-			}
-			cap = cap * 2 > max ? max : cap * 2;
+			if (cap > max)   /* read max + 1 bytes at most: enough to know */
+				break;
+			cap *= 2;
 			nb = realloc(buf, cap + 1);
 			if (!nb) {
 				free(buf);
@@ -96,11 +95,16 @@ static int read_fd(int fd, size_t max, char **out, size_t *outlen, const char *p
 			if (e == EINTR)
 				continue;
 			free(buf);
-			return ovc_fail(err, errno_class(e), e, path, 0, "cannot read");
+			return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot read");
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
+	}
+	if (len > max) {
+		free(buf);
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "file is larger than %zu bytes; not %s",
+				max, kind);
 	}
 	buf[len] = '\0';
 	*out = buf;
@@ -143,7 +147,7 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 
 		if (optional && (e == ENOENT || e == ENOTDIR))
 			return 1;
-		return ovc_fail(err, errno_class(e), e, path, 0, "cannot open");
+		return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot open");
 	}
 	{
 		struct stat st;
@@ -159,7 +163,7 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 
 		*fstype = fstatfs(fd, &sf) == 0 ? (long)sf.f_type : 0;
 	}
-	r = read_fd(fd, max, buf, len, path, err);
+	r = fsroot_read_fd(fd, max, "a /proc file", buf, len, path, err);
 	close(fd);
 	return r;
 }

@@ -31,6 +31,17 @@ struct fsroot {
 	int is_default;       /* a procfs mount: the running kernel, not a saved tree */
 };
 
+/* ENOENT, ENOTDIR, ELOOP, EXDEV -> OVC_E_INPUT; EACCES, EPERM -> OVC_E_PERM; else SYSTEM. */
+enum ovc_ecode fsroot_errno_class(int e);
+
+/*
+ * Read an open file to its end into a malloc'ed, NUL-terminated buffer the caller frees;
+ * a file over max bytes is an OVC_E_INPUT error "file is larger than MAX bytes; not KIND".
+ * path is for messages.
+ */
+int fsroot_read_fd(int fd, size_t max, const char *kind, char **buf, size_t *len,
+		   const char *path, struct ovc_err *err);
+
 /* Open the proc root. Fails with the path and errno. */
 int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err);
 void fsroot_close(struct fsroot *fs);
