@@ -72,6 +72,10 @@ int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err);
 /* The same on stderr only, for a command that prints its own JSON document. */
 int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err);
 
+/* Parse a command that takes only the common options and no argument: 0, or the exit code
+ * of the usage error already reported. */
+int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv);
+
 /* Unexpected getopt result: unknown option or missing argument (already printed). */
 int cli_bad_option(struct ovc_ctx *ctx);
 

@@ -23,20 +23,17 @@ static const char *mode_blurb(int mode)
 
 int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct procfs_host ph;
 	struct model_task task = { .rlimit_as_bytes = UINT64_MAX };
 	struct model_alloc user, admin;
 	const struct model_host *h = &ph.host;
 	const struct model_policy *p = &ph.policy;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c[UNITS_IEC_LEN];
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if (!cli_common_opt(ctx, ch, optarg))
-			return cli_bad_option(ctx);
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse_common_only(ctx, argc, argv);
+	if (rc)
+		return rc;
 	rc = cli_load_host(ctx, &ph);
 	if (rc)
 		return rc;

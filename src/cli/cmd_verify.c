@@ -432,18 +432,15 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	static const struct model_policy boot_start = { .mode = 0, .ratio = 50, .kbytes = 0 };
 	struct ovc_err err = { 0 };
 	struct procfs_host ph;
 	struct verify *v;
-	int ch, rc, ki;
+	int rc, ki;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		if (!cli_common_opt(ctx, ch, optarg))
-			return cli_bad_option(ctx);
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse_common_only(ctx, argc, argv);
+	if (rc)
+		return rc;
 
 	rc = cli_load_host(ctx, &ph);
 	if (rc)

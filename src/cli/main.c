@@ -203,6 +203,19 @@ int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		if (!cli_common_opt(ctx, ch, optarg))
+			return cli_bad_option(ctx);
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
 int cli_bad_option(struct ovc_ctx *ctx)
 {
 	/* getopt printed "ovc: unrecognized option ..." (argv[0] is "ovc") */

@@ -61,32 +61,6 @@
 static char obuf[1024];
 static size_t olen;
 
-/* Value of "Key:   123 kB"-style line `key` in rbuf (must be slurped). */
-static uint64_t field(const char *key, const char *what)
-{
-	size_t kl = strlen(key);
-	const char *p = rbuf;
-
-	while (p && *p) {
-		if (!strncmp(p, key, kl) && p[kl] == ':') {
-			uint64_t v = 0;
-
-			p += kl + 1;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			while (*p >= '0' && *p <= '9')
-				v = v * 10 + (uint64_t)(*p++ - '0');
-			return v;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	errno = 0;
-	die(what);
-	return 0;
-}
-
 /* CapEff from /proc/self/status (hex). */
 static uint64_t cap_eff(void)
 {

@@ -134,28 +134,8 @@ static void sysctl_write(const char *name, uint64_t v)
 
 static uint64_t meminfo(const char *key)
 {
-	size_t kl = strlen(key);
-	const char *p = rbuf;
-
 	slurp("/proc/meminfo");
-	while (p && *p) {
-		if (!strncmp(p, key, kl) && p[kl] == ':') {
-			uint64_t v = 0;
-
-			p += kl + 1;
-			while (*p == ' ')
-				p++;
-			while (*p >= '0' && *p <= '9')
-				v = v * 10 + (uint64_t)(*p++ - '0');
-			return v;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	errno = 0;
-	die(key);
-	return 0;
+	return field(key, key);
 }
 
 static void put(const char *s)

@@ -71,6 +71,32 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Value of the "Key:   123 kB"-style line `key` in rbuf (slurp first); dies with `what`. */
+static uint64_t field(const char *key, const char *what)
+{
+	size_t kl = strlen(key);
+	const char *p = rbuf;
+
+	while (p && *p) {
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			uint64_t v = 0;
+
+			p += kl + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				v = v * 10 + (uint64_t)(*p++ - '0');
+			return v;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	errno = 0;
+	die(what);
+	return 0;
+}
+
 /* Become uid/gid `uid` with no supplementary groups (nobody: 65534). */
 static void as_user(uid_t uid)
 {
