@@ -221,7 +221,8 @@ fsize_limited() {
 	assert_line --regexp '^ +--kbytes N\|SIZE +vm\.overcommit_kbytes; plain numbers are kB \(zeroes ratio\)$'
 	assert_line --regexp '^ +--dry-run, --check +write nothing; report what would change$'
 	assert_line --regexp '^ +--force +override the guard \(and allow a zero limit\)$'
-	assert_line --regexp '^ +--root DIR +prefix for /run \(the lock\); needs --proc$'
+	assert_line --regexp '^ +--persist +also write ovc.s drop-in /etc/sysctl\.d/99-zz-ovc\.conf, all or$'
+	assert_line --regexp '^ +--root DIR +prefix of /etc, /run, /usr \(drop-in, lock, boot files\);$'
 	assert_line --regexp '^ +--proc DIR '
 	assert_equal "$(tree_state "$HOST")" "$st"
 	assert_no_lock_taken
@@ -290,11 +291,11 @@ fsize_limited() {
 	mode=$(cat /proc/sys/vm/overcommit_memory)
 	run -2 --separate-stderr "${AS_NOBODY[@]}" "$OVC" set --root "$ROOT" --mode "$mode"
 	[[ -z $output ]]
-	assert_equal "$stderr" "ovc: --root without --proc is an offline image, which has no running kernel to set"$'\n'"Try 'ovc set --help'."
+	assert_equal "$stderr" "ovc: --root without --proc is an offline image, which has no running kernel to set (--persist writes its boot configuration)"$'\n'"Try 'ovc set --help'."
 	run -2 --separate-stderr "${AS_NOBODY[@]}" "$OVC" set --root "$ROOT" --mode "$mode" --json
 	assert_one_json_document
 	assert_json '.error.kind == "usage" and .error.exit == 2'
-	assert_json '.error.message == "--root without --proc is an offline image, which has no running kernel to set"'
+	assert_json '.error.message == "--root without --proc is an offline image, which has no running kernel to set (--persist writes its boot configuration)"'
 	assert_no_lock_taken
 }
 
@@ -322,7 +323,7 @@ fsize_limited() {
 }
 
 @test "the JSON document: every documented key, on success, refusal and failure alike" {
-	local keys='["after","audit","before","changed","dry_run","forced","guard","refused","rollback","waited_for_lock","warnings","would_change","writes"]'
+	local keys='["after","audit","before","changed","dry_run","forced","guard","offline","persist","policy","refused","rollback","waited_for_lock","warnings","would_change","writes"]'
 	local state='["commit_limit_kb","headroom_kb","kbytes","max_alloc_admin_kb","max_alloc_kb","mode","ratio"]'
 	local check
 	check='keys == $k and (.before | keys) == $s and (.after | keys) == $s
@@ -910,7 +911,7 @@ ovc: rolled back: every value is as it was before"
 	assert_equal "$stderr" "ovc: cannot open for writing '$PROC/sys/vm/overcommit_memory': Permission denied
 hint: ovc set writes with no capabilities, so its own user needs write permission on the file through its mode bits (root gets no override)
 ovc: short write of 3 bytes '$PROC/sys/vm/overcommit_kbytes': Input/output error
-ovc: THE ROLLBACK FAILED; the state left behind: vm.overcommit_memory=0 vm.overcommit_ratio=80 vm.overcommit_kbytes=0"
+ovc: THE ROLLBACK FAILED; the running values left behind: vm.overcommit_memory=0 vm.overcommit_ratio=80 vm.overcommit_kbytes=0"
 	# the state left: the ratio written, the undo cut short
 	assert_knob ratio 80
 	assert_knob memory 0

@@ -46,7 +46,7 @@ enum {
 	OPT_PROC = 0x100, OPT_ROOT, OPT_JSON, OPT_NO_COLOR, OPT_HELP, OPT_DRY_RUN, OPT_AUDIT,
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
-	OPT_FORCE,
+	OPT_FORCE, OPT_PERSIST, OPT_PROFILE,
 };
 
 #define COMMON_LONGOPTS                                             \
@@ -95,5 +95,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_reset(struct ovc_ctx *ctx, int argc, char **argv);
 
 #endif

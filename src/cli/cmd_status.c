@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_status.c - "ovc status": the running policy, the commit figures and warnings. */
+/*
+ * cmd_status.c - "ovc status": the running policy, what boot applies (drift, ovc's
+ * drop-in and its profile), the commit figures and warnings.
+ */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/dropin.h"
+#include "../core/precedence.h"
 #include "../core/simulate.h"
+#include "../sys/confdirs.h"
 #include "../core/units.h"
 #include "render.h"
 #include "shared.h"
@@ -21,8 +29,120 @@ static const char *mode_blurb(int mode)
 	return "not 0, 1 or 2: old kernels check it as never (2)";
 }
 
+/* What boot will apply (sysctl.d under --root) and ovc's drop-in, for the drift line. */
+struct boot_view {
+	bool known;                   /* false: not read (a saved --proc tree without --root) */
+	struct ovc_err err;           /* err.msg set: the configuration could not be read */
+	struct confdirs cd;
+	struct prec_result sd, pp;
+	bool dropin, managed;
+	struct dropin_info info;
+	char dropin_path[4400];
+};
+
+static void boot_load(struct ovc_ctx *ctx, const struct procfs_host *ph, struct boot_view *b)
+{
+	static const struct model_policy start = { .mode = 0, .ratio = 50, .kbytes = 0 };
+	size_t i;
+
+	/* a saved proc tree belongs to another host: its boot files are not ours to guess */
+	b->known = ctx->root_set || ph->live;
+	if (!b->known)
+		return;
+	if (confdirs_load(&b->cd, ctx->root_dir, &b->err) < 0 ||
+	    prec_resolve(PREC_SYSTEMD, b->cd.files, b->cd.nfiles, &start, &b->sd, &b->err) < 0 ||
+	    prec_resolve(PREC_PROCPS, b->cd.files, b->cd.nfiles, &start, &b->pp, &b->err) < 0) {
+		if (!b->err.msg[0])
+			snprintf(b->err.msg, sizeof(b->err.msg), "cannot read");
+		return;
+	}
+	snprintf(b->dropin_path, sizeof(b->dropin_path), "%s%s", b->cd.root, DROPIN_PATH);
+	for (i = 0; i < b->cd.nfiles; i++) {
+		const struct prec_file *f = &b->cd.files[i];
+
+		if (strcmp(f->dir, DROPIN_DIR) || strcmp(f->name, DROPIN_NAME) || !f->text)
+			continue;
+		b->dropin = true;
+		dropin_parse(f->text, f->len, &b->info);
+		b->managed = b->info.managed;
+	}
+}
+
+static bool same_policy(const struct model_policy *a, const struct model_policy *b)
+{
+	return a->mode == b->mode && a->ratio == b->ratio && a->kbytes == b->kbytes;
+}
+
+static void json_boot(struct json *j, const struct procfs_host *ph, const struct boot_view *b)
+{
+	if (!b->known) {
+		json_null(j, "boot");
+		return;
+	}
+	json_obj(j, "boot");
+	if (b->err.msg[0]) {
+		json_null(j, "in_sync");
+		json_null(j, "systemd");
+		json_null(j, "procps");
+		json_null(j, "dropin");
+		json_str(j, "error", b->err.msg);
+		json_end(j);
+		return;
+	}
+	json_bool(j, "in_sync", same_policy(&ph->policy, &b->sd.final));
+	json_policy(j, "systemd", &b->sd.final);
+	json_policy(j, "procps", &b->pp.final);
+	json_obj(j, "dropin");
+	json_str(j, "path", b->dropin_path);
+	json_bool(j, "present", b->dropin);
+	json_bool(j, "managed", b->managed);
+	json_str(j, "profile", b->dropin && b->info.profile[0] ? b->info.profile : NULL);
+	json_end(j);
+	json_null(j, "error");
+	json_end(j);
+}
+
+static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
+		       const struct boot_view *b)
+{
+	const struct model_policy *p = &ph->policy, *s = &b->sd.final;
+
+	if (!b->known)
+		return;
+	if (b->err.msg[0]) {
+		printf("at boot               unknown: %s%s%s\n", b->err.path[0] ? b->err.path : "",
+		       b->err.path[0] ? ": " : "", b->err.msg);
+		return;
+	}
+	printf("at boot               mode %d, ", s->mode);
+	if (s->kbytes)
+		printf("kbytes %" PRIu64, s->kbytes);
+	else
+		printf("ratio %" PRId64, s->ratio);
+	if (!same_policy(s, &b->pp.final))
+	{
+		if (b->pp.final.kbytes)
+			printf(" (sysctl --system: mode %d, kbytes %" PRIu64 ")", b->pp.final.mode,
+			       b->pp.final.kbytes);
+		else
+			printf(" (sysctl --system: mode %d, ratio %" PRId64 ")", b->pp.final.mode,
+			       b->pp.final.ratio);
+	}
+	if (same_policy(p, s))
+		printf("  %sin sync%s", clr(ctx->color, C_GREEN), clr_off(ctx->color));
+	else
+		printf("  %sdrift%s: a reboot changes the policy (ovc verify)", clr(ctx->color, C_RED),
+		       clr_off(ctx->color));
+	printf("\n");
+	if (b->dropin && b->managed && b->info.profile[0])
+		printf("profile               %s (%s)\n", b->info.profile, b->dropin_path);
+	else if (b->dropin && b->managed)
+		printf("drop-in               %s\n", b->dropin_path);
+}
+
 int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 {
+	struct boot_view *bv;
 	struct procfs_host ph;
 	struct model_task task = { .rlimit_as_bytes = UINT64_MAX };
 	struct model_alloc user, admin;
@@ -38,6 +158,14 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 
+	bv = calloc(1, sizeof(*bv));
+	if (!bv) {
+		struct ovc_err err = { 0 };
+
+		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
+		return cli_report(ctx, &err);
+	}
+	boot_load(ctx, &ph, bv);
 	task.rlimit_as_bytes = ph.self_rlimit_as;
 	model_max_alloc(h, p, &task, &user);
 	task.admin = true;
@@ -56,9 +184,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_u64(&j, "max_alloc_kb", pages_kb(h, user.max_pages));
 		json_u64(&j, "max_alloc_admin_kb", pages_kb(h, admin.max_pages));
 		json_str(&j, "binding_limit", model_limit_name(user.binding));
+		json_boot(&j, &ph, bv);
 		json_warnings(&j, &ph, p);
 		json_end(&j);
-		return EXIT_OK;
+		goto out;
 	}
 
 	printf("%svm.overcommit_memory%s  %d   %s\n", clr(ctx->color, C_BOLD),
@@ -69,6 +198,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	else
 		printf("vm.overcommit_ratio   %" PRId64 "%%  of RAM%s, plus swap, is CommitLimit\n",
 		       p->ratio, h->hugetlb_kb ? " less hugetlb" : "");
+	print_boot(ctx, &ph, bv);
 	printf("\n");
 	printf("CommitLimit   %12s", units_iec_kb(model_commit_limit_kb(h, p), a, sizeof(a)));
 	if (p->mode == OVERCOMMIT_GUESS || p->mode == OVERCOMMIT_ALWAYS)
@@ -98,5 +228,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		printf("(read from %s)\n", ctx->proc_dir);
 	/* warnings go on stdout: they are part of the status report */
 	print_warnings(ctx, &ph, p, true);
+out:
+	confdirs_free(&bv->cd);
+	free(bv);
 	return EXIT_OK;
 }

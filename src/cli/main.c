@@ -13,6 +13,9 @@
 #include "../sys/caps.h"
 #include "cli.h"
 #include "json.h"
+#include "../core/dropin.h"
+
+#define DROPIN_PATH_TEXT DROPIN_PATH
 
 #ifndef OVC_VERSION
 #define OVC_VERSION "0.1.0"
@@ -77,7 +80,28 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           override the guard (and allow a zero limit)\n"
 	  "      --audit=auto|on|off  audit record per change: auto sends it where audit\n"
 	  "                        works; on refuses to change anything without it\n"
-	  "      --root DIR        prefix for /run (the lock); needs --proc\n" },
+	  "      --persist         also write ovc's drop-in " DROPIN_PATH_TEXT ", all or\n"
+	  "                        nothing with the running values\n"
+	  "      --root DIR        prefix of /etc, /run, /usr (drop-in, lock, boot files);\n"
+	  "                        without --proc an offline image: --persist only\n" },
+	{ "persist", cmd_persist, CMD_WRITES_PROC,
+	  "make a policy the boot configuration (ovc's sysctl.d drop-in), atomically",
+	  "Usage: ovc persist [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
+	  "      Values not given are the running ones (offline: the image's boot ones).\n"
+	  "      --mode, --ratio, --kbytes  as for set\n"
+	  "      --dry-run, --check  write nothing; show the file and its effect at boot\n"
+	  "      --force           write even when another file would override it at boot,\n"
+	  "                        over a file ovc did not write, or past the guard\n"
+	  "      --audit=auto|on|off  as for set\n"
+	  "      --root DIR        write under DIR (an image, a chroot) instead of /\n" },
+	{ "reset", cmd_reset, CMD_WRITES_PROC,
+	  "back to the kernel defaults 0/50/0 (with --persist: remove ovc's drop-in)",
+	  "Usage: ovc reset [--persist] [options]\n"
+	  "      --persist         also remove ovc's drop-in, all or nothing\n"
+	  "      --dry-run, --check  write nothing; report what would change\n"
+	  "      --force           remove a drop-in ovc did not write\n"
+	  "      --audit=auto|on|off  as for set\n"
+	  "      --root DIR        as for set; without --proc: --persist only\n" },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
 	  "Usage: ovc probe [--force] [--json]\n"

@@ -14,6 +14,7 @@ int main(void)
 	test_plan();
 	test_audit();
 	test_precedence();
+	test_dropin();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

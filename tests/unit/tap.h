@@ -69,5 +69,6 @@ void test_simulate(void);
 void test_plan(void);
 void test_audit(void);
 void test_precedence(void);
+void test_dropin(void);
 
 #endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_persist.c - "ovc persist" (the boot configuration only) and "ovc reset" (the
+ * kernel defaults, and with --persist no drop-in). Options only; cli/change does the work.
+ */
+#include <string.h>
+
+#include "change.h"
+#include "shared.h"
+
+enum { CMD_PERSIST, CMD_RESET };
+
+static int parse(struct ovc_ctx *ctx, int argc, char **argv, int which,
+		 struct change_req *req)
+{
+	static const struct option persist_opts[] = {
+		COMMON_LONGOPTS,
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "ratio", required_argument, NULL, OPT_RATIO },
+		{ "kbytes", required_argument, NULL, OPT_KBYTES },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "check", no_argument, NULL, OPT_DRY_RUN },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "audit", required_argument, NULL, OPT_AUDIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option reset_opts[] = {
+		COMMON_LONGOPTS,
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "check", no_argument, NULL, OPT_DRY_RUN },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "audit", required_argument, NULL, OPT_AUDIT },
+		{ "persist", no_argument, NULL, OPT_PERSIST },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct whatif w = { 0 };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", which == CMD_PERSIST ? persist_opts : reset_opts,
+				 NULL)) != -1) {
+		int r = ch == OPT_MODE || ch == OPT_RATIO || ch == OPT_KBYTES
+				? whatif_opt(ctx, &w, ch, optarg) : 0;
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
+		if (ch == OPT_DRY_RUN)
+			req->dry_run = true;
+		else if (ch == OPT_AUDIT && change_audit_opt(ctx, optarg, &req->audit))
+			return EXIT_USAGE;
+		else if (ch == OPT_AUDIT)
+			continue;
+		else if (ch == OPT_FORCE)
+			req->force = true;
+		else if (ch == OPT_PERSIST)
+			req->persist = PERSIST_REMOVE;
+		else if (!cli_common_opt(ctx, ch, optarg))
+			return cli_bad_option(ctx);
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	req->rq.mode_set = w.mode_set;
+	req->rq.mode = w.mode;
+	req->rq.ratio_set = w.ratio_set;
+	req->rq.ratio = w.ratio;
+	req->rq.kbytes_set = w.kbytes_set;
+	req->rq.kbytes = w.kbytes;
+	return 0;
+}
+
+int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	struct change_req req = { .runtime = false, .persist = PERSIST_WRITE, .audit = AUD_AUTO };
+	int rc = parse(ctx, argc, argv, CMD_PERSIST, &req);
+
+	if (rc)
+		return rc;
+	rc = change_validate(ctx, &req.rq, req.force, true);
+	if (rc)
+		return rc;
+	return change_run(ctx, &req);
+}
+
+int cmd_reset(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	struct change_req req = {
+		.runtime = true,
+		.rq = { .mode_set = true, .mode = 0, .ratio_set = true, .ratio = 50 },
+		.audit = AUD_AUTO,
+	};
+	int rc = parse(ctx, argc, argv, CMD_RESET, &req);
+
+	if (rc)
+		return rc;
+	if (ctx->root_set && !ctx->proc_set) {
+		if (req.persist == PERSIST_NONE)
+			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
+					       "has no running kernel to reset (--persist removes "
+					       "ovc's drop-in from it)");
+		req.runtime = false;
+	}
+	return change_run(ctx, &req);
+}
