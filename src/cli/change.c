@@ -1057,8 +1057,10 @@ static int prepare(struct ovc_ctx *ctx, struct change *c)
 	if (c->ps.action != PERSIST_NONE && persist_plan(c, &err) < 0)
 		return cli_report(ctx, &err);
 
-	c->refused_guard = c->guard.guard_applies && !c->guard.guard_ok && !req->force;
-	c->refused_shadow = c->ps.shadowed && !req->force;
+	/* nothing to write, nothing to refuse: a repeated run stays a no-op (exit 0) */
+	c->refused_guard = c->guard.guard_applies && !c->guard.guard_ok && !req->force &&
+			   (c->plan.nwrites || c->ps.changes);
+	c->refused_shadow = c->ps.shadowed && !req->force && c->ps.changes;
 	c->refused_foreign = c->ps.foreign && c->ps.changes && !req->force;
 	c->audit.runtime_live = req->runtime && ctx->fs.is_default && !c->offline;
 	c->audit.file_live = c->ps.action != PERSIST_NONE && !ctx->root_set;
@@ -1079,13 +1081,21 @@ static int commit(struct ovc_ctx *ctx, struct change *c)
 	if (file_step && ps->action == PERSIST_WRITE &&
 	    afile_stage(&ps->dir, DROPIN_NAME, ps->text, ps->len, &ps->stage, &ps->fail) < 0) {
 		ps->result = F_FAILED;
-		return report_failure(ctx, c, &ps->fail, NULL);
+		return report_failure(ctx, c, &ps->fail,
+				      "nothing was changed: the running values and the boot "
+				      "configuration are as they were");
 	}
 	if (runtime_apply(ctx, c) < 0) {
 		afile_discard(&ps->dir, &ps->stage);
 		return report_failure(ctx, c, &c->fail,
-				      c->nundo ? "rolled back: every value is as it was before"
-					       : NULL);
+				      c->nundo ? (ps->action == PERSIST_WRITE && ps->changes
+							  ? "rolled back: every value is as it was "
+							    "before, and the drop-in was not written"
+							  : "rolled back: every value is as it was before")
+					       : ps->action != PERSIST_NONE && ps->changes
+						       ? "nothing was changed: the boot configuration was "
+							 "not touched either"
+						       : NULL);
 	}
 	if (file_step) {
 		int r = ps->action == PERSIST_WRITE

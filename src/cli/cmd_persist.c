@@ -60,12 +60,14 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, int which,
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	req->rq.mode_set = w.mode_set;
-	req->rq.mode = w.mode;
-	req->rq.ratio_set = w.ratio_set;
-	req->rq.ratio = w.ratio;
-	req->rq.kbytes_set = w.kbytes_set;
-	req->rq.kbytes = w.kbytes;
+	if (which == CMD_PERSIST) {   /* reset's request is fixed: 0/50/0 */
+		req->rq.mode_set = w.mode_set;
+		req->rq.mode = w.mode;
+		req->rq.ratio_set = w.ratio_set;
+		req->rq.ratio = w.ratio;
+		req->rq.kbytes_set = w.kbytes_set;
+		req->rq.kbytes = w.kbytes;
+	}
 	return 0;
 }
 

@@ -265,8 +265,31 @@ static int exit_for(const struct ovc_err *err)
 	return EXIT_SYSTEM;
 }
 
+/* Is the failed path in the boot configuration (drop-in, sysctl.d) rather than /proc? */
+static bool config_path(const struct ovc_ctx *ctx, const struct ovc_err *err)
+{
+	size_t n = ctx->proc_dir ? strlen(ctx->proc_dir) : 0;
+
+	return err->path[0] && !(n && !strncmp(err->path, ctx->proc_dir, n)) &&
+	       strncmp(err->path, "/proc", 5);
+}
+
 static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err)
 {
+	if (config_path(ctx, err)) {
+		if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
+			return ctx->root_set ? "is --root pointing at a system root (with its etc/)?"
+					     : NULL;
+		if (err->code == OVC_E_PERM)
+			return "ovc writes with no capabilities, so root gets no override of mode "
+			       "bits: the directory must be owned by root and writable by it";
+		if (err->code == OVC_E_ROFS)
+			return "the file system holding the boot configuration is mounted read-only "
+			       "(remount it read-write, or use --root on a writable copy)";
+		if (err->code == OVC_E_GUARD)
+			return "--force overrides; see ovc(8)";
+		return NULL;
+	}
 	if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
 		return strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC)
 			       ? "is --proc pointing at a proc tree (a saved /proc or an "
@@ -316,7 +339,7 @@ int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err)
 
 static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json)
 {
-	char text[1200];
+	char text[2048];
 	const char *hint = hint_for(ctx, err);
 	int code = exit_for(err);
 

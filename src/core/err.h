@@ -25,7 +25,7 @@ struct ovc_err {
 	int errnum;        /* errno, or 0 */
 	unsigned line;     /* 1-based line in path, or 0 */
 	char path[512];    /* the file concerned, as the user can ls it; may be empty */
-	char msg[256];     /* what is wrong, lowercase, no final period */
+	char msg[1024];    /* what is wrong, lowercase, no final period */
 };
 
 /* Fill err (if not NULL) and return -1; printf-style msg. */

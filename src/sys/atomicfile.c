@@ -89,7 +89,12 @@ int afile_open_dir(struct afile_dir *d, const char *root_dir, const char *rel, b
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
-		join(sofar, sizeof(sofar), sofar, comp);
+		{
+			char prev[sizeof(sofar)];
+
+			memcpy(prev, sofar, sizeof(prev));
+			join(sofar, sizeof(sofar), prev, comp);
+		}
 		next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0 && errno == ENOENT && last && create) {
 			if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {

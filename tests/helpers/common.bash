@@ -163,7 +163,12 @@ _inside_test_tmpdir() {
 }
 
 writer_args_safe() {
-	local a prev='' proc='' root=''
+	local a prev='' proc='' root='' offline_ok=0
+
+	if [[ ${1:-} == --offline-ok ]]; then
+		offline_ok=1
+		shift
+	fi
 
 	for a in "$@"; do
 		case $prev in
@@ -173,7 +178,7 @@ writer_args_safe() {
 		case $a in
 		--proc=*) proc=${a#--proc=} ;;
 		--root=*) root=${a#--root=} ;;
-		--proc | --root) ;;
+		--proc | --root | --persist) ;;
 		--p* | --ro*)
 			echo "SAFETY: '$a' may be an abbreviation of --proc or --root: refused" >&2
 			return 1
@@ -181,6 +186,9 @@ writer_args_safe() {
 		esac
 		prev=$a
 	done
+	if ((offline_ok)) && [[ -z $proc ]] && _inside_test_tmpdir "$root"; then
+		return 0   # --root alone: an offline image, no running kernel is touched
+	fi
 	if ! _inside_test_tmpdir "$proc" || ! _inside_test_tmpdir "$root"; then
 		echo "SAFETY: ovc set needs --proc and --root inside \$BATS_TEST_TMPDIR" \
 			"(got --proc '$proc' --root '$root'): refused" >&2
@@ -195,6 +203,23 @@ writer_args_safe() {
 ovc_set() {
 	writer_args_safe "$@" || return 99
 	"$OVC" set "$@"
+}
+
+# ovc_w CMD ARGS: a writer (set, persist, reset) with --root inside the test dir and
+# --proc inside it too, or absent (an offline image: nothing reaches a kernel).
+ovc_w() {
+	local cmd=$1
+
+	shift
+	case $cmd in
+	set | persist | reset) ;;
+	*)
+		echo "ovc_w: '$cmd' is not a writer command" >&2
+		return 99
+		;;
+	esac
+	writer_args_safe --offline-ok "$@" || return 99
+	"$OVC" "$cmd" "$@"
 }
 
 ovc_set_via() {
