@@ -39,7 +39,7 @@ PKGS       := libmnl libcap
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) -DOVC_VERSION='"$(VERSION)"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
@@ -111,6 +111,7 @@ else
 endif
 	tests/vm/audit/run --ovc $(OVC)
 	tests/vm/boot/run --ovc $(OVC)
+	tests/vm/profile/run --ovc $(OVC)
 
 # The same suite under ASan+UBSan (its own build folder); the VM runs the sanitized binary
 # (UBSan-only in mode 2, where ASan cannot start: see tests/vm/init.sh).
@@ -143,9 +144,13 @@ deps:
 install: $(OVC)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc
 	install -D -m 0644 man/ovc.8 $(DESTDIR)$(MANDIR)/man8/ovc.8
+	install -d -m 0755 $(DESTDIR)$(DATADIR)/profiles
+	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ovc $(DESTDIR)$(MANDIR)/man8/ovc.8
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(notdir $(wildcard profiles/*.profile)))
+	-rmdir $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san build-ubsan

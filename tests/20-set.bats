@@ -323,7 +323,7 @@ fsize_limited() {
 }
 
 @test "the JSON document: every documented key, on success, refusal and failure alike" {
-	local keys='["after","audit","before","changed","dry_run","forced","guard","offline","persist","policy","refused","rollback","waited_for_lock","warnings","would_change","writes"]'
+	local keys='["after","audit","before","changed","dry_run","forced","guard","offline","persist","policy","profile","refused","rollback","waited_for_lock","warnings","would_change","writes"]'
 	local state='["commit_limit_kb","headroom_kb","kbytes","max_alloc_admin_kb","max_alloc_kb","mode","ratio"]'
 	local check
 	check='keys == $k and (.before | keys) == $s and (.after | keys) == $s

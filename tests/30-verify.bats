@@ -221,6 +221,6 @@ setup() {
 
 @test "verify --help names --root and the exit statuses" {
 	run -0 "$OVC" verify --help
-	assert_line 'Usage: ovc verify [--root DIR] [--proc DIR] [--json]'
+	assert_line 'Usage: ovc verify [--profile NAME] [--root DIR] [--proc DIR] [--json]'
 	assert_line --partial 'Exit status: 0 in sync, 1 drift'
 }

@@ -81,6 +81,7 @@ struct persist_state {
 
 struct change {
 	const struct change_req *req;
+	struct plan_request rq;        /* req->rq, or computed from req->profile_def */
 	bool offline;                  /* --root without --proc: no running kernel */
 	struct procfs_host ph;
 	struct plan plan;              /* runtime writes (nwrites 0 when !runtime) */
@@ -92,6 +93,7 @@ struct change {
 	size_t nundo;
 	struct ovc_err fail, undo_fail;
 	bool refused_guard, refused_shadow, refused_foreign, waited;
+	bool failed;                   /* a step failed: the report shows each result */
 	struct persist_state ps;
 };
 
@@ -593,11 +595,45 @@ static void json_persist(struct json *j, const struct change *c)
 	json_end(j);
 }
 
+/* "profile": null, or the profile applied and what it asked for on this host */
+static void json_profile_ref(struct json *j, const struct change *c)
+{
+	const struct profile *pr = c->req->profile_def;
+	size_t i;
+
+	if (!pr) {
+		json_null(j, "profile");
+		return;
+	}
+	json_obj(j, "profile");
+	json_str(j, "name", pr->name);
+	json_arr(j, "chain");
+	for (i = 0; i < pr->nchain; i++)
+		json_str(j, NULL, pr->chain[i]);
+	json_end(j);
+	json_bool(j, "host_relative", profile_host_relative(pr));
+	json_obj(j, "request");
+	if (c->rq.mode_set)
+		json_i64(j, "mode", c->rq.mode);
+	else
+		json_null(j, "mode");
+	if (c->rq.ratio_set)
+		json_i64(j, "ratio", c->rq.ratio);
+	else
+		json_null(j, "ratio");
+	if (c->rq.kbytes_set)
+		json_u64(j, "kbytes", c->rq.kbytes);
+	else
+		json_null(j, "kbytes");
+	json_end(j);
+	json_end(j);
+}
+
 static void print_json(struct ovc_ctx *ctx, const struct change *c)
 {
 	const struct plan *p = &c->plan;
 	const struct model_policy *target =
-		c->ps.action == PERSIST_WRITE ? &c->ps.policy : &p->after;
+		c->ps.action != PERSIST_NONE ? &c->ps.policy : &p->after;
 	bool wrote = !c->req->dry_run && !refused(c) && (p->nwrites > 0 || c->ps.changes);
 	char path[4200];
 	struct json j;
@@ -614,6 +650,7 @@ static void print_json(struct ovc_ctx *ctx, const struct change *c)
 				 c->ps.foreign));
 	json_bool(&j, "offline", c->offline);
 	json_kv(&j, "policy", target);
+	json_profile_ref(&j, c);
 	json_state(&j, "before", c, &p->before);
 	json_state(&j, "after", c, &p->after);
 	json_arr(&j, "writes");
@@ -742,6 +779,22 @@ static void print_writes(const struct plan_write *w, size_t n, const char *title
 	printf("\n");
 }
 
+/* After a failure: every planned write with what became of it. */
+static void print_results(const struct change *c)
+{
+	size_t i;
+
+	printf("\nAttempted, in order:");
+	for (i = 0; i < c->plan.nwrites; i++)
+		printf("%s%s=%s (%s)", i ? ", " : " ", plan_key_name(c->plan.writes[i].key),
+		       c->plan.writes[i].value,
+		       c->result[i] == W_PENDING ? "not attempted"
+		       : c->result[i] == W_ROLLED_BACK ? "rolled back"
+		       : c->result[i] == W_ROLLBACK_FAILED ? "rollback failed"
+						: result_word(c->result[i], false));
+	printf("\n");
+}
+
 static void shadow_words(const struct change *c, const struct dropin_shadow *s, char *buf,
 			 size_t len)
 {
@@ -782,7 +835,18 @@ static void print_persist(struct ovc_ctx *ctx, const struct change *c)
 		printf("\nBoot configuration: %s would be %s, but the change is refused "
 		       "(below).\n", ps->path, ps->action == PERSIST_WRITE ? "written" : "removed");
 	else
-		printf("\nBoot configuration: %s %s.\n", ps->path, res);
+		printf("\nBoot configuration: %s was not changed (%s).\n", ps->path,
+		       ps->result == F_RESTORED ? "restored after the failure"
+		       : ps->result == F_RESTORE_FAILED ? "THE RESTORE FAILED"
+		       : ps->result == F_FAILED ? "the write failed" : "not attempted");
+	if (ps->changes && (ps->result == F_FAILED || ps->result == F_RESTORED ||
+			    (ps->result == F_PENDING && !c->req->dry_run && !refused(c)))) {
+		const struct model_policy *b0 = &ps->before_sd.final;
+
+		printf("At boot: unchanged, mode %d, ratio %" PRId64 ", kbytes %" PRIu64
+		       " (systemd-sysctl)\n", b0->mode, b0->ratio, b0->kbytes);
+		return;
+	}
 	key_text(&ps->after.sd.final, PREC_MEMORY, a[0], sizeof(a[0]));
 	key_text(&ps->after.sd.final, PREC_RATIO, a[1], sizeof(a[1]));
 	key_text(&ps->after.sd.final, PREC_KBYTES, a[2], sizeof(a[2]));
@@ -807,11 +871,17 @@ static void print_text(struct ovc_ctx *ctx, const struct change *c)
 {
 	const struct plan *p = &c->plan;
 
+	if (c->req->profile_def)
+		printf("Profile %s%s%s: %s\n\n", clr(ctx->color, C_BOLD), c->req->profile_def->name,
+		       clr_off(ctx->color), c->req->profile_def->description);
+
 	print_table(ctx, c);
 	if (c->req->runtime) {
 		if (!p->nwrites)
 			printf("\nNothing to change%s: every value is already in place.\n",
 			       c->ps.action != PERSIST_NONE ? " at runtime" : "");
+		else if (c->failed)
+			print_results(c);
 		else if (c->req->dry_run || refused(c))
 			print_writes(p->writes, p->nwrites, refused(c) ? "\nWould write (refused):"
 								       : "\nWould write:");
@@ -855,7 +925,7 @@ static void print_left(struct ovc_ctx *ctx, const struct change *c)
 		return;
 	}
 	if (procfs_read_host(&ctx->fs, &now, &err) < 0) {
-		fprintf(stderr, "the state left behind cannot be read back: %s\n", err.msg);
+		fprintf(stderr, "the running values cannot be read back: %s\n", err.msg);
 		return;
 	}
 	fprintf(stderr, "the running values left behind: vm.overcommit_memory=%d "
@@ -869,6 +939,7 @@ static int report_failure(struct ovc_ctx *ctx, struct change *c, const struct ov
 {
 	int rc;
 
+	c->failed = true;
 	print_report(ctx, c);
 	if (!ctx->json && c->nundo)
 		print_writes(c->undo, c->nundo, "Rolled back:");
@@ -1039,13 +1110,32 @@ static int prepare(struct ovc_ctx *ctx, struct change *c)
 		if (c->offline)
 			base = c->ps.before_sd.final;   /* what this image boots with */
 	}
+	c->rq = req->rq;
+	if (req->profile_def) {
+		struct profile_host ph = req->host_figures;
+
+		if (!c->offline && !req->host_figures_set) {
+			ph.mem_kb = c->ph.host.mem_total_kb;
+			ph.swap_kb = c->ph.host.swap_total_kb;
+			ph.hugetlb_kb = c->ph.host.hugetlb_kb;
+		}
+		if (c->offline && !req->host_figures_set && profile_host_relative(req->profile_def))
+			return cli_usage_error(ctx, "profile %s depends on the host (%s) and an offline "
+					       "image has none: give --mem and --swap",
+					       req->profile_def->name, req->profile_def->limit_text);
+		if (profile_request(req->profile_def, &ph, &c->rq, &err) < 0)
+			return cli_report(ctx, &err);
+		rc = change_validate(ctx, &c->rq, req->force, true);
+		if (rc)
+			return rc;
+	}
 	if (c->offline) {
 		/* no host: the plan gives the after-state only; no guard */
-		plan_after(&base, &req->rq, &c->plan.after);
+		plan_after(&base, &c->rq, &c->plan.after);
 		c->plan.before = base;
 		c->guard = c->plan;
 	} else {
-		plan_make(&c->ph.host, &base, &req->rq, &c->plan);
+		plan_make(&c->ph.host, &base, &c->rq, &c->plan);
 		c->guard = c->plan;
 	}
 	c->ps.policy = c->plan.after;

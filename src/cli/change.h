@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../core/plan.h"
+#include "../core/profile.h"
 #include "cli.h"
 
 enum change_persist {
@@ -26,6 +27,10 @@ struct change_req {
 	struct plan_request rq;       /* empty with PERSIST_WRITE: the base values as they are */
 	enum change_persist persist;
 	const char *profile;          /* recorded in the drop-in header; NULL: none */
+	/* a profile: rq is computed from it for the host read (offline: host_figures) */
+	const struct profile *profile_def;
+	bool host_figures_set;
+	struct profile_host host_figures;
 	bool dry_run, force;
 	enum audit_mode audit;
 };

@@ -97,5 +97,6 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_reset(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv);
 
 #endif

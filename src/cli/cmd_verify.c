@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "../core/precedence.h"
+#include "../core/profile.h"
 #include "../sys/confdirs.h"
+#include "../sys/profiles.h"
 #include "render.h"
 #include "shared.h"
 
@@ -21,7 +23,25 @@ struct verify {
 	struct prec_result sd, pp;          /* systemd-sysctl, sysctl --system */
 	struct model_policy runtime;
 	bool in_sync;
+	bool offline;                       /* --root without --proc */
+	/* --profile NAME: its request for this host, and whether each state matches it */
+	struct profile prof;
+	bool has_profile;
+	struct plan_request rq;
+	bool prof_runtime, prof_boot, prof_procps;
 };
+
+/* Does p hold what rq asks for (the keys rq names; a limit knob also zeroes the other)? */
+static bool matches(const struct plan_request *rq, const struct model_policy *p)
+{
+	if (rq->mode_set && p->mode != rq->mode)
+		return false;
+	if (rq->ratio_set && (p->ratio != rq->ratio || p->kbytes != 0))
+		return false;
+	if (rq->kbytes_set && (p->kbytes != rq->kbytes || p->ratio != 0))
+		return false;
+	return true;
+}
 
 static const char *tool_token(enum prec_tool t)
 {
@@ -164,6 +184,12 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 				 tool_words(rs[t]->tool), rs[t]->ndiags_total - rs[t]->ndiags);
 			emit(arg, "more_tool_errors", text);
 		}
+	if (v->offline) {
+		snprintf(text, sizeof(text), "--root without --proc: the running values compared "
+			 "are this host's, not the image's (give the image's saved proc tree with "
+			 "--proc)");
+		emit(arg, "runtime_from_this_host", text);
+	}
 	if (!v->cd.contained) {
 		snprintf(text, sizeof(text), "this kernel has no openat2(): symlinks under the "
 			 "root were followed without containment");
@@ -290,6 +316,30 @@ static void print_json(const struct verify *v)
 	json_bool(&j, "systemd", v->sd.tool_fails);
 	json_bool(&j, "procps", v->pp.tool_fails);
 	json_end(&j);
+	if (v->has_profile) {
+		json_obj(&j, "profile");
+		json_str(&j, "name", v->prof.name);
+		json_obj(&j, "request");
+		if (v->rq.mode_set)
+			json_i64(&j, "mode", v->rq.mode);
+		else
+			json_null(&j, "mode");
+		if (v->rq.ratio_set)
+			json_i64(&j, "ratio", v->rq.ratio);
+		else
+			json_null(&j, "ratio");
+		if (v->rq.kbytes_set)
+			json_u64(&j, "kbytes", v->rq.kbytes);
+		else
+			json_null(&j, "kbytes");
+		json_end(&j);
+		json_bool(&j, "runtime_matches", v->prof_runtime);
+		json_bool(&j, "boot_matches", v->prof_boot);
+		json_bool(&j, "boot_procps_matches", v->prof_procps);
+		json_end(&j);
+	} else {
+		json_null(&j, "profile");
+	}
 	json_arr(&j, "warnings");
 	each_warning(v, emit_json, &j);
 	json_end(&j);
@@ -426,6 +476,17 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 				       cell[ki][0], cell[ki][1], cell[ki][2]);
 		printf("\n");
 	}
+	if (v->has_profile) {
+		bool ok = v->prof_runtime && v->prof_boot && v->prof_procps;
+
+		printf("%sprofile %s:%s running values %s; at boot %s", clr(ctx->color, ok ? C_GREEN
+											 : C_RED),
+		       v->prof.name, clr_off(ctx->color), v->prof_runtime ? "match" : "differ",
+		       v->prof_boot ? "match" : "differ");
+		if (v->prof_procps != v->prof_boot)
+			printf(" (under sysctl --system they %s)", v->prof_procps ? "match" : "differ");
+		printf("\n");
+	}
 	if (v->cd.root[0])
 		printf("(boot configuration read from %s)\n", v->cd.root);
 }
@@ -438,9 +499,24 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 	struct verify *v;
 	int rc, ki;
 
-	rc = cli_parse_common_only(ctx, argc, argv);
-	if (rc)
-		return rc;
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pname = NULL;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == OPT_PROFILE)
+			pname = optarg;
+		else if (!cli_common_opt(ctx, ch, optarg))
+			return cli_bad_option(ctx);
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (pname && !profile_name_ok(pname))
+		return cli_usage_error(ctx, "'%s' is not a profile name", pname);
 
 	rc = cli_load_host(ctx, &ph);
 	if (rc)
@@ -451,6 +527,25 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 		return cli_report(ctx, &err);
 	}
 	v->runtime = ph.policy;
+	v->offline = ctx->root_set && !ctx->proc_set;
+	if (pname) {
+		struct profiles ps;
+		struct profile_host hf = { ph.host.mem_total_kb, ph.host.swap_total_kb,
+					   ph.host.hugetlb_kb };
+		int r = profiles_open(&ps, ctx->root_dir, &err);
+
+		if (r == 0)
+			r = profile_resolve(pname, profiles_load, &ps, &v->prof, &err);
+		profiles_close(&ps);
+		if (r == 1)
+			ovc_fail(&err, OVC_E_USAGE, 0, NULL, 0, "no profile '%s' in %s or %s", pname,
+				 ps.dir[0], ps.dir[1]);
+		if (r != 0 || profile_request(&v->prof, &hf, &v->rq, &err) < 0) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+		v->has_profile = true;
+	}
 	if (confdirs_load(&v->cd, ctx->root_dir, &err) < 0 ||
 	    prec_resolve(PREC_SYSTEMD, v->cd.files, v->cd.nfiles, &boot_start, &v->sd, &err) < 0 ||
 	    prec_resolve(PREC_PROCPS, v->cd.files, v->cd.nfiles, &boot_start, &v->pp, &err) < 0) {
@@ -461,11 +556,17 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 	for (ki = 0; ki < PREC_NKEYS; ki++)
 		if (!key_equal(&v->runtime, &v->sd.final, show_keys[ki]))
 			v->in_sync = false;
+	if (v->has_profile) {
+		v->prof_runtime = matches(&v->rq, &v->runtime);
+		v->prof_boot = matches(&v->rq, &v->sd.final);
+		v->prof_procps = matches(&v->rq, &v->pp.final);
+	}
 	if (ctx->json)
 		print_json(v);
 	else
 		print_text(ctx, v);
-	rc = v->in_sync ? EXIT_OK : EXIT_NO;
+	rc = v->in_sync && (!v->has_profile || (v->prof_runtime && v->prof_boot && v->prof_procps))
+		     ? EXIT_OK : EXIT_NO;
 out:
 	confdirs_free(&v->cd);
 	free(v);

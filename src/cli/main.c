@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "../sys/caps.h"
 #include "cli.h"
@@ -102,6 +103,18 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           remove a drop-in ovc did not write\n"
 	  "      --audit=auto|on|off  as for set\n"
 	  "      --root DIR        as for set; without --proc: --persist only\n" },
+	{ "profile", cmd_profile, CMD_WRITES_PROC,
+	  "named policies: list, show NAME, or apply one (ovc-profile(5))",
+	  "Usage: ovc profile list | show NAME | [apply] NAME [options]\n"
+	  "      list              the profiles, local (/etc/ovc/profiles) and shipped\n"
+	  "      show NAME         its reason, sources, values for this host and effect\n"
+	  "      [apply] NAME      apply it, exactly as ovc set would\n"
+	  "      --persist         also write ovc's drop-in (recording the profile)\n"
+	  "      --dry-run, --check  write nothing; report what would change\n"
+	  "      --force           override the guard, a shadowing file, a foreign drop-in\n"
+	  "      --audit=auto|on|off  as for set\n"
+	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show or an\n"
+	  "                        offline image (--root without --proc)\n" },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
 	  "Usage: ovc probe [--force] [--json]\n"
@@ -109,7 +122,9 @@ static const struct ovc_cmd commands[] = {
 	  "                        commit limit and can make other allocations fail)\n" },
 	{ "verify", cmd_verify, CMD_READONLY,
 	  "do the running values equal what the sysctl.d boot configuration applies?",
-	  "Usage: ovc verify [--root DIR] [--proc DIR] [--json]\n"
+	  "Usage: ovc verify [--profile NAME] [--root DIR] [--proc DIR] [--json]\n"
+	  "      --profile NAME    also check that the running and boot values are NAME's\n"
+	  "                        (computed for this host); exit 1 if not\n"
 	  "      --root DIR        read /etc, /run, /usr and /lib under DIR (an image, a\n"
 	  "                        chroot) instead of /\n"
 	  "Exit status: 0 in sync, 1 drift (a running value differs from boot's).\n" },
@@ -164,10 +179,15 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 		ctx->proc_dir = arg;
 		ctx->proc_set = true;
 		return 1;
-	case OPT_ROOT:
+	case OPT_ROOT: {
+		struct stat a, b;
+
 		ctx->root_dir = arg;
-		ctx->root_set = true;
+		/* "--root /" (or a path to it) is the running system, not an offline image */
+		ctx->root_set = !(stat(arg, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
+				  a.st_ino == b.st_ino);
 		return 1;
+	}
 	case OPT_JSON:
 		ctx->json = true;
 		return 1;
@@ -282,12 +302,16 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 					     : NULL;
 		if (err->code == OVC_E_PERM)
 			return "ovc writes with no capabilities, so root gets no override of mode "
-			       "bits: the directory must be owned by root and writable by it";
+			       "bits: the directory must be owned by root (or by you) and writable only "
+			       "by its owner";
 		if (err->code == OVC_E_ROFS)
 			return "the file system holding the boot configuration is mounted read-only "
 			       "(remount it read-write, or use --root on a writable copy)";
 		if (err->code == OVC_E_GUARD)
 			return "--force overrides; see ovc(8)";
+		if (err->code == OVC_E_INPUT && err->line && strlen(err->path) > 8 &&
+		    !strcmp(err->path + strlen(err->path) - 8, ".profile"))
+			return "the file format is described in ovc-profile(5)";
 		return NULL;
 	}
 	if (err->code == OVC_E_INPUT && err->errnum == ENOENT)

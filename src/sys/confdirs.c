@@ -33,25 +33,10 @@ static const char *const dirs_abs[CONFDIRS_NDIRS] = {
 	"/lib/sysctl.d",
 };
 
-/*
- * Open rel (no leading '/') under the root. Links resolve inside the root and magic links
- * are refused; before Linux 5.6 (ENOSYS) plain openat, without containment.
- * O_NONBLOCK: a FIFO planted in the tree must not hang ovc.
- */
+/* Open rel (no leading '/') under the root, links resolved inside it (fsroot_open_in). */
 static int open_in_root(struct confdirs *cd, int rootfd, const char *rel, int extra)
 {
-	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
-	struct open_how how = { .flags = (uint64_t)flags,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd;
-
-	if (cd->contained) {
-		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-		if (fd >= 0 || errno != ENOSYS)
-			return fd;
-		cd->contained = false;
-	}
-	return openat(rootfd, rel, flags);
+	return fsroot_open_in(rootfd, rel, O_RDONLY | extra, &cd->contained);
 }
 
 static void show_path(const struct confdirs *cd, const char *rel, char *buf, size_t len)

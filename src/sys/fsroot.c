@@ -2,6 +2,7 @@
 /* fsroot.c - opens the --proc root once and reads files relative to it with openat(). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,19 +119,28 @@ int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *out
  * The live procfs needs its own links (self -> PID), which stay inside it anyway.
  * O_NONBLOCK: a FIFO planted in a tree must not hang ovc; it is refused after fstat.
  */
-static int open_in_root(const struct fsroot *fs, const char *rel)
+int fsroot_open_in(int dirfd, const char *rel, int flags, bool *contained)
 {
-	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	struct open_how how = { .flags = (uint64_t)flags,
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK),
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	int fd;
 
+	if (*contained) {
+		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+		*contained = false;   /* before 5.6: no symlink containment */
+	}
+	return openat(dirfd, rel, (int)how.flags);
+}
+
+static int open_in_root(const struct fsroot *fs, const char *rel)
+{
+	bool contained = true;
+
 	if (fs->is_default)
-		return openat(fs->proc_fd, rel, flags);
-	fd = (int)syscall(SYS_openat2, fs->proc_fd, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)   /* before 5.6: no symlink containment */
-		fd = openat(fs->proc_fd, rel, flags);
-	return fd;
+		return openat(fs->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	return fsroot_open_in(fs->proc_fd, rel, O_RDONLY, &contained);
 }
 
 static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,

@@ -6,6 +6,7 @@
 #ifndef OVC_FSROOT_H
 #define OVC_FSROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../core/err.h"
@@ -41,6 +42,13 @@ enum ovc_ecode fsroot_errno_class(int e);
  */
 int fsroot_read_fd(int fd, size_t max, const char *kind, char **buf, size_t *len,
 		   const char *path, struct ovc_err *err);
+
+/*
+ * openat(dirfd, rel) with links resolved inside dirfd (openat2 RESOLVE_IN_ROOT, no magic
+ * links), O_CLOEXEC|O_NOCTTY|O_NONBLOCK added (a planted FIFO must not hang ovc). On a
+ * kernel without openat2 (before 5.6) *contained turns false and plain openat is used.
+ */
+int fsroot_open_in(int dirfd, const char *rel, int flags, bool *contained);
 
 /* Open the proc root. Fails with the path and errno. */
 int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err);

@@ -15,6 +15,7 @@ int main(void)
 	test_audit();
 	test_precedence();
 	test_dropin();
+	test_profile();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

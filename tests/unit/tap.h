@@ -70,5 +70,6 @@ void test_plan(void);
 void test_audit(void);
 void test_precedence(void);
 void test_dropin(void);
+void test_profile(void);
 
 #endif

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_profile.c - "ovc profile list | show NAME | [apply] NAME": named policies
+ * (ovc-profile(5)). Applying goes through cli/change, exactly as set and persist.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/units.h"
+#include "../sys/caps.h"
+#include "../sys/profiles.h"
+#include "change.h"
+#include "render.h"
+#include "shared.h"
+
+struct profile_opts {
+	bool dry_run, force, persist, figures;
+	enum audit_mode audit;
+	struct whatif w;
+};
+
+static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
+		 struct profile_opts *o, const char **name)
+{
+	static const struct option apply_opts[] = {
+		COMMON_LONGOPTS,
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "check", no_argument, NULL, OPT_DRY_RUN },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "audit", required_argument, NULL, OPT_AUDIT },
+		{ "persist", no_argument, NULL, OPT_PERSIST },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "swap", required_argument, NULL, OPT_SWAP },
+		{ "hugetlb", required_argument, NULL, OPT_HUGETLB },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option show_opts[] = {
+		COMMON_LONGOPTS,
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "swap", required_argument, NULL, OPT_SWAP },
+		{ "hugetlb", required_argument, NULL, OPT_HUGETLB },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	o->audit = AUD_AUTO;
+	while ((ch = getopt_long(argc, argv, "h", apply ? apply_opts : show_opts, NULL)) != -1) {
+		int r = ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB
+				? whatif_opt(ctx, &o->w, ch, optarg) : 0;
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r) {
+			o->figures = true;
+			continue;
+		}
+		if (ch == OPT_DRY_RUN)
+			o->dry_run = true;
+		else if (ch == OPT_AUDIT && change_audit_opt(ctx, optarg, &o->audit))
+			return EXIT_USAGE;
+		else if (ch == OPT_AUDIT)
+			continue;
+		else if (ch == OPT_FORCE)
+			o->force = true;
+		else if (ch == OPT_PERSIST)
+			o->persist = true;
+		else if (!cli_common_opt(ctx, ch, optarg))
+			return cli_bad_option(ctx);
+	}
+	if (name) {
+		if (optind >= argc)
+			return cli_usage_error(ctx, "which profile? ('ovc profile list' shows them)");
+		*name = argv[optind++];
+		if (!profile_name_ok(*name))
+			return cli_usage_error(ctx, "'%s' is not a profile name", *name);
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (o->figures && !(o->w.mem_set && o->w.swap_set))
+		return cli_usage_error(ctx, "--mem and --swap go together (the host's figures for "
+				       "a host-relative profile)");
+	return 0;
+}
+
+/* Resolve name (and its includes); reports and returns the exit status on failure. */
+static int load(struct ovc_ctx *ctx, struct profiles *ps, const char *name,
+		struct profile *pr)
+{
+	struct ovc_err err = { 0 };
+	int r;
+
+	if (profiles_open(ps, ctx->root_dir, &err) < 0)
+		return cli_report(ctx, &err);
+	r = profile_resolve(name, profiles_load, ps, pr, &err);
+	if (r < 0)
+		return cli_report(ctx, &err);
+	if (r == 1) {
+		ovc_fail(&err, OVC_E_USAGE, 0, NULL, 0, "no profile '%s' in %s or %s", name,
+			 ps->dir[0], ps->dir[1]);
+		return cli_report(ctx, &err);
+	}
+	return 0;
+}
+
+static int drop_caps(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	return caps_drop_all(&err) < 0 ? cli_report(ctx, &err) : 0;
+}
+
+/* ---- list ------------------------------------------------------------------------ */
+
+static int cmd_list(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static struct profile_entry e[PROFILES_MAX];
+	static struct profile pr;
+	static char desc[PROFILES_MAX][256], why[PROFILES_MAX][1100];
+	static bool ok[PROFILES_MAX];
+	struct profile_opts o = { 0 };
+	struct ovc_err err = { 0 };
+	struct profiles ps = { .rootfd = -1 };
+	size_t n = 0, i;
+	int rc = drop_caps(ctx);
+
+	if (!rc)
+		rc = parse(ctx, argc, argv, false, &o, NULL);
+	if (rc)
+		return rc;
+	if (profiles_open(&ps, ctx->root_dir, &err) < 0 ||
+	    profiles_list(&ps, e, PROFILES_MAX, &n, &err) < 0) {
+		profiles_close(&ps);
+		return cli_report(ctx, &err);
+	}
+	/* a broken profile is listed with its error: the others stay usable */
+	for (i = 0; i < n; i++) {
+		struct ovc_err perr = { 0 };
+
+		ok[i] = profile_resolve(e[i].name, profiles_load, &ps, &pr, &perr) == 0;
+		snprintf(desc[i], sizeof(desc[i]), "%s", ok[i] ? pr.description : "");
+		snprintf(why[i], sizeof(why[i]), "%s%s%s", perr.path[0] ? perr.path : "",
+			 perr.path[0] && perr.line ? ":" : "", "");
+		if (perr.path[0] && perr.line)
+			snprintf(why[i] + strlen(why[i]), sizeof(why[i]) - strlen(why[i]), "%u", perr.line);
+		snprintf(why[i] + strlen(why[i]), sizeof(why[i]) - strlen(why[i]), "%s%s",
+			 perr.path[0] ? ": " : "", perr.msg);
+	}
+	if (ctx->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_arr(&j, "dirs");
+		json_str(&j, NULL, ps.dir[0]);
+		json_str(&j, NULL, ps.dir[1]);
+		json_end(&j);
+		json_arr(&j, "profiles");
+		for (i = 0; i < n; i++) {
+			json_obj(&j, NULL);
+			json_str(&j, "name", e[i].name);
+			json_str(&j, "path", e[i].path);
+			json_bool(&j, "local", e[i].dir == 0);
+			json_bool(&j, "overrides", e[i].overrides);
+			json_str(&j, "description", ok[i] ? desc[i] : NULL);
+			json_str(&j, "error", ok[i] ? NULL : why[i]);
+			json_end(&j);
+		}
+		json_end(&j);
+		json_end(&j);
+	} else if (!n) {
+		printf("No profiles in %s or %s.\n", ps.dir[0], ps.dir[1]);
+	} else {
+		for (i = 0; i < n; i++)
+			if (ok[i])
+				printf("%-20s %-7s %s\n", e[i].name, e[i].dir == 0 ? "local" : "shipped",
+				       desc[i]);
+			else
+				printf("%-20s %-7s %sbroken:%s %s\n", e[i].name,
+				       e[i].dir == 0 ? "local" : "shipped", clr(ctx->color, C_RED),
+				       clr_off(ctx->color), why[i]);
+	}
+	profiles_close(&ps);
+	return EXIT_OK;
+}
+
+/* ---- show ------------------------------------------------------------------------- */
+
+static void limit_words_of(const struct profile *pr, char *buf, size_t len)
+{
+	if (pr->limit == PROFILE_LIMIT_NONE)
+		snprintf(buf, len, "limit unchanged");
+	else
+		snprintf(buf, len, "%s", pr->limit_text);
+}
+
+static void request_words(const struct plan_request *rq, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (rq->mode_set)
+		o += (size_t)snprintf(buf + o, len - o, "vm.overcommit_memory = %d", rq->mode);
+	if (rq->ratio_set && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%svm.overcommit_ratio = %" PRId64,
+				      o ? ", " : "", rq->ratio);
+	if (rq->kbytes_set && o < len)
+		snprintf(buf + o, len - o, "%svm.overcommit_kbytes = %" PRIu64, o ? ", " : "",
+			 rq->kbytes);
+}
+
+static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static struct profile pr;
+	struct profile_opts o = { 0 };
+	struct ovc_err err = { 0 };
+	struct plan_request rq;
+	struct profile_host hf;
+	struct procfs_host ph;
+	struct profiles ps = { .rootfd = -1 };
+	struct plan plan;
+	const char *name = NULL;
+	char words[256], lim[200];
+	size_t i;
+	int rc = drop_caps(ctx);
+
+	if (!rc)
+		rc = parse(ctx, argc, argv, false, &o, &name);
+	if (!rc)
+		rc = load(ctx, &ps, name, &pr);
+	if (!rc)
+		rc = cli_load_host(ctx, &ph);
+	if (rc)
+		goto out;
+	hf.mem_kb = o.figures ? o.w.mem_kb : ph.host.mem_total_kb;
+	hf.swap_kb = o.figures ? o.w.swap_kb : ph.host.swap_total_kb;
+	hf.hugetlb_kb = o.figures && o.w.hugetlb_set ? o.w.hugetlb_kb : ph.host.hugetlb_kb;
+	if (o.figures) {
+		ph.host.mem_total_kb = hf.mem_kb;
+		ph.host.swap_total_kb = hf.swap_kb;
+		ph.host.hugetlb_kb = hf.hugetlb_kb;
+		ph.whatif_host = true;
+	}
+	if (profile_request(&pr, &hf, &rq, &err) < 0) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	plan_make(&ph.host, &ph.policy, &rq, &plan);
+	request_words(&rq, words, sizeof(words));
+	limit_words_of(&pr, lim, sizeof(lim));
+	if (ctx->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_str(&j, "name", pr.name);
+		json_str(&j, "path", ps.path);
+		json_str(&j, "description", pr.description);
+		json_str(&j, "reason", pr.reason);
+		json_arr(&j, "sources");
+		for (i = 0; i < pr.nsources; i++)
+			json_str(&j, NULL, pr.sources[i]);
+		json_end(&j);
+		json_arr(&j, "chain");
+		for (i = 0; i < pr.nchain; i++)
+			json_str(&j, NULL, pr.chain[i]);
+		json_end(&j);
+		json_obj(&j, "settings");
+		if (pr.mode_set)
+			json_i64(&j, "mode", pr.mode);
+		else
+			json_null(&j, "mode");
+		json_str(&j, "limit", pr.limit == PROFILE_LIMIT_NONE ? NULL : pr.limit_text);
+		json_end(&j);
+		json_bool(&j, "host_relative", profile_host_relative(&pr));
+		json_policy(&j, "current", &plan.before);
+		json_policy(&j, "computed", &plan.after);
+		json_u64(&j, "commit_limit_before_kb", model_commit_limit_kb(&ph.host, &plan.before));
+		json_u64(&j, "commit_limit_kb", model_commit_limit_kb(&ph.host, &plan.after));
+		json_i64(&j, "headroom_kb", model_headroom_kb(&ph.host, &plan.after));
+		json_obj(&j, "guard");
+		json_bool(&j, "applies", plan.guard_applies);
+		json_bool(&j, "ok", plan.guard_ok);
+		json_u64(&j, "margin_kb", plan.margin_kb);
+		json_i64(&j, "room_after_kb", plan.room_after_kb);
+		json_end(&j);
+		json_host(&j, &ph, NULL);
+		json_end(&j);
+		goto out;
+	}
+	printf("%s%s%s: %s\n\n", clr(ctx->color, C_BOLD), pr.name, clr_off(ctx->color),
+	       pr.description);
+	printf("file       %s\n", ps.path);
+	if (pr.nchain > 1) {
+		printf("includes  ");
+		for (i = 1; i < pr.nchain; i++)
+			printf(" %s", pr.chain[i]);
+		printf("\n");
+	}
+	if (pr.mode_set)
+		printf("mode       %d (%s)\n", pr.mode, model_mode_name(pr.mode));
+	else
+		printf("mode       unchanged\n");
+	printf("limit      %s\n", lim);
+	printf("reason     %s\n", pr.reason);
+	for (i = 0; i < pr.nsources; i++)
+		printf("%s %s\n", i ? "          " : "sources   ", pr.sources[i]);
+	{
+		char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c2[UNITS_IEC_LEN];
+
+		printf("\nOn this host (RAM %s, swap %s, hugetlb %s%s): %s\n\n",
+		       units_iec_kb(hf.mem_kb, a, sizeof(a)), units_iec_kb(hf.swap_kb, b, sizeof(b)),
+		       units_iec_kb(hf.hugetlb_kb, c2, sizeof(c2)), o.figures ? ", as given" : "",
+		       words);
+	}
+	{
+		struct model_task t = { false, false, 0, UINT64_MAX };
+		struct model_alloc ub, ua;
+		char cb[3][UNITS_IEC_LEN], ca[3][UNITS_IEC_LEN], mb[32], ma[32], rb[24], ra[24],
+			kb[24], ka[24];
+		struct table tb;
+
+		model_max_alloc(&ph.host, &plan.before, &t, &ub);
+		model_max_alloc(&ph.host, &plan.after, &t, &ua);
+		snprintf(mb, sizeof(mb), "%d %s", plan.before.mode, model_mode_name(plan.before.mode));
+		snprintf(ma, sizeof(ma), "%d %s", plan.after.mode, model_mode_name(plan.after.mode));
+		snprintf(rb, sizeof(rb), "%" PRId64, plan.before.ratio);
+		snprintf(ra, sizeof(ra), "%" PRId64, plan.after.ratio);
+		snprintf(kb, sizeof(kb), "%" PRIu64, plan.before.kbytes);
+		snprintf(ka, sizeof(ka), "%" PRIu64, plan.after.kbytes);
+		table_init(&tb, 3, "lrr");
+		table_row(&tb, "", "NOW", "WITH PROFILE");
+		table_row(&tb, "vm.overcommit_memory", mb, ma);
+		table_row(&tb, "vm.overcommit_ratio", rb, ra);
+		table_row(&tb, "vm.overcommit_kbytes", kb, ka);
+		table_row(&tb, "CommitLimit",
+			  units_iec_kb(model_commit_limit_kb(&ph.host, &plan.before), cb[0],
+				       UNITS_IEC_LEN),
+			  units_iec_kb(model_commit_limit_kb(&ph.host, &plan.after), ca[0],
+				       UNITS_IEC_LEN));
+		table_row(&tb, "Headroom",
+			  units_iec_skb(model_headroom_kb(&ph.host, &plan.before), cb[1], UNITS_IEC_LEN),
+			  units_iec_skb(model_headroom_kb(&ph.host, &plan.after), ca[1], UNITS_IEC_LEN));
+		table_row(&tb, "Largest allocation",
+			  units_iec_kb(pages_kb(&ph.host, ub.max_pages), cb[2], UNITS_IEC_LEN),
+			  units_iec_kb(pages_kb(&ph.host, ua.max_pages), ca[2], UNITS_IEC_LEN));
+		table_print(&tb, stdout, ctx->color, "");
+	}
+	if (plan.guard_applies && !plan.guard_ok)
+		printf("\n%swarning:%s applying it here would be refused by the guard (--force "
+		       "overrides)\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color));
+out:
+	profiles_close(&ps);
+	return rc;
+}
+
+/* ---- apply ------------------------------------------------------------------------ */
+
+static int cmd_apply(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static struct profile pr;
+	struct profile_opts o = { 0 };
+	struct profiles ps = { .rootfd = -1 };
+	struct change_req req = { .runtime = true };
+	const char *name = NULL;
+	int rc = parse(ctx, argc, argv, true, &o, &name);
+
+	if (rc)
+		return rc;
+	rc = load(ctx, &ps, name, &pr);
+	profiles_close(&ps);
+	if (rc)
+		return rc;
+	req.profile_def = &pr;
+	req.profile = pr.name;
+	req.dry_run = o.dry_run;
+	req.force = o.force;
+	req.audit = o.audit;
+	req.persist = o.persist ? PERSIST_WRITE : PERSIST_NONE;
+	if (ctx->root_set && !ctx->proc_set) {
+		if (!o.persist)
+			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
+					       "has no running kernel (--persist writes its boot "
+					       "configuration)");
+		req.runtime = false;
+	}
+	if (o.figures) {
+		if (!req.runtime || ctx->proc_set) {
+			req.host_figures_set = true;
+			req.host_figures.mem_kb = o.w.mem_kb;
+			req.host_figures.swap_kb = o.w.swap_kb;
+			req.host_figures.hugetlb_kb = o.w.hugetlb_set ? o.w.hugetlb_kb : 0;
+		}
+		if (req.runtime && !ctx->proc_set)
+			return cli_usage_error(ctx, "--mem and --swap describe an offline image; the "
+					       "running kernel's host is read from /proc");
+	}
+	return change_run(ctx, &req);
+}
+
+int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	if (!sub || !strcmp(sub, "-h") || !strcmp(sub, "--help")) {
+		if (!sub)
+			return cli_usage_error(ctx, "profile what? list, show NAME, or [apply] NAME");
+		cli_print_help("profile");
+		return EXIT_OK;
+	}
+	if (!strcmp(sub, "list") || !strcmp(sub, "show") || !strcmp(sub, "apply")) {
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+		if (!strcmp(sub, "list"))
+			return cmd_list(ctx, argc, argv);
+		if (!strcmp(sub, "show"))
+			return cmd_show(ctx, argc, argv);
+		return cmd_apply(ctx, argc, argv);
+	}
+	/* "ovc profile NAME" is "ovc profile apply NAME" */
+	return cmd_apply(ctx, argc, argv);
+}

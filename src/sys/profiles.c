@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profiles.c - the profile directories under --root (see profiles.h).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsroot.h"
+#include "profiles.h"
+
+/* Owned by root (or by us, when we are not root) and not writable by group or others. */
+static int trusted(int fd, const char *path, const char *what, struct ovc_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return ovc_fail(err, fsroot_errno_class(errno), errno, path, 0, "cannot stat");
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return ovc_fail(err, OVC_E_PERM, 0, path, 0,
+				"%s not owned by root (uid %u): profiles drive privileged changes, "
+				"so ovc refuses it", what, (unsigned)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return ovc_fail(err, OVC_E_PERM, 0, path, 0,
+				"%s writable by group or others (mode %04o): profiles drive privileged "
+				"changes, so ovc refuses it (chmod go-w)", what,
+				(unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+int profiles_open(struct profiles *ps, const char *root_dir, struct ovc_err *err)
+{
+	static const char shipped[] = OVC_DATADIR "/profiles";
+	size_t i, n;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->contained = true;
+	snprintf(ps->root, sizeof(ps->root), "%s", root_dir ? root_dir : "/");
+	n = strlen(ps->root);
+	while (n > 0 && ps->root[n - 1] == '/')
+		ps->root[--n] = '\0';
+	ps->rel[0] = "etc/ovc/profiles";
+	ps->rel[1] = shipped[0] == '/' ? shipped + 1 : shipped;
+	for (i = 0; i < PROFILES_NDIRS; i++)
+		snprintf(ps->dir[i], sizeof(ps->dir[i]), "%s/%s", ps->root, ps->rel[i]);
+	ps->rootfd = open(root_dir && root_dir[0] ? root_dir : "/",
+			  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ps->rootfd < 0)
+		return ovc_fail(err, fsroot_errno_class(errno), errno, root_dir, 0,
+				"cannot open the root directory");
+	return 0;
+}
+
+void profiles_close(struct profiles *ps)
+{
+	if (ps->rootfd >= 0)
+		close(ps->rootfd);
+	ps->rootfd = -1;
+	free(ps->text);
+	ps->text = NULL;
+}
+
+/* Open directory i; 1 if it does not exist. */
+static int open_dir(struct profiles *ps, size_t i, int *fd, struct ovc_err *err)
+{
+	*fd = fsroot_open_in(ps->rootfd, ps->rel[i], O_RDONLY | O_DIRECTORY, &ps->contained);
+	if (*fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		return ovc_fail(err, fsroot_errno_class(errno), errno, ps->dir[i], 0,
+				"cannot open the profile directory");
+	}
+	if (trusted(*fd, ps->dir[i], "the directory is", err) < 0) {
+		close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
+int profiles_load(void *arg, const char *name, const char **text, size_t *len,
+		  const char **path, struct ovc_err *err)
+{
+	struct profiles *ps = arg;
+	char file[PROFILE_NAME_MAX + sizeof(PROFILES_SUFFIX)];
+	size_t i;
+
+	free(ps->text);
+	ps->text = NULL;
+	snprintf(file, sizeof(file), "%s" PROFILES_SUFFIX, name);
+	for (i = 0; i < PROFILES_NDIRS; i++) {
+		struct stat st;
+		int dfd, fd, r = open_dir(ps, i, &dfd, err);
+
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			continue;
+		snprintf(ps->path, sizeof(ps->path), "%s/%s", ps->dir[i], file);
+		fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		close(dfd);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 && errno == ELOOP)
+			return ovc_fail(err, OVC_E_PERM, 0, ps->path, 0,
+					"is a symbolic link: profiles drive privileged changes, so "
+					"ovc does not follow links (copy the file instead)");
+		if (fd < 0)
+			return ovc_fail(err, fsroot_errno_class(errno), errno, ps->path, 0,
+					"cannot open the profile");
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return ovc_fail(err, OVC_E_INPUT, 0, ps->path, 0, "is not a regular file");
+		}
+		if (trusted(fd, ps->path, "the file is", err) < 0 ||
+		    fsroot_read_fd(fd, PROFILE_MAX_SIZE, "a profile", &ps->text, &ps->len, ps->path,
+				   err) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		*text = ps->text;
+		*len = ps->len;
+		*path = ps->path;
+		return 0;
+	}
+	return 1;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct profile_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (int)x->dir - (int)y->dir;
+}
+
+int profiles_list(struct profiles *ps, struct profile_entry *out, size_t max, size_t *n,
+		  struct ovc_err *err)
+{
+	size_t i, k, m = 0;
+
+	*n = 0;
+	for (i = 0; i < PROFILES_NDIRS; i++) {
+		struct dirent *de;
+		DIR *d;
+		int dfd, r = open_dir(ps, i, &dfd, err);
+
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			continue;
+		d = fdopendir(dfd);
+		if (!d) {
+			close(dfd);
+			return ovc_fail(err, OVC_E_SYSTEM, errno, ps->dir[i], 0, "cannot list");
+		}
+		while ((de = readdir(d))) {
+			size_t l = strlen(de->d_name), s = strlen(PROFILES_SUFFIX);
+			char name[PROFILE_NAME_MAX];
+
+			if (l <= s || l - s >= sizeof(name) ||
+			    strcmp(de->d_name + l - s, PROFILES_SUFFIX))
+				continue;
+			memcpy(name, de->d_name, l - s);
+			name[l - s] = '\0';
+			if (!profile_name_ok(name))
+				continue;
+			if (m >= max) {
+				closedir(d);
+				return ovc_fail(err, OVC_E_INPUT, 0, ps->dir[i], 0,
+						"more than %zu profiles", max);
+			}
+			snprintf(out[m].name, sizeof(out[m].name), "%s", name);
+			out[m].dir = i;
+			out[m].overrides = false;
+			snprintf(out[m].path, sizeof(out[m].path), "%s/%s", ps->dir[i], de->d_name);
+			m++;
+		}
+		closedir(d);
+	}
+	qsort(out, m, sizeof(*out), cmp_entry);
+	for (i = 0, k = 0; i < m; i++) {
+		if (k && !strcmp(out[k - 1].name, out[i].name)) {
+			out[k - 1].overrides = true;   /* the local one hides the shipped one */
+			continue;
+		}
+		out[k++] = out[i];
+	}
+	*n = k;
+	return 0;
+}
