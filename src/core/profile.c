@@ -229,7 +229,7 @@ int profile_parse(const char *name, const char *text, size_t len, struct profile
 			seen_desc = true;
 			if (strlen(val) >= sizeof(out->description))
 				return FAIL(line, "the value of %s is too long", key);
-			snprintf(out->description, sizeof(out->description), "%s", val);
+			memcpy(out->description, val, strlen(val) + 1);   /* fits: checked above */
 		} else if (!strcmp(key, "reason")) {
 			size_t n = strlen(out->reason);
 
@@ -239,7 +239,7 @@ int profile_parse(const char *name, const char *text, size_t len, struct profile
 		} else if (!strcmp(key, "source")) {
 			if (out->nsources >= PROFILE_MAX_SOURCES || strlen(val) >= sizeof(out->sources[0]))
 				return FAIL(line, "too many or too long sources");
-			snprintf(out->sources[out->nsources++], sizeof(out->sources[0]), "%s", val);
+			memcpy(out->sources[out->nsources++], val, strlen(val) + 1);   /* fits: above */
 		} else if (!strcmp(key, "include")) {
 			if (seen_incl)
 				return FAIL(line, "only one include");
