@@ -83,23 +83,49 @@ local_profile() {
 	done
 }
 
-@test "show strict: CommitLimit = RAM - hugetlb + swap, computed from this host's meminfo" {
+@test "show strict: ram - hugetlb + swap is the kernel's own formula: written as ratio 100" {
 	use_host swap-hugetlb   # MemTotal 65837120, SwapTotal 8388604, Hugetlb 6291456 kB
 	run -0 prof show strict --json
-	assert_json '.computed == {"mode": 2, "mode_name": "never", "ratio": 0, "kbytes": 59545664}'
-	assert_json '.commit_limit_kb == 59545664 + 8388604 and .host_relative == true'
+	assert_json '.computed == {"mode": 2, "mode_name": "never", "ratio": 100, "kbytes": 0}'
+	assert_json '.commit_limit_kb == 65837120 - 6291456 + 8388604 and .host_relative == false'
 	use_host seed-24g-noswap   # 24684092 kB, no swap, no hugetlb
 	run -0 prof show strict --json
-	assert_json '.computed.kbytes == 24684092 and .commit_limit_kb == 24684092'
+	assert_json '.computed.ratio == 100 and .commit_limit_kb == 24684092'
 	run -0 prof show strict
-	assert_line --partial "vm.overcommit_memory = 2, vm.overcommit_kbytes = 24684092"
+	assert_line --partial "vm.overcommit_memory = 2, vm.overcommit_ratio = 100"
 	assert_line --regexp '^CommitLimit +11\.77 GiB +23\.54 GiB$'
 }
 
-@test "show with --mem/--swap: the figures of another host" {
-	run -0 prof show strict --mem 64G --swap 8G --json
+@test "host-relative values, computed from each fixture host's meminfo" {
+	local_profile batch "description = b" "reason = r" "source = s" "mode = 2" \
+		"commit_limit = ram + 50% swap - 1G"
+	local_profile half "description = h" "reason = r" "source = s" "kbytes = 50% ram"
+	local h mem swap
+	for h in kbytes mode2-tight old-4.19 sosreport swap-hugetlb; do
+		use_host "$h"
+		mem=$(awk '$1 == "MemTotal:" {print $2}' "$PROC/meminfo")
+		swap=$(awk '$1 == "SwapTotal:" {print $2}' "$PROC/meminfo")
+		# the kernel adds the whole swap: kbytes = ram + swap/2 - 1G - swap
+		run -0 prof show batch --json
+		assert_json --argjson m "$mem" --argjson s "$swap" \
+			'.host_relative == true and .computed.kbytes == $m + (($s * 5000 / 10000) | floor) - 1048576 - $s and .computed.ratio == 0'
+		assert_json --argjson m "$mem" --argjson s "$swap" \
+			'.commit_limit_kb == ((.computed.kbytes / 4) | floor) * 4 + $s'   # whole 4 KiB pages
+		run -0 prof show half --json
+		assert_json --argjson m "$mem" '.computed.kbytes == (($m / 2) | floor)'
+	done
+}
+
+@test "show with --mem/--swap: the figures of another host (no --hugetlb: none)" {
+	local_profile batch "description = b" "reason = r" "source = s" "mode = 2" \
+		"commit_limit = ram + swap"
+	use_host swap-hugetlb
+	run -0 prof show batch --mem 64G --swap 8G --json
 	assert_json '.computed.kbytes == 67108864 and .commit_limit_kb == 67108864 + 8388608'
+	run -0 prof show strict --mem 64G --swap 8G --json
+	assert_json '.computed.ratio == 100 and .commit_limit_kb == 67108864 + 8388608'
 	run -2 prof show strict --mem 64G
+	run -2 prof list --mem 64G
 }
 
 @test "a local profile overrides the shipped one by name" {
@@ -112,7 +138,7 @@ local_profile() {
 
 @test "include: the chain, the top's values first; postgresql takes strict's limit" {
 	run -0 prof show postgresql --json
-	assert_json '.chain == ["postgresql", "strict"] and .computed.mode == 2 and .settings.limit == "commit_limit = ram - hugetlb + swap"'
+	assert_json --arg p "$ROOT/$SHIPPED_REL/postgresql.profile" '.chain == ["postgresql", "strict"] and .path == $p and .computed.mode == 2 and .settings.limit == "commit_limit = ram - hugetlb + swap"'
 	local_profile a "description = a" "reason = r" "source = s" "include = b" "ratio = 90"
 	local_profile b "description = b" "reason = r" "source = s" "mode = 2" "ratio = 10"
 	run -0 prof show a --json
@@ -123,7 +149,7 @@ local_profile() {
 	local_profile a "description = a" "reason = r" "source = s" "include = b"
 	local_profile b "description = b" "reason = r" "source = s" "include = a"
 	run -6 --separate-stderr prof show a
-	assert_equal "$stderr" "ovc: include cycle: b includes a, which is already in the chain"
+	assert_equal "$stderr" "ovc: $ROOT/etc/ovc/profiles/b.profile: include cycle: b includes a, which is already in the chain"
 	run -0 prof list --json
 	assert_json '.profiles[] | select(.name == "a") | .error | contains("include cycle")'
 }
@@ -183,11 +209,11 @@ hint: the file format is described in ovc-profile(5)"
 	use_host swap-hugetlb
 	run -0 papply strict --persist
 	assert_equal "$(sed -n 3p "$DROPIN")" "# profile: strict"
-	assert_equal "$(vm overcommit_memory) $(vm overcommit_kbytes)" "2 59545664"
+	assert_equal "$(vm overcommit_memory) $(vm overcommit_ratio) $(vm overcommit_kbytes)" "2 100 0"
 	run -0 "$OVC" status --proc "$PROC" --root "$ROOT"
 	assert_line "profile               strict ($DROPIN)"
 	run -0 "$OVC" verify --profile strict --proc "$PROC" --root "$ROOT" --json
-	assert_json '.profile == {"name": "strict", "request": {"mode": 2, "ratio": null, "kbytes": 59545664}, "runtime_matches": true, "boot_matches": true, "boot_procps_matches": true}'
+	assert_json '.profile == {"name": "strict", "request": {"mode": 2, "ratio": 100, "kbytes": null}, "runtime_matches": true, "boot_matches": true, "boot_procps_matches": true}'
 	run -1 "$OVC" verify --profile redis --proc "$PROC" --root "$ROOT"
 	assert_line "profile redis: running values differ; at boot differ"
 	run -0 ovc_w reset --proc "$PROC" --root "$ROOT"
@@ -201,14 +227,21 @@ hint: the file format is described in ovc-profile(5)"
 	run -0 papply strict --force --dry-run
 }
 
-@test "offline image: a host-relative profile needs --mem/--swap; a fixed one does not" {
-	run -2 --separate-stderr ovc_w set --root "$ROOT" --mode 1 2>/dev/null
+@test "offline image: a host-relative profile needs --mem/--swap; strict and fixed ones do not" {
+	local_profile batch "description = b" "reason = r" "source = s" "mode = 2" \
+		"commit_limit = ram + swap"
 	writer_args_safe --offline-ok --root "$ROOT" || fail "unsafe"
-	run -2 --separate-stderr "$OVC" profile strict --persist --root "$ROOT"
-	[[ $stderr == *"profile strict depends on the host (commit_limit = ram - hugetlb + swap) and an offline image has none: give --mem and --swap"* ]]
+	run -2 --separate-stderr "$OVC" profile batch --persist --root "$ROOT"
+	[[ $stderr == *"profile batch depends on the host (commit_limit = ram + swap) and an offline image has none: give --mem and --swap"* ]]
 	[[ ! -e $DROPIN ]]
-	run -0 "$OVC" profile strict --persist --root "$ROOT" --mem 32G --swap 0 --json
+	run -0 "$OVC" profile batch --persist --root "$ROOT" --mem 32G --swap 0 --json
 	assert_json '.offline == true and .persist.policy == {"mode": 2, "ratio": 0, "kbytes": 33554432}'
+	# the running values are this host's: drift, said by a warning; the boot ones match
+	run -1 "$OVC" verify --profile batch --root "$ROOT" --mem 32G --swap 0 --json
+	assert_json '.profile.boot_matches == true and .profile.boot_procps_matches == true'
+	assert_json '[.warnings[].id] | index("runtime_from_this_host") != null'
+	run -0 "$OVC" profile strict --persist --root "$ROOT" --json
+	assert_json '.persist.policy == {"mode": 2, "ratio": 100, "kbytes": 0}'
 	run -0 "$OVC" profile redis --persist --root "$ROOT"
 	assert_equal "$(sed -n 3p "$DROPIN")" "# profile: redis"
 	run -2 "$OVC" profile redis --root "$ROOT"

@@ -24,6 +24,10 @@ struct profile_opts {
 static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 		 struct profile_opts *o, const char **name)
 {
+	static const struct option list_opts[] = {
+		COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
 	static const struct option apply_opts[] = {
 		COMMON_LONGOPTS,
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -46,7 +50,8 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 	int ch;
 
 	o->audit = AUD_AUTO;
-	while ((ch = getopt_long(argc, argv, "h", apply ? apply_opts : show_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", apply ? apply_opts : name ? show_opts : list_opts,
+				 NULL)) != -1) {
 		int r = ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB
 				? whatif_opt(ctx, &o->w, ch, optarg) : 0;
 
@@ -235,7 +240,8 @@ static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
 		goto out;
 	hf.mem_kb = o.figures ? o.w.mem_kb : ph.host.mem_total_kb;
 	hf.swap_kb = o.figures ? o.w.swap_kb : ph.host.swap_total_kb;
-	hf.hugetlb_kb = o.figures && o.w.hugetlb_set ? o.w.hugetlb_kb : ph.host.hugetlb_kb;
+	/* --mem/--swap describe another host: its pool is --hugetlb, or none */
+	hf.hugetlb_kb = o.figures ? (o.w.hugetlb_set ? o.w.hugetlb_kb : 0) : ph.host.hugetlb_kb;
 	if (o.figures) {
 		ph.host.mem_total_kb = hf.mem_kb;
 		ph.host.swap_total_kb = hf.swap_kb;
@@ -255,7 +261,7 @@ static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
 		json_init(&j, stdout);
 		json_obj(&j, NULL);
 		json_str(&j, "name", pr.name);
-		json_str(&j, "path", ps.path);
+		json_str(&j, "path", pr.path);
 		json_str(&j, "description", pr.description);
 		json_str(&j, "reason", pr.reason);
 		json_arr(&j, "sources");
@@ -291,7 +297,7 @@ static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 	printf("%s%s%s: %s\n\n", clr(ctx->color, C_BOLD), pr.name, clr_off(ctx->color),
 	       pr.description);
-	printf("file       %s\n", ps.path);
+	printf("file       %s\n", pr.path);
 	if (pr.nchain > 1) {
 		printf("includes  ");
 		for (i = 1; i < pr.nchain; i++)

@@ -502,17 +502,31 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "swap", required_argument, NULL, OPT_SWAP },
+		{ "hugetlb", required_argument, NULL, OPT_HUGETLB },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pname = NULL;
+	struct whatif w = { 0 };
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int r = ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB
+				? whatif_opt(ctx, &w, ch, optarg) : 0;
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
 		if (ch == OPT_PROFILE)
 			pname = optarg;
 		else if (!cli_common_opt(ctx, ch, optarg))
 			return cli_bad_option(ctx);
 	}
+	if ((w.mem_set || w.swap_set || w.hugetlb_set) && !(pname && w.mem_set && w.swap_set))
+		return cli_usage_error(ctx, "--mem and --swap (and --hugetlb) go together, with "
+				       "--profile: the image's figures for a host-relative profile");
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (pname && !profile_name_ok(pname))
@@ -532,6 +546,12 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 		struct profiles ps;
 		struct profile_host hf = { ph.host.mem_total_kb, ph.host.swap_total_kb,
 					   ph.host.hugetlb_kb };
+
+		if (w.mem_set) {   /* another host's figures (an offline image) */
+			hf.mem_kb = w.mem_kb;
+			hf.swap_kb = w.swap_kb;
+			hf.hugetlb_kb = w.hugetlb_set ? w.hugetlb_kb : 0;
+		}
 		int r = profiles_open(&ps, ctx->root_dir, &err);
 
 		if (r == 0)

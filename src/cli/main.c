@@ -300,6 +300,9 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 		if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
 			return ctx->root_set ? "is --root pointing at a system root (with its etc/)?"
 					     : NULL;
+		if (err->code == OVC_E_PERM && strstr(err->path, "/ovc/profiles"))
+			return "profiles and their directories must be owned by root (or by you) and "
+			       "writable only by their owner, and a profile may not be a link";
 		if (err->code == OVC_E_PERM)
 			return "ovc writes with no capabilities, so root gets no override of mode "
 			       "bits: the directory must be owned by root (or by you) and writable only "

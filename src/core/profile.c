@@ -299,25 +299,27 @@ int profile_resolve(const char *name, profile_loader load, void *arg, struct pro
 			return ovc_fail(err, OVC_E_USAGE, 0, NULL, 0, "'%s' is not a profile name", cur);
 		for (i = 0; i < n; i++)
 			if (!strcmp(chain[i].name, cur))
-				return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0,
+				return ovc_fail(err, OVC_E_INPUT, 0, chain[n - 1].path, 0,
 						"include cycle: %s includes %s, which is already in "
 						"the chain", chain[n - 1].name, cur);
 		if (n == PROFILE_MAX_DEPTH)
-			return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0,
-					"include chain deeper than %d profiles", PROFILE_MAX_DEPTH);
+			return ovc_fail(err, OVC_E_INPUT, 0, chain[n - 1].path, 0,
+					"include chain deeper than %d profiles (from %s)",
+					PROFILE_MAX_DEPTH, name);
 		r = load(arg, cur, &text, &len, &path, err);
 		if (r < 0)
 			return -1;
 		if (r == 1 && n == 0)
 			return 1;
 		if (r == 1)
-			return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0,
+			return ovc_fail(err, OVC_E_INPUT, 0, chain[n - 1].path, 0,
 					"%s includes '%s', which is not an installed profile",
 					chain[n - 1].name, cur);
 		if (profile_parse(cur, text, len, &chain[n], err) < 0) {
 			snprintf(err->path, sizeof(err->path), "%s", path);
 			return -1;
 		}
+		snprintf(chain[n].path, sizeof(chain[n].path), "%s", path);
 		n++;
 		if (!chain[n - 1].include[0])
 			break;
@@ -356,9 +358,36 @@ int profile_resolve(const char *name, profile_loader load, void *arg, struct pro
 	return 0;
 }
 
+bool profile_commit_as_ratio(const struct profile *p, int64_t *ratio)
+{
+	bool ram = false, huge = false, swap = false;
+	size_t i;
+
+	if (p->limit != PROFILE_LIMIT_COMMIT || p->nterms != 3)
+		return false;
+	for (i = 0; i < 3; i++) {
+		const struct profile_term *t = &p->terms[i];
+
+		if (t->kind == PT_RAM && t->sign > 0 && t->centi_pct % 100 == 0 && !ram) {
+			ram = true;
+			*ratio = t->centi_pct / 100;
+		} else if (t->kind == PT_HUGETLB && t->sign < 0 && !huge) {
+			huge = true;
+		} else if (t->kind == PT_SWAP && t->sign > 0 && t->centi_pct == 10000 && !swap) {
+			swap = true;
+		} else {
+			return false;
+		}
+	}
+	return ram && huge && swap;
+}
+
 bool profile_host_relative(const struct profile *p)
 {
-	return p->limit == PROFILE_LIMIT_KBYTES_RAM || p->limit == PROFILE_LIMIT_COMMIT;
+	int64_t r;
+
+	return p->limit == PROFILE_LIMIT_KBYTES_RAM ||
+	       (p->limit == PROFILE_LIMIT_COMMIT && !profile_commit_as_ratio(p, &r));
 }
 
 /* v * centi / 10000, rounded down, in 128 bits (centi <= 100000: no overflow) */
@@ -398,6 +427,10 @@ int profile_request(const struct profile *p, const struct profile_host *h,
 					"%s gives 0 kB on this host", p->limit_text);
 		return 0;
 	case PROFILE_LIMIT_COMMIT:
+		if (profile_commit_as_ratio(p, &rq->ratio)) {
+			rq->ratio_set = true;
+			return 0;
+		}
 		break;
 	}
 	for (i = 0; i < p->nterms; i++) {

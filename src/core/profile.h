@@ -17,7 +17,8 @@
  * ram is MemTotal, swap SwapTotal, hugetlb the hugetlb pool; P a percentage with at most
  * two decimals. The kernel always adds the whole swap to CommitLimit and, with kbytes,
  * does not subtract the hugetlb pool (kernel-overcommit.md §3), so commit_limit = X gives
- * kbytes = X - SwapTotal, which must be positive.
+ * kbytes = X - SwapTotal, which must be positive; unless X is the ratio formula itself
+ * (profile_commit_as_ratio), which is written as that ratio.
  * An including profile's mode and limit replace the included ones; description and
  * reason are its own; sources accumulate (the included ones after its own).
  */
@@ -70,6 +71,7 @@ struct profile {
 	struct profile_term terms[PROFILE_MAX_TERMS];
 	size_t nterms;
 	char limit_text[160];              /* "commit_limit = ram + swap", as written */
+	char path[1024];                   /* after profile_resolve: the file, for messages */
 	/* after profile_resolve: the chain, this profile first */
 	char chain[PROFILE_MAX_DEPTH][PROFILE_NAME_MAX];
 	size_t nchain;
@@ -104,7 +106,15 @@ struct profile_host {
 	uint64_t mem_kb, swap_kb, hugetlb_kb;
 };
 
-/* Does the profile need the host's figures (P% ram, commit_limit)? */
+/*
+ * Is commit_limit exactly the kernel's ratio formula, "P% ram - hugetlb + swap" with a
+ * whole P (in any order)? Then it is written as ratio = P: CommitLimit = (MemTotal -
+ * hugetlb) * P / 100 + SwapTotal is what the kernel computes for ratio P, and it follows
+ * the host (no figures frozen at apply time, nothing to know for an offline image).
+ */
+bool profile_commit_as_ratio(const struct profile *p, int64_t *ratio);
+
+/* Does the profile need the host's figures (P% ram, a commit_limit that is no ratio)? */
 bool profile_host_relative(const struct profile *p);
 
 /*

@@ -137,7 +137,20 @@ static void test_request(void)
 		"request: kbytes = MemTotal (the kernel adds the swap)");
 	parse(HEAD "mode = 2\ncommit_limit = ram - hugetlb + swap\n", &err);
 	profile_request(&P, &h, &rq, &err);
-	TAP_U64(rq.kbytes, 15 * 1048576ULL, "request: less the hugetlb pool");
+	TAP_U64(rq.ratio_set && rq.ratio == 100 && !rq.kbytes_set, 1,
+		"request: ram - hugetlb + swap is the kernel's ratio formula: ratio 100");
+	TAP_U64(profile_host_relative(&P), 0, "request: so it is not host-relative");
+	parse(HEAD "mode = 2\ncommit_limit = swap - hugetlb + 80% ram\n", &err);
+	profile_request(&P, &h, &rq, &err);
+	TAP_U64(rq.ratio_set && rq.ratio == 80, 1, "request: in any order: ratio 80");
+	parse(HEAD "mode = 2\ncommit_limit = 80.5% ram - hugetlb + swap\n", &err);
+	profile_request(&P, &h, &rq, &err);
+	TAP_U64(rq.kbytes_set && rq.kbytes == 16 * 1048576ULL * 805 / 1000 - 1048576, 1,
+		"request: a fraction of a percent is no ratio: kbytes (less the pool)");
+	parse(HEAD "mode = 2\ncommit_limit = ram - hugetlb + 50% swap\n", &err);
+	profile_request(&P, &h, &rq, &err);
+	TAP_U64(rq.kbytes_set && rq.kbytes == 15 * 1048576ULL - 1048576, 1,
+		"request: half the swap is no ratio: kbytes = 15G - 1G");
 	parse(HEAD "mode = 2\ncommit_limit = 90% ram\n", &err);
 	profile_request(&P, &h, &rq, &err);
 	TAP_U64(rq.kbytes, 16 * 1048576ULL * 9 / 10 - 2 * 1048576ULL,
