@@ -121,7 +121,7 @@ ifeq ($(SANITIZE),)
 endif
 
 lint:
-	mandoc -T lint -W warning man/ovc.8
+	mandoc -T lint -W warning man/ovc.8 man/ovc-profile.5
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --std=c11 -D__GNUC__ -D__x86_64__ -I src src/ tests/unit
 
@@ -144,11 +144,13 @@ deps:
 install: $(OVC)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc
 	install -D -m 0644 man/ovc.8 $(DESTDIR)$(MANDIR)/man8/ovc.8
+	install -D -m 0644 man/ovc-profile.5 $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	install -d -m 0755 $(DESTDIR)$(DATADIR)/profiles
 	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/ovc $(DESTDIR)$(MANDIR)/man8/ovc.8
+	rm -f $(DESTDIR)$(SBINDIR)/ovc $(DESTDIR)$(MANDIR)/man8/ovc.8 \
+	  $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(notdir $(wildcard profiles/*.profile)))
 	-rmdir $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR) 2>/dev/null
 
