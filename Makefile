@@ -58,12 +58,21 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all check check-unit check-core-pure check-bats check-tools check-kernel check-san lint \
+.PHONY: FORCE all check check-unit check-core-pure check-bats check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
 all: $(OVC)
 
-$(B)/%.o: %.c
+# Objects depend on the flags they were built with: "make install PREFIX=/usr" after a
+# plain "make" rebuilds, so the binary looks for profiles where they are installed.
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+	  echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' >$@
+
+FORCE:
+
+$(B)/%.o: %.c $(B)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -143,8 +152,11 @@ deps:
 
 install: $(OVC)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc
-	install -D -m 0644 man/ovc.8 $(DESTDIR)$(MANDIR)/man8/ovc.8
-	install -D -m 0644 man/ovc-profile.5 $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	sed 's|/usr/local/share/ovc|$(DATADIR)|g' man/ovc.8 >$(DESTDIR)$(MANDIR)/man8/ovc.8
+	sed 's|/usr/local/share/ovc|$(DATADIR)|g' man/ovc-profile.5 \
+	  >$(DESTDIR)$(MANDIR)/man5/ovc-profile.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/ovc.8 $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	install -d -m 0755 $(DESTDIR)$(DATADIR)/profiles
 	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
 
