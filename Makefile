@@ -58,7 +58,7 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: FORCE all check check-unit check-core-pure check-bats check-tools check-kernel check-san lint \
+.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
 all: $(OVC)
@@ -90,7 +90,7 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 
 # Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
 # again under ASan+UBSan.
-check: check-unit check-core-pure lint check-bats check-tools check-kernel check-san
+check: check-unit check-core-pure lint check-fuzz check-bats check-faults check-tools check-kernel check-san
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -105,6 +105,28 @@ check-core-pure: $(CORELIB)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) $(SAN_ENV) bats --print-output-on-failure tests/
+
+FUZZ_S ?= 60
+FUZZ_J ?= 1
+# libFuzzer targets for every parser (tests/fuzz/README.md), FUZZ_S seconds each
+fuzz:
+	tests/fuzz/run --seconds $(FUZZ_S) --jobs $(FUZZ_J)
+
+# the smoke of make check: every target 100000 executions or 5 s, two at a time
+check-fuzz:
+	tests/fuzz/run --runs 100000 --seconds 5 --jobs 2
+
+# Fault injection and concurrency (tests/faults): an LD_PRELOAD shim built only for the
+# tests (never installed; no sanitizer, no fortify: it defines open, __openat_2, ...).
+FAULT_SHIM := $(B)/faults/shim.so
+
+$(FAULT_SHIM): tests/faults/shim.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -U_FORTIFY_SOURCE -shared -fPIC -o $@ $< -ldl
+
+check-faults: $(OVC) $(FAULT_SHIM)
+	OVC=$(CURDIR)/$(OVC) OVC_FAULT_SHIM=$(CURDIR)/$(FAULT_SHIM) $(SAN_ENV) \
+	  bats --print-output-on-failure tests/faults/
 
 # The precedence model against the real procps sysctl --system and systemd-sysctl, run in
 # a chroot over plain-file fake trees (never the host's /proc/sys).
@@ -148,7 +170,7 @@ deps:
 	$$SUDO apt-get install -y -qq --no-install-recommends \
 	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
 	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
-	  qemu-system-x86 busybox-static cpio >/dev/null
+	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev >/dev/null
 
 install: $(OVC)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc

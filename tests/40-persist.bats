@@ -469,3 +469,49 @@ hint: --force overrides; see ovc(8)"
 	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
 	[[ ! -e /etc/sysctl.d/.99-zz-ovc.conf.ovc-tmp.* ]] 2>/dev/null || true
 }
+
+# --- an interrupted change: the journal ----------------------------------------------------
+
+# journal BEFORE AFTER TEXTFILE: what an ovc killed half way through a set --persist leaves
+write_journal() {
+	local hex=''
+	[[ -n ${3:-} ]] && hex=$(od -An -v -tx1 "$3" | tr -d ' \n')
+	mkdir -p "$ROOT/run/ovc"
+	chmod 755 "$ROOT/run" "$ROOT/run/ovc"
+	printf 'ovc-journal 1\npid 4242\nproc %s\nbefore %s\nafter %s\npersist %s\ntext %d %s\n' \
+		"$(realpath "$PROC")" "$1" "$2" "$([[ -n ${3:-} ]] && echo write || echo none)" \
+		$((${#hex} / 2)) "$hex" >"$ROOT/run/ovc/journal"
+}
+
+@test "journal: a change killed before its drop-in was renamed is undone by the next run" {
+	# the drop-in that run was about to write, and the runtime half written (mode only)
+	run -0 persist --mode 2 --ratio 80 --dry-run --json
+	jq -j .persist.content <<<"$output" >"$BATS_TEST_TMPDIR/new.conf"
+	write_journal "0 50 0" "2 80 0" "$BATS_TEST_TMPDIR/new.conf"
+	printf '2\n' >"$PROC/sys/vm/overcommit_memory"
+	run -0 --separate-stderr pset --mode 0 --json
+	assert_json '.recovered == {"pid": 4242, "committed": false, "policy": {"mode": 0, "ratio": 50, "kbytes": 0}}'
+	assert_equal "$stderr" "ovc: an earlier ovc (pid 4242) was interrupted during a change; the change was undone: vm.overcommit_memory=0 vm.overcommit_ratio=50 vm.overcommit_kbytes=0"
+	assert_equal "$(vm overcommit_memory) $(vm overcommit_ratio) $(vm overcommit_kbytes)" "0 50 0"
+	[[ ! -e $ROOT/run/ovc/journal ]]
+}
+
+@test "journal: a change killed after its drop-in was renamed is finished by the next run" {
+	run -0 persist --mode 2 --ratio 80
+	write_journal "0 50 0" "2 80 0" "$DROPIN"
+	printf '2\n' >"$PROC/sys/vm/overcommit_memory"   # the ratio write never happened
+	run -0 --separate-stderr pset --mode 2 --json
+	assert_json '.recovered.committed == true and .recovered.policy == {"mode": 2, "ratio": 80, "kbytes": 0} and .changed == false'
+	assert_equal "$(vm overcommit_memory) $(vm overcommit_ratio)" "2 80"
+	run -0 "$OVC" verify --proc "$PROC" --root "$ROOT"
+}
+
+@test "journal: one that cannot be read stops every writer (exit 6), naming it" {
+	mkdir -p "$ROOT/run/ovc" && chmod 755 "$ROOT/run" "$ROOT/run/ovc"
+	printf 'ovc-journal 1\npid 1\n' >"$ROOT/run/ovc/journal"
+	local st
+	st=$(tree_state "$PROC")
+	run -6 --separate-stderr pset --mode 1
+	[[ $stderr == "ovc: $ROOT/run/ovc/journal: an interrupted change left a record ovc cannot read"* ]]
+	assert_equal "$(tree_state "$PROC")" "$st"
+}

@@ -26,6 +26,7 @@
 
 #include "../core/auditmsg.h"
 #include "../core/dropin.h"
+#include "../core/journal.h"
 #include "../core/precedence.h"
 #include "../core/units.h"
 #include "../sys/atomicfile.h"
@@ -39,6 +40,8 @@
 #include "shared.h"
 
 #define DROPIN_REL_DIR "etc/sysctl.d"
+#define JOURNAL_REL_DIR "run/ovc"
+#define JOURNAL_NAME "journal"
 
 enum write_result { W_PENDING, W_WRITTEN, W_FAILED, W_ROLLED_BACK, W_ROLLBACK_FAILED };
 
@@ -94,6 +97,12 @@ struct change {
 	struct ovc_err fail, undo_fail;
 	bool refused_guard, refused_shadow, refused_foreign, waited;
 	bool failed;                   /* a step failed: the report shows each result */
+	struct afile_dir jdir;         /* <root>/run/ovc, while a journal is written */
+	bool journaled;
+	/* an interrupted change found under the lock and finished or undone first */
+	bool recovered, recovered_committed;
+	long recovered_pid;
+	struct model_policy recovered_to;
 	struct persist_state ps;
 };
 
@@ -355,6 +364,8 @@ static int persist_prepare(struct ovc_ctx *ctx, struct change *c, struct ovc_err
 	if (r < 0)
 		return -1;
 	ps->dir_missing = r == 1;
+	if (!ps->dir_missing && !c->req->dry_run)
+		afile_clean_stale(&ps->dir, DROPIN_NAME);   /* under the lock: a killed run's */
 	if (!ps->dir_missing) {
 		r = afile_read(&ps->dir, DROPIN_NAME, &ps->old, &ps->old_len, err);
 		if (r < 0)
@@ -449,6 +460,163 @@ static bool rollback_failed(const struct change *c)
 		if (c->undo_result[k] != W_ROLLED_BACK)
 			return true;
 	return false;
+}
+
+/* ---- the journal: a change killed half way is finished or undone by the next run ---- */
+
+/* Before the first runtime write: what this change is about to do. */
+static int journal_begin(struct ovc_ctx *ctx, struct change *c, struct ovc_err *err)
+{
+	struct journal j = { 0 };
+	struct afile_stage st;
+	char text[JOURNAL_MAX];
+	int n;
+
+	j.pid = (long)getpid();
+	{
+		/* absolute: the next ovc may run from another directory */
+		char *abs = realpath(ctx->proc_dir, NULL);
+
+		snprintf(j.proc, sizeof(j.proc), "%s", abs ? abs : ctx->proc_dir);
+		free(abs);
+	}
+	j.before = c->plan.before;
+	j.after = c->plan.after;
+	if (c->ps.action == PERSIST_WRITE && c->ps.changes) {
+		j.persist = JOURNAL_WRITE;
+		memcpy(j.text, c->ps.text, c->ps.len);
+		j.len = c->ps.len;
+	} else if (c->ps.action == PERSIST_REMOVE && c->ps.changes) {
+		j.persist = JOURNAL_REMOVE;
+	}
+	n = journal_render(&j, text, sizeof(text));
+	if (n < 0)
+		return ovc_fail(err, OVC_E_USAGE, 0, ctx->proc_dir, 0,
+				"cannot record this change (a newline in --proc?)");
+	if (afile_open_dir(&c->jdir, ctx->root_dir, JOURNAL_REL_DIR, true, err) < 0 ||
+	    afile_stage(&c->jdir, JOURNAL_NAME, text, (size_t)n, &st, err) < 0 ||
+	    afile_commit(&c->jdir, &st, JOURNAL_NAME, err) < 0)
+		return -1;
+	c->journaled = true;
+	return 0;
+}
+
+/* The change is complete (or completely undone): no journal any more. */
+static void journal_end(struct change *c)
+{
+	struct ovc_err err = { 0 };
+
+	if (c->journaled && afile_remove(&c->jdir, JOURNAL_NAME, &err) < 0)
+		fprintf(stderr, "ovc: warning: the change is complete, but its journal %s/%s could "
+			"not be removed (%s%s%s); the next ovc will find it done and remove it\n",
+			c->jdir.path, JOURNAL_NAME, err.msg, err.errnum ? ": " : "",
+			err.errnum ? strerror(err.errnum) : "");
+	c->journaled = false;
+}
+
+static int read_optional(const char *root, const char *rel_dir, const char *name, char **buf,
+			 size_t *len, struct afile_dir *d, struct ovc_err *err)
+{
+	int r = afile_open_dir(d, root, rel_dir, false, err);
+
+	*buf = NULL;
+	*len = 0;
+	if (r != 0)
+		return r;
+	return afile_read(d, name, buf, len, err);
+}
+
+/*
+ * Under the lock, before anything else: a journal left by a killed ovc. Bring the
+ * running values of the tree it names to the state the drop-in says it reached.
+ * Returns 0, or an exit status (reported): nothing else is done while it stands.
+ */
+static int recover(struct ovc_ctx *ctx, struct change *c)
+{
+	struct afile_dir jd = { .fd = -1 }, dd = { .fd = -1 };
+	struct ovc_err err = { 0 };
+	struct journal *j = calloc(1, sizeof(*j));
+	struct procfs_host *rh = calloc(1, sizeof(*rh));
+	struct plan_request rq = { .mode_set = true };
+	const struct model_policy *to;
+	struct fsroot rfs = { .proc_fd = -1 };
+	struct plan rp;
+	char *jt = NULL, *dt = NULL, jpath[4400];
+	size_t jl, dl, i;
+	int r, rc = 0;
+
+	if (!j || !rh) {
+		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	r = read_optional(ctx->root_dir, JOURNAL_REL_DIR, JOURNAL_NAME, &jt, &jl, &jd, &err);
+	if (r == 1)
+		goto out;
+	snprintf(jpath, sizeof(jpath), "%s/%s", jd.path, JOURNAL_NAME);
+	if (r < 0 || journal_parse(jt, jl, j) < 0) {
+		if (r == 0)
+			ovc_fail(&err, OVC_E_INPUT, 0, jpath, 0,
+				 "an interrupted change left a record ovc cannot read: check the "
+				 "running values and ovc's drop-in, then remove it");
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	r = read_optional(ctx->root_dir, DROPIN_REL_DIR, DROPIN_NAME, &dt, &dl, &dd, &err);
+	if (r < 0) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	if (fsroot_open(&rfs, j->proc, &err) < 0 || procfs_read_host(&rfs, rh, &err) < 0) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	to = journal_target(j, dt, dl, &rh->policy, &c->recovered_committed);
+	rq.mode = to->mode;
+	if (to->kbytes) {
+		rq.kbytes_set = true;
+		rq.kbytes = to->kbytes;
+	} else {
+		rq.ratio_set = true;
+		rq.ratio = to->ratio;
+	}
+	plan_make(&rh->host, &rh->policy, &rq, &rp);
+	for (i = 0; i < rp.nwrites; i++) {
+		char old[24];
+		bool ok = sysctl_apply(&rfs, &rp.writes[i], &err) == 0;
+
+		audit_one(c, rfs.is_default, "recover", plan_key_name(rp.writes[i].key),
+			  old_value(&rp, rp.writes[i].key, old, sizeof(old)), rp.writes[i].value, ok);
+		if (!ok) {
+			rc = cli_report(ctx, &err);
+			fprintf(stderr, "ovc: an interrupted change (%s) could not be %s; fix the "
+				"running values, then remove %s\n", jpath,
+				c->recovered_committed ? "finished" : "undone", jpath);
+			goto out;
+		}
+	}
+	if (afile_remove(&jd, JOURNAL_NAME, &err) < 0) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	c->recovered = true;
+	c->recovered_pid = j->pid;
+	c->recovered_to = *to;
+	fprintf(stderr, "ovc: an earlier ovc (pid %ld) was interrupted during a change; %s: "
+		"vm.overcommit_memory=%d vm.overcommit_ratio=%" PRId64
+		" vm.overcommit_kbytes=%" PRIu64 "\n", j->pid,
+		c->recovered_committed ? "its drop-in was written, so the change was finished"
+				       : "the change was undone",
+		to->mode, to->ratio, to->kbytes);
+out:
+	fsroot_close(&rfs);
+	afile_close_dir(&jd);
+	afile_close_dir(&dd);
+	free(jt);
+	free(dt);
+	free(j);
+	free(rh);
+	return rc;
 }
 
 /* ---- output ------------------------------------------------------------------------ */
@@ -683,6 +851,15 @@ static void print_json(struct ovc_ctx *ctx, const struct change *c)
 	json_end(&j);
 	json_persist(&j, c);
 	json_bool(&j, "waited_for_lock", c->waited);
+	if (c->recovered) {
+		json_obj(&j, "recovered");
+		json_i64(&j, "pid", c->recovered_pid);
+		json_bool(&j, "committed", c->recovered_committed);
+		json_kv(&j, "policy", &c->recovered_to);
+		json_end(&j);
+	} else {
+		json_null(&j, "recovered");
+	}
 	json_obj(&j, "audit");
 	json_str(&j, "mode", c->audit.mode == AUD_ON ? "on" : c->audit.mode == AUD_OFF ? "off"
 										: "auto");
@@ -940,6 +1117,8 @@ static int report_failure(struct ovc_ctx *ctx, struct change *c, const struct ov
 	int rc;
 
 	c->failed = true;
+	if (!rollback_failed(c))
+		journal_end(c);   /* undone: nothing left to recover */
 	print_report(ctx, c);
 	if (!ctx->json && c->nundo)
 		print_writes(c->undo, c->nundo, "Rolled back:");
@@ -1168,6 +1347,8 @@ static int commit(struct ovc_ctx *ctx, struct change *c)
 
 	if (audit_precheck(c, &err) < 0)
 		return cli_report(ctx, &err);
+	if (c->plan.nwrites && journal_begin(ctx, c, &err) < 0)
+		return cli_report(ctx, &err);
 	if (file_step && ps->action == PERSIST_WRITE &&
 	    afile_stage(&ps->dir, DROPIN_NAME, ps->text, ps->len, &ps->stage, &ps->fail) < 0) {
 		ps->result = F_FAILED;
@@ -1219,6 +1400,7 @@ static int commit(struct ovc_ctx *ctx, struct change *c)
 		runtime_undo(ctx, c, c->plan.nwrites);
 		return report_failure(ctx, c, &why, "--audit=on: the change was undone");
 	}
+	journal_end(c);
 	return EXIT_OK;
 }
 
@@ -1238,6 +1420,7 @@ int change_run(struct ovc_ctx *ctx, const struct change_req *req)
 	c->req = req;
 	c->ps.action = req->persist;
 	c->ps.dir.fd = -1;
+	c->jdir.fd = -1;
 	c->audit.mode = req->audit;
 	c->offline = ctx->root_set && !ctx->proc_set;
 	/* keep no more than this run's audit needs; AUDIT_CONTROL only to ask whether
@@ -1258,6 +1441,8 @@ int change_run(struct ovc_ctx *ctx, const struct change_req *req)
 	/* Lock first, then read: a second ovc sees what the first left. */
 	if (!req->dry_run) {
 		rc = take_lock(ctx, &lk, &c->waited);
+		if (!rc)
+			rc = recover(ctx, c);
 		if (rc)
 			goto out;
 	}
@@ -1280,6 +1465,7 @@ int change_run(struct ovc_ctx *ctx, const struct change_req *req)
 		rc = EXIT_OK;
 out:
 	lock_close(&lk);
+	afile_close_dir(&c->jdir);
 	afile_close_dir(&c->ps.dir);
 	free(c->ps.old);
 	confdirs_free(&c->ps.cd);

@@ -70,6 +70,20 @@ static bool parse_dec(const char *b, const char *e, bool allow_neg, int64_t *v)
 	return true;
 }
 
+static bool parse_udec(const char *b, const char *e, uint64_t *v)
+{
+	uint64_t u = 0;
+
+	if (b == e)
+		return false;
+	for (; b < e; b++)
+		if (*b < '0' || *b > '9' || __builtin_mul_overflow(u, 10, &u) ||
+		    __builtin_add_overflow(u, (uint64_t)(*b - '0'), &u))
+			return false;
+	*v = u;
+	return true;
+}
+
 static void trim(const char **b, const char **e)
 {
 	while (*b < *e && (**b == ' ' || **b == '\t' || **b == '\r'))
@@ -83,6 +97,7 @@ static void parse_line(const char *b, const char *e, bool first, struct dropin_i
 	static const char prof[] = "# profile:";
 	const char *eq, *kb, *ke, *vb, *ve;
 	int64_t v;
+	uint64_t u;
 
 	if (first && (size_t)(e - b) >= strlen(DROPIN_MARKER) &&
 	    !memcmp(b, DROPIN_MARKER, strlen(DROPIN_MARKER))) {
@@ -119,10 +134,10 @@ static void parse_line(const char *b, const char *e, bool first, struct dropin_i
 		out->kbytes_set = false;
 		out->policy.ratio = v;
 		out->policy.kbytes = 0;
-	} else if (IS("vm.overcommit_kbytes") && parse_dec(vb, ve, false, &v)) {
+	} else if (IS("vm.overcommit_kbytes") && parse_udec(vb, ve, &u)) {
 		out->kbytes_set = true;
 		out->ratio_set = false;
-		out->policy.kbytes = (uint64_t)v;
+		out->policy.kbytes = u;
 		out->policy.ratio = 0;
 	}
 #undef IS

@@ -231,7 +231,7 @@ static int size_text_range(const char *num, size_t nlen, const char *unit, uint6
 	for (i = 0; i < nlen; i++) {
 		if (num[i] == '.' && !dot) {
 			dot = true;
-		} else if (num[i] >= '0' && num[i] <= '9' && mant < ((unsigned __int128)1 << 100)) {
+		} else if (num[i] >= '0' && num[i] <= '9' && mant < ((unsigned __int128)1 << 60)) {
 			mant = mant * 10 + (unsigned)(num[i] - '0');
 			if (dot)
 				scale *= 10;
@@ -273,7 +273,9 @@ static void fold_message(const char *start, char *out, size_t outlen)
 		in_space = sp;
 	}
 	out[o] = '\0';
-	dt = strstr(out, dt_key);
+	dt = strstr(out, "with shape (");
+	dt = dt ? strchr(dt, ')') : NULL;
+	dt = dt ? strstr(dt, dt_key) : NULL;
 	if (!dt)
 		return;
 	dt += sizeof(dt_key) - 1;

@@ -566,7 +566,7 @@ static int select_files(struct ctx *c, bool *read, size_t *unread_by)
 static int shadow_unread(struct ctx *c, size_t fi, size_t by)
 {
 	const struct prec_file *f = &c->files[fi];
-	struct line_iter li = { f->text, f->text + f->len, 0 };
+	struct line_iter li = { f->text, f->text ? f->text + f->len : NULL, 0 };
 	const char *line;
 	size_t n;
 	bool nl;
@@ -594,7 +594,7 @@ static int collect_items(struct ctx *c)
 	for (o = 0; o < c->res->norder; o++) {
 		size_t fi = c->res->order[o];
 		const struct prec_file *f = &c->files[fi];
-		struct line_iter li = { f->text, f->text + f->len, 0 };
+		struct line_iter li = { f->text, f->text ? f->text + f->len : NULL, 0 };
 		const char *line;
 		size_t n;
 		bool nl;

@@ -368,7 +368,7 @@ bool profile_commit_as_ratio(const struct profile *p, int64_t *ratio)
 	for (i = 0; i < 3; i++) {
 		const struct profile_term *t = &p->terms[i];
 
-		if (t->kind == PT_RAM && t->sign > 0 && t->centi_pct % 100 == 0 && !ram) {
+		if (t->kind == PT_RAM && t->sign > 0 && t->centi_pct == 10000 && !ram) {
 			ram = true;
 			*ratio = t->centi_pct / 100;
 		} else if (t->kind == PT_HUGETLB && t->sign < 0 && !huge) {

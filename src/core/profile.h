@@ -17,8 +17,8 @@
  * ram is MemTotal, swap SwapTotal, hugetlb the hugetlb pool; P a percentage with at most
  * two decimals. The kernel always adds the whole swap to CommitLimit and, with kbytes,
  * does not subtract the hugetlb pool (kernel-overcommit.md §3), so commit_limit = X gives
- * kbytes = X - SwapTotal, which must be positive; unless X is the ratio formula itself
- * (profile_commit_as_ratio), which is written as that ratio.
+ * kbytes = X - SwapTotal, which must be positive; unless X is "ram - hugetlb + swap",
+ * the kernel's own formula for ratio 100 (profile_commit_as_ratio).
  * An including profile's mode and limit replace the included ones; description and
  * reason are its own; sources accumulate (the included ones after its own).
  */
@@ -107,10 +107,11 @@ struct profile_host {
 };
 
 /*
- * Is commit_limit exactly the kernel's ratio formula, "P% ram - hugetlb + swap" with a
- * whole P (in any order)? Then it is written as ratio = P: CommitLimit = (MemTotal -
- * hugetlb) * P / 100 + SwapTotal is what the kernel computes for ratio P, and it follows
- * the host (no figures frozen at apply time, nothing to know for an offline image).
+ * Is commit_limit exactly the kernel's ratio formula for ratio 100, "ram - hugetlb +
+ * swap" (in any order)? Then it is written as ratio = 100: CommitLimit = (MemTotal -
+ * hugetlb) + SwapTotal is what the kernel computes for it, and it follows the host (no
+ * figures frozen at apply time, nothing to know for an offline image). "P% ram -
+ * hugetlb" with P < 100 is not P% of (ram - hugetlb), so it stays kbytes.
  */
 bool profile_commit_as_ratio(const struct profile *p, int64_t *ratio);
 

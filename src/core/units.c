@@ -34,13 +34,40 @@ static uint64_t unit_multiplier(const char *u)
 	return 0;
 }
 
+/*
+ * ceil(0.d[0]d[1]...d[n-1] x 2^shift), shift <= 60, exactly: the first 19 digits in 128
+ * bits; the rest can only add less than 2^shift / 10^19 < 1.
+ */
+static unsigned __int128 ceil_frac(const char *d, size_t n, unsigned shift)
+{
+	unsigned __int128 a, q, rem, pow = 1, k;
+	uint64_t v = 0;
+	size_t i, m = n < 19 ? n : 19;
+	bool tail = false;
+
+	for (i = 0; i < m; i++) {
+		v = v * 10 + (uint64_t)(d[i] - '0');
+		pow *= 10;
+	}
+	a = (unsigned __int128)v << shift;
+	q = a / pow;
+	rem = a % pow;
+	for (i = m; i < n && !tail; i++)
+		tail = d[i] != '0';
+	if (!tail)
+		return q + (rem != 0);
+	/* exact = q + (rem + t) / 10^19, 0 < t = 0.d[19]... x 2^shift < 2^shift */
+	k = pow - rem;
+	return ceil_frac(d + 19, n - 19, shift) > k ? q + 2 : q + 1;
+}
+
 int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 {
-	unsigned __int128 ip = 0, fp = 0, fscale = 1, v;
+	unsigned __int128 ip = 0, v;
 	uint64_t mult;
-	const char *p = s;
-	int idigits = 0, fdigits = 0;
-	bool sticky = false;
+	const char *p = s, *frac = NULL;
+	int idigits = 0;
+	size_t fdigits = 0;
 
 	while (is_blank(*p))
 		p++;
@@ -59,15 +86,9 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 		idigits++;
 	}
 	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++) {
-			if (fdigits < 18) {
-				fp = fp * 10 + (unsigned)(*p - '0');
-				fscale *= 10;
-			} else if (*p != '0') {
-				sticky = true;   /* a dropped non-zero digit still rounds up */
-			}
+		frac = ++p;
+		for (; *p >= '0' && *p <= '9'; p++)
 			fdigits++;
-		}
 	}
 	if (idigits == 0 && fdigits == 0) {
 		*why = "not a size (expected a number with an optional unit such as 64G or 512MiB)";
@@ -93,15 +114,9 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 			return -1;
 		}
 	}
-	v = ip * mult;
-	if (ip && v / ip != mult) {
-		*why = "too large (the largest size is 16 EiB - 1)";
-		return -1;
-	}
-	/* fp < 10^18 and mult <= 2^60: the product fits in 128 bits */
-	v += (fp * mult + fscale - 1) / fscale;
-	if (sticky && (fp * mult) % fscale == 0)
-		v += 1;
+	v = ip * mult;   /* < 2^124 */
+	if (fdigits)
+		v += ceil_frac(frac, fdigits, (unsigned)__builtin_ctzll(mult));
 	if (v > UINT64_MAX) {
 		*why = "too large (the largest size is 16 EiB - 1)";
 		return -1;

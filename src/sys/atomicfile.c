@@ -197,8 +197,7 @@ int afile_read(const struct afile_dir *d, const char *name, char **buf, size_t *
 	return r < 0 ? -1 : 0;
 }
 
-/* Remove temporaries a killed run left (we hold the lock: none is live). */
-static void clean_stale(const struct afile_dir *d, const char *name)
+void afile_clean_stale(const struct afile_dir *d, const char *name)
 {
 	char prefix[300];
 	struct dirent *de;
@@ -250,7 +249,7 @@ int afile_stage(const struct afile_dir *d, const char *name, const char *data, s
 	join(st->path, sizeof(st->path), d->path, name);
 	if (check_target(d, name, st->path, err) < 0)
 		return -1;
-	clean_stale(d, name);
+	afile_clean_stale(d, name);
 	for (i = 0; i < 100; i++) {
 		snprintf(st->tmp, sizeof(st->tmp), ".%s" TMP_TAG "%ld.%u", name, (long)getpid(), i);
 		fd = openat(d->fd, st->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

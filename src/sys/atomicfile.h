@@ -68,6 +68,10 @@ int afile_stage(const struct afile_dir *d, const char *name, const char *data, s
 int afile_commit(const struct afile_dir *d, struct afile_stage *st, const char *name,
 		 struct ovc_err *err);
 
+/* Remove the temporaries of name a killed run left (the caller holds the ovc lock, so
+ * none belongs to a live run). Stage does it too. */
+void afile_clean_stale(const struct afile_dir *d, const char *name);
+
 /* Unlink a staged temporary (no-op when nothing is staged). */
 void afile_discard(const struct afile_dir *d, struct afile_stage *st);
 

@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,7 +41,7 @@ static int open_live(const struct fsroot *fs, const char *rel)
 	return openat(fs->proc_fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 }
 
-/* A saved tree: no link is followed, and the file is not truncated before the write. */
+/* A saved tree: no link is followed, and the file is not truncated by the open. */
 static int open_saved(const struct fsroot *fs, const char *rel)
 {
 	int flags = O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
@@ -68,24 +69,87 @@ struct prev {
 	ssize_t len;   /* -1: unknown */
 };
 
-static void put_back(int fd, const struct prev *pv)
+/*
+ * A saved tree's file replaced whole: the bytes go to a temporary next to it, which is
+ * renamed over it, so a kill at any point leaves the old bytes or the new ones, never a
+ * new value followed by the old one's tail. 1: the directory takes no new file (then the
+ * caller writes in place); 0 done; -1 errno set.
+ */
+static int replace_saved(const struct fsroot *fs, const char *rel, const char *bytes,
+			 size_t len, mode_t mode, char *failed, size_t flen)
 {
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+	const char *name = strrchr(rel, '/') + 1;
+	char tmp[96], trel[160];
+	int dfd, fd, e = 0;
+	ssize_t r;
+
+	snprintf(tmp, sizeof(tmp), ".%s.ovc-tmp", name);   /* one writer: the lock */
+	snprintf(trel, sizeof(trel), "%s/%s", PROC_VM_DIR, tmp);
+	fsroot_path(fs, trel, failed, flen);
+	dfd = (int)syscall(SYS_openat2, fs->proc_fd, PROC_VM_DIR, &how, sizeof(how));
+	if (dfd < 0 && errno == ENOSYS)
+		dfd = openat(fs->proc_fd, PROC_VM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		fsroot_path(fs, PROC_VM_DIR, failed, flen);
+		return -1;
+	}
+	(void)unlinkat(dfd, tmp, 0);   /* a killed run's, under the lock */
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+	if (fd < 0) {
+		e = errno;
+		close(dfd);
+		errno = e;
+		return -1;
+	}
+	r = fchmod(fd, mode & 07777) < 0 ? -1 : write(fd, bytes, len);
+	if (r < 0)
+		e = errno;
+	else if (r != (ssize_t)len)
+		e = EIO;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (!e && renameat(dfd, tmp, dfd, name) < 0) {
+		e = errno;
+		fsroot_path(fs, rel, failed, flen);
+	}
+	if (e)
+		(void)unlinkat(dfd, tmp, 0);
+	close(dfd);
+	errno = e;
+	return e ? -1 : 0;
+}
+
+/* Put a saved tree's old bytes back (after a later step failed), whole. */
+static void restore_saved(const struct fsroot *fs, const char *rel, const struct prev *pv)
+{
+	char ignored[4200];
+	struct stat st;
+	int fd;
+
 	if (pv->len < 0)
 		return;
-	(void)!pwrite(fd, pv->bytes, (size_t)pv->len, 0);
-	(void)!ftruncate(fd, pv->len);
+	fd = open_saved(fs, rel);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0)
+		(void)replace_saved(fs, rel, pv->bytes, (size_t)pv->len, st.st_mode, ignored,
+				    sizeof(ignored));
+	close(fd);
 }
 
 /*
- * One value, whole, at offset 0 of a fresh open; never retried at another offset (ref §2).
- * The running kernel (pv NULL): one write(). A saved tree (pv given): the old bytes are
- * kept in pv, the file is cut to the new length after the write, and on a failed or
- * short write the old bytes go back, so no truncated or half-written value is left.
+ * One value, whole. The running kernel (pv NULL): one write() at offset 0 of a fresh open,
+ * never retried at another offset (ref §2). A saved tree (pv given): the open for writing
+ * checks the permission and keeps the old bytes in pv; the value then replaces the file
+ * through a temporary and a rename, so a failure or a kill leaves the old bytes or the
+ * new ones, never a torn value.
  */
 static int write_value(const struct fsroot *fs, const char *rel, const char *value,
 		       struct prev *pv, struct ovc_err *err)
 {
-	char path[4200], text[32];
+	char path[4200], tpath[4200], text[32];
 	int fd, n, e;
 	ssize_t r;
 
@@ -94,36 +158,30 @@ static int write_value(const struct fsroot *fs, const char *rel, const char *val
 	fd = pv ? open_saved(fs, rel) : open_live(fs, rel);
 	if (fd < 0)
 		return fail_errno(err, errno, path, value, "cannot open for writing");
-	if (pv)
+	if (pv) {
+		struct stat st;
+		int k;
+
 		pv->len = pread(fd, pv->bytes, sizeof(pv->bytes), 0);
-	r = pv ? pwrite(fd, text, (size_t)n, 0) : write(fd, text, (size_t)n);
-	e = errno;
-	if (r == n && pv && ftruncate(fd, n) < 0) {
+		/* writable (the open said so): replaced whole, through a temporary */
+		if (fstat(fd, &st) < 0) {
+			e = errno;
+			close(fd);
+			return fail_errno(err, e, path, value, "cannot stat");
+		}
+		k = replace_saved(fs, rel, text, (size_t)n, st.st_mode, tpath, sizeof(tpath));
 		e = errno;
-		r = -1;
+		close(fd);   /* nothing was written through it */
+		return k == 0 ? 0 : fail_errno(err, e, tpath, value, "cannot write");
 	}
-	if (r != n) {
-		if (pv)
-			put_back(fd, pv);
-		close(fd);
-		if (r >= 0)
-			return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes",
-					(int)r);
-		return fail_errno(err, e, path, value, "cannot write");
-	}
-	if (close(fd) < 0)
-		return fail_errno(err, errno, path, value, "cannot write");
-	return 0;
-}
-
-static void restore_saved(const struct fsroot *fs, const char *rel, const struct prev *pv)
-{
-	int fd = open_saved(fs, rel);
-
-	if (fd >= 0) {
-		put_back(fd, pv);
-		close(fd);
-	}
+	r = write(fd, text, (size_t)n);
+	e = errno;
+	close(fd);   /* the kernel applied the value in write(); close() cannot undo it */
+	if (r == n)
+		return 0;
+	if (r >= 0)
+		return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes", (int)r);
+	return fail_errno(err, e, path, value, "cannot write");
 }
 
 int sysctl_apply(const struct fsroot *fs, const struct plan_write *w, struct ovc_err *err)

@@ -2,7 +2,7 @@
 /*
  * sysctl.h - the only writer of /proc/sys. Each value goes in one write() at offset 0 of a
  * fresh open (ref §2: a write at another offset is ignored, yet still zeroes the
- * counterpart knob).
+ * counterpart knob). A saved tree's file is replaced whole (temporary + rename).
  */
 #ifndef OVC_SYSCTL_H
 #define OVC_SYSCTL_H

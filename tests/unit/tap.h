@@ -71,5 +71,7 @@ void test_audit(void);
 void test_precedence(void);
 void test_dropin(void);
 void test_profile(void);
+void test_journal(void);
+void test_regress(void);
 
 #endif

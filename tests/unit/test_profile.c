@@ -140,9 +140,13 @@ static void test_request(void)
 	TAP_U64(rq.ratio_set && rq.ratio == 100 && !rq.kbytes_set, 1,
 		"request: ram - hugetlb + swap is the kernel's ratio formula: ratio 100");
 	TAP_U64(profile_host_relative(&P), 0, "request: so it is not host-relative");
-	parse(HEAD "mode = 2\ncommit_limit = swap - hugetlb + 80% ram\n", &err);
+	parse(HEAD "mode = 2\ncommit_limit = swap - hugetlb + ram\n", &err);
 	profile_request(&P, &h, &rq, &err);
-	TAP_U64(rq.ratio_set && rq.ratio == 80, 1, "request: in any order: ratio 80");
+	TAP_U64(rq.ratio_set && rq.ratio == 100, 1, "request: in any order: ratio 100");
+	parse(HEAD "mode = 2\ncommit_limit = 80% ram - hugetlb + swap\n", &err);
+	profile_request(&P, &h, &rq, &err);
+	TAP_U64(rq.kbytes_set && rq.kbytes == 16 * 1048576ULL * 8 / 10 - 1048576, 1,
+		"request: 80%% ram - hugetlb is not 80%% of (ram - hugetlb): kbytes, not ratio 80");
 	parse(HEAD "mode = 2\ncommit_limit = 80.5% ram - hugetlb + swap\n", &err);
 	profile_request(&P, &h, &rq, &err);
 	TAP_U64(rq.kbytes_set && rq.kbytes == 16 * 1048576ULL * 805 / 1000 - 1048576, 1,
