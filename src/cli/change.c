@@ -1150,7 +1150,7 @@ static int refuse_guard(struct ovc_ctx *ctx, const struct change *c)
 			 "refusing: %s the committed memory would already be %s past what an "
 			 "unprivileged process may commit in mode %d, so new allocations, fork and "
 			 "exec would fail (at least %s must stay free); nothing was written", when,
-			 units_iec_kb((uint64_t)-c->guard.room_after_kb, room, sizeof(room)),
+			 units_iec_kb(0 - (uint64_t)c->guard.room_after_kb, room, sizeof(room)),
 			 c->guard.after.mode, margin);
 	else
 		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,

@@ -126,7 +126,14 @@ int fsroot_open_in(int dirfd, const char *rel, int flags, bool *contained)
 	int fd;
 
 	if (*contained) {
-		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		int i;
+
+		/* EAGAIN: a ".." lookup raced a rename somewhere on the system; try again */
+		for (i = 0; i < 16; i++) {
+			fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+			if (fd >= 0 || errno != EAGAIN)
+				break;
+		}
 		if (fd >= 0 || errno != ENOSYS)
 			return fd;
 		*contained = false;   /* before 5.6: no symlink containment */

@@ -41,16 +41,41 @@ static int open_live(const struct fsroot *fs, const char *rel)
 	return openat(fs->proc_fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 }
 
+/*
+ * A saved tree's sys/vm, no link followed on the way: openat2 RESOLVE_NO_SYMLINKS, or
+ * where the kernel (or valgrind, or a seccomp filter) has no openat2, each component
+ * opened O_NOFOLLOW, so a write can never leave the tree.
+ */
+static int open_vm_dir(const struct fsroot *fs)
+{
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, fs->proc_fd, PROC_VM_DIR, &how, sizeof(how));
+	int sys, e;
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	sys = openat(fs->proc_fd, "sys", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sys < 0)
+		return -1;
+	fd = openat(sys, "vm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	close(sys);
+	errno = e;
+	return fd;
+}
+
 /* A saved tree: no link is followed, and the file is not truncated by the open. */
 static int open_saved(const struct fsroot *fs, const char *rel)
 {
-	int flags = O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
-	struct open_how how = { .flags = (uint64_t)flags,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
-	int fd = (int)syscall(SYS_openat2, fs->proc_fd, rel, &how, sizeof(how));
+	int dfd = open_vm_dir(fs), fd, e;
 
-	if (fd < 0 && errno == ENOSYS)
-		fd = openat(fs->proc_fd, rel, flags);
+	if (dfd < 0)
+		return -1;
+	fd = openat(dfd, strrchr(rel, '/') + 1, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	e = errno;
+	close(dfd);
+	errno = e;
 	return fd;
 }
 
@@ -78,8 +103,6 @@ struct prev {
 static int replace_saved(const struct fsroot *fs, const char *rel, const char *bytes,
 			 size_t len, mode_t mode, char *failed, size_t flen)
 {
-	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
 	const char *name = strrchr(rel, '/') + 1;
 	char tmp[96], trel[160];
 	int dfd, fd, e = 0;
@@ -88,9 +111,7 @@ static int replace_saved(const struct fsroot *fs, const char *rel, const char *b
 	snprintf(tmp, sizeof(tmp), ".%s.ovc-tmp", name);   /* one writer: the lock */
 	snprintf(trel, sizeof(trel), "%s/%s", PROC_VM_DIR, tmp);
 	fsroot_path(fs, trel, failed, flen);
-	dfd = (int)syscall(SYS_openat2, fs->proc_fd, PROC_VM_DIR, &how, sizeof(how));
-	if (dfd < 0 && errno == ENOSYS)
-		dfd = openat(fs->proc_fd, PROC_VM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open_vm_dir(fs);
 	if (dfd < 0) {
 		fsroot_path(fs, PROC_VM_DIR, failed, flen);
 		return -1;

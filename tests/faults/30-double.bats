@@ -78,8 +78,10 @@ check_left_report() {
 	done
 	# the same through open: the undo cannot even open the file
 	for f in kbytes ratio; do
-		# (only the undo's open: the 4th, reading the values back for the report, works)
-		faulted "openat2:${VM_GLOB}memory:2:EIO,openat2:${VM_GLOB}$f:3:EACCES"
+		# (a saved tree's value is opened for writing with openat on its sys/vm
+		# directory: the 1st open of memory fails, then the undo's 2nd open of $f;
+		# reading the values back for the report goes through openat2 and works)
+		faulted "openat:${VM_GLOB}memory:1:EIO,openat:${VM_GLOB}$f:2:EACCES"
 		check_left_report
 	done
 	fx_finish double/runtime-undo
