@@ -1189,16 +1189,31 @@ static int refuse_foreign(struct ovc_ctx *ctx, const struct change *c)
 
 /* ---- the run ----------------------------------------------------------------------- */
 
-int change_audit_opt(struct ovc_ctx *ctx, const char *arg, enum audit_mode *m)
+int change_writer_opt(struct ovc_ctx *ctx, int c, const char *arg, struct change_req *req,
+		      enum change_persist action)
 {
-	if (!strcmp(arg, "auto"))
-		*m = AUD_AUTO;
-	else if (!strcmp(arg, "on"))
-		*m = AUD_ON;
-	else if (!strcmp(arg, "off"))
-		*m = AUD_OFF;
-	else
-		return cli_usage_error(ctx, "invalid --audit '%s': auto, on or off", arg);
+	switch (c) {
+	case OPT_DRY_RUN:
+		req->dry_run = true;
+		return 1;
+	case OPT_FORCE:
+		req->force = true;
+		return 1;
+	case OPT_PERSIST:
+		req->persist = action;
+		return 1;
+	case OPT_AUDIT:
+		if (!strcmp(arg, "auto"))
+			req->audit = AUD_AUTO;
+		else if (!strcmp(arg, "on"))
+			req->audit = AUD_ON;
+		else if (!strcmp(arg, "off"))
+			req->audit = AUD_OFF;
+		else
+			return cli_usage_error(ctx, "invalid --audit '%s': auto, on or off", arg),
+			       -1;
+		return 1;
+	}
 	return 0;
 }
 

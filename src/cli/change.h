@@ -38,8 +38,19 @@ struct change_req {
 /* Run the change and print its report; returns the exit status. */
 int change_run(struct ovc_ctx *ctx, const struct change_req *req);
 
-/* --audit=WORD: 0 and *m, or a usage error (reported, EXIT_USAGE). */
-int change_audit_opt(struct ovc_ctx *ctx, const char *arg, enum audit_mode *m);
+/* The options every writer takes (set, persist, reset, profile). */
+#define WRITER_LONGOPTS                                              \
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },               \
+	{ "check", no_argument, NULL, OPT_DRY_RUN },                 \
+	{ "force", no_argument, NULL, OPT_FORCE },                   \
+	{ "audit", required_argument, NULL, OPT_AUDIT }
+
+/*
+ * Handle a writer option (WRITER_LONGOPTS, and --persist as action) into req: 1 handled,
+ * 0 not a writer option, -1 a usage error (reported; exit EXIT_USAGE).
+ */
+int change_writer_opt(struct ovc_ctx *ctx, int c, const char *arg, struct change_req *req,
+		      enum change_persist action);
 
 /* plan_validate in words: 0, or the usage error reported (EXIT_USAGE). */
 int change_validate(struct ovc_ctx *ctx, const struct plan_request *rq, bool force,

@@ -16,8 +16,8 @@
 #include "shared.h"
 
 struct profile_opts {
-	bool dry_run, force, persist, figures;
-	enum audit_mode audit;
+	struct change_req req;   /* apply: the writer options */
+	bool figures;
 	struct whatif w;
 };
 
@@ -30,10 +30,7 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 	};
 	static const struct option apply_opts[] = {
 		COMMON_LONGOPTS,
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "check", no_argument, NULL, OPT_DRY_RUN },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "audit", required_argument, NULL, OPT_AUDIT },
+		WRITER_LONGOPTS,
 		{ "persist", no_argument, NULL, OPT_PERSIST },
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "swap", required_argument, NULL, OPT_SWAP },
@@ -49,29 +46,18 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 	};
 	int ch;
 
-	o->audit = AUD_AUTO;
+	o->req.audit = AUD_AUTO;
 	while ((ch = getopt_long(argc, argv, "h", apply ? apply_opts : name ? show_opts : list_opts,
 				 NULL)) != -1) {
 		int r = ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB
-				? whatif_opt(ctx, &o->w, ch, optarg) : 0;
+				? whatif_opt(ctx, &o->w, ch, optarg)
+				: change_writer_opt(ctx, ch, optarg, &o->req, PERSIST_WRITE);
 
 		if (r < 0)
 			return EXIT_USAGE;
-		if (r) {
+		if (r && (ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB))
 			o->figures = true;
-			continue;
-		}
-		if (ch == OPT_DRY_RUN)
-			o->dry_run = true;
-		else if (ch == OPT_AUDIT && change_audit_opt(ctx, optarg, &o->audit))
-			return EXIT_USAGE;
-		else if (ch == OPT_AUDIT)
-			continue;
-		else if (ch == OPT_FORCE)
-			o->force = true;
-		else if (ch == OPT_PERSIST)
-			o->persist = true;
-		else if (!cli_common_opt(ctx, ch, optarg))
+		if (!r && !cli_common_opt(ctx, ch, optarg))
 			return cli_bad_option(ctx);
 	}
 	if (name) {
@@ -368,9 +354,9 @@ static int cmd_apply(struct ovc_ctx *ctx, int argc, char **argv)
 	static struct profile pr;
 	struct profile_opts o = { 0 };
 	struct profiles ps = { .rootfd = -1 };
-	struct change_req req = { .runtime = true };
 	const char *name = NULL;
 	int rc = parse(ctx, argc, argv, true, &o, &name);
+	struct change_req *req = &o.req;
 
 	if (rc)
 		return rc;
@@ -378,31 +364,28 @@ static int cmd_apply(struct ovc_ctx *ctx, int argc, char **argv)
 	profiles_close(&ps);
 	if (rc)
 		return rc;
-	req.profile_def = &pr;
-	req.profile = pr.name;
-	req.dry_run = o.dry_run;
-	req.force = o.force;
-	req.audit = o.audit;
-	req.persist = o.persist ? PERSIST_WRITE : PERSIST_NONE;
+	req->runtime = true;
+	req->profile_def = &pr;
+	req->profile = pr.name;
 	if (ctx->root_set && !ctx->proc_set) {
-		if (!o.persist)
+		if (req->persist == PERSIST_NONE)
 			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
 					       "has no running kernel (--persist writes its boot "
 					       "configuration)");
-		req.runtime = false;
+		req->runtime = false;
 	}
 	if (o.figures) {
-		if (!req.runtime || ctx->proc_set) {
-			req.host_figures_set = true;
-			req.host_figures.mem_kb = o.w.mem_kb;
-			req.host_figures.swap_kb = o.w.swap_kb;
-			req.host_figures.hugetlb_kb = o.w.hugetlb_set ? o.w.hugetlb_kb : 0;
+		if (!req->runtime || ctx->proc_set) {
+			req->host_figures_set = true;
+			req->host_figures.mem_kb = o.w.mem_kb;
+			req->host_figures.swap_kb = o.w.swap_kb;
+			req->host_figures.hugetlb_kb = o.w.hugetlb_set ? o.w.hugetlb_kb : 0;
 		}
-		if (req.runtime && !ctx->proc_set)
+		if (req->runtime && !ctx->proc_set)
 			return cli_usage_error(ctx, "--mem and --swap describe an offline image; the "
 					       "running kernel's host is read from /proc");
 	}
-	return change_run(ctx, &req);
+	return change_run(ctx, req);
 }
 
 int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv)

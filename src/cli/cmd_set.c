@@ -15,10 +15,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "ratio", required_argument, NULL, OPT_RATIO },
 		{ "kbytes", required_argument, NULL, OPT_KBYTES },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "check", no_argument, NULL, OPT_DRY_RUN },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "audit", required_argument, NULL, OPT_AUDIT },
+		WRITER_LONGOPTS,
 		{ "persist", no_argument, NULL, OPT_PERSIST },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -28,23 +25,12 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		int r = ch == OPT_MODE || ch == OPT_RATIO || ch == OPT_KBYTES
-				? whatif_opt(ctx, &w, ch, optarg) : 0;
+				? whatif_opt(ctx, &w, ch, optarg)
+				: change_writer_opt(ctx, ch, optarg, &req, PERSIST_WRITE);
 
 		if (r < 0)
 			return EXIT_USAGE;
-		if (r)
-			continue;
-		if (ch == OPT_DRY_RUN)
-			req.dry_run = true;
-		else if (ch == OPT_AUDIT && change_audit_opt(ctx, optarg, &req.audit))
-			return EXIT_USAGE;
-		else if (ch == OPT_AUDIT)
-			continue;
-		else if (ch == OPT_FORCE)
-			req.force = true;
-		else if (ch == OPT_PERSIST)
-			req.persist = PERSIST_WRITE;
-		else if (!cli_common_opt(ctx, ch, optarg))
+		if (!r && !cli_common_opt(ctx, ch, optarg))
 			return cli_bad_option(ctx);
 	}
 	if (optind < argc)
