@@ -728,6 +728,7 @@ static void json_persist(struct json *j, const struct change *c)
 	json_bool(j, "present", ps->old != NULL);
 	json_bool(j, "managed", ps->old && ps->old_info.managed);
 	json_str(j, "profile", ps->old && ps->old_info.profile[0] ? ps->old_info.profile : NULL);
+	json_str(j, "content", ps->old);
 	json_end(j);
 	json_obj(j, "boot_before");
 	json_kv(j, "systemd", &ps->before_sd.final);
