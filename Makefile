@@ -58,7 +58,8 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-tools check-kernel check-san lint \
+.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-valgrind \
+        check-valgrind-a check-valgrind-b check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
 all: $(OVC)
@@ -90,7 +91,7 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 
 # Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
 # again under ASan+UBSan.
-check: check-unit check-core-pure lint check-fuzz check-bats check-faults check-tools check-kernel check-san
+check: check-unit check-core-pure lint check-fuzz check-bats check-valgrind check-faults check-tools check-kernel check-san
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -105,6 +106,24 @@ check-core-pure: $(CORELIB)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) $(SAN_ENV) bats --print-output-on-failure tests/
+
+# The bats tier again with ovc under valgrind memcheck (tests/valgrind/README): any
+# report makes ovc exit 99 and fails the test. Valgrind needs the plain build (no ASan).
+# Two halves side by side, as memcheck is slow.
+VALGRIND_BATS := OVC=$(CURDIR)/tests/valgrind/ovc REAL_OVC=$(CURDIR)/build/ovc \
+                 bats --print-output-on-failure
+VG_HALF_B     := tests/20-set.bats tests/60-privilege.bats tests/61-bad-input.bats
+VG_HALF_A      = $(filter-out $(VG_HALF_B),$(sort $(wildcard tests/*.bats)))
+
+check-valgrind:
+	$(MAKE) --no-print-directory SANITIZE= all
+	$(MAKE) --no-print-directory -j2 -Otarget check-valgrind-a check-valgrind-b
+
+check-valgrind-a:
+	$(VALGRIND_BATS) $(VG_HALF_A)
+
+check-valgrind-b:
+	$(VALGRIND_BATS) $(VG_HALF_B)
 
 FUZZ_S ?= 60
 FUZZ_J ?= 1
@@ -170,7 +189,7 @@ deps:
 	$$SUDO apt-get install -y -qq --no-install-recommends \
 	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
 	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
-	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev >/dev/null
+	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind >/dev/null
 
 install: $(OVC)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc

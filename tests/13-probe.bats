@@ -64,6 +64,7 @@ is_sanitized() {
 }
 
 @test "probe under RLIMIT_AS 1 GiB: RLIMIT_AS binds, and the prediction is exact (ref §14.7)" {
+	if ovc_under_valgrind; then skip "valgrind: its own mappings share ovc's RLIMIT_AS"; fi
 	need_safe_mode
 	is_sanitized && skip "a sanitizer build cannot run under a 1 GiB RLIMIT_AS"
 	run -0 --separate-stderr bash -c 'ulimit -v 1048576 && exec "$OVC" probe --json'

@@ -42,7 +42,9 @@ setup() {
 	assert_json '.keys[] | select(.key == "vm.overcommit_ratio") | .boot == 50 and .boot_procps == 50'
 	assert_json '.keys[] | select(.key == "vm.overcommit_kbytes") | .boot == 0'
 	assert_json 'all(.keys[]; .file == null and .line == null)'
-	assert_json '.shadowed == [] and .warnings == [] and .tool_errors == []'
+	local w='[]'
+	if ovc_under_valgrind; then w='["links_not_contained"]'; fi
+	assert_json --argjson w "$w" '.shadowed == [] and [.warnings[].id] == $w and .tool_errors == []'
 	[[ -z $stderr ]]
 }
 
@@ -127,6 +129,7 @@ setup() {
 }
 
 @test "absolute and ../ symlinks resolve inside the root, not on this host" {
+	if ovc_under_valgrind; then skip "valgrind: openat2 fails (ENOSYS), ovc falls back to openat without RESOLVE_IN_ROOT"; fi
 	use_root abs-link
 	[[ ! -e /opt/ovc/ovc-fixture-overcommit.conf ]] || skip "this host has the target"
 	run -1 verify --json

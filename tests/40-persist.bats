@@ -107,6 +107,8 @@ vm.overcommit_ratio = 50"
 	ok_json persist --mode 2 --ratio 80
 	assert_json '.changed == false and .would_change == false'
 	assert_json '.persist.changed == false and .persist.result == "unchanged"'
+	assert_json '.persist.previous.content == .persist.content and .persist.previous.managed'
+	assert_json '.persist.content | endswith("\nvm.overcommit_ratio = 80\nvm.overcommit_memory = 2\n")'
 	assert_equal "$(tree_state "$ROOT/etc")" "$st"
 	run -0 persist --mode 2 --ratio 80
 	assert_output --partial "is already as wanted"
@@ -144,13 +146,13 @@ vm.overcommit_memory = 2"
 	ok_json persist --mode 1
 	assert_json '(.persist | keys) == ["action","boot_after","boot_before","changed","content","offline","path","policy","previous","profile","result","shadowed","would_change"]'
 	assert_json --arg p "$DROPIN" '.persist.path == $p and .persist.action == "write" and .persist.result == "written"'
-	assert_json '.persist.previous == {"present": false, "managed": false, "profile": null}'
+	assert_json '.persist.previous == {"present": false, "managed": false, "profile": null, "content": null, "untrusted": null}'
 	assert_json '.persist.boot_before.systemd == {"mode": 0, "ratio": 50, "kbytes": 0}'
 	assert_json '.persist.boot_after.systemd == {"mode": 1, "ratio": 50, "kbytes": 0} and .persist.boot_after.procps == .persist.boot_after.systemd'
 	assert_json '.writes == [] and .before == .after and .changed == true and .offline == false'
 	assert_json --rawfile c "$DROPIN" '.persist.content == $c'
 	ok_json persist --mode 1
-	assert_json '.persist.previous == {"present": true, "managed": true, "profile": null}'
+	assert_json '.persist.previous == {"present": true, "managed": true, "profile": null, "content": .persist.content, "untrusted": null}'
 }
 
 @test "--dry-run: shows the file, writes nothing, creates no directory" {
@@ -439,12 +441,10 @@ hint: --force overrides; see ovc(8)"
 
 @test "lock: persist waits for another ovc holding the lock, and says so" {
 	command -v flock >/dev/null || skip "no flock(1)"
-	mkdir -p "$ROOT/run/lock"
-	flock "$ROOT/run/lock/ovc.lock" sleep 3 &
-	BG_PIDS+=($!)
-	sleep 0.3
+	LOCK=$ROOT/$LOCK_REL
+	hold_lock 3
 	run -0 --separate-stderr persist --mode 1
-	assert_equal "$stderr" "ovc: waiting for another ovc that holds $ROOT/run/lock/ovc.lock"
+	assert_equal "$stderr" "ovc: waiting for another ovc that holds $LOCK"
 	[[ -f $DROPIN ]]
 }
 

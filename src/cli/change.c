@@ -76,6 +76,7 @@ struct persist_state {
 	struct dropin_check after;
 	bool changes;                  /* the file would change */
 	bool foreign;                  /* an existing file without ovc's header */
+	char untrusted[64];            /* why the existing file is not as ovc writes it, or "" */
 	bool shadowed;                 /* another file decides a key at boot */
 	enum file_result result;
 	struct afile_stage stage;
@@ -370,6 +371,9 @@ static int persist_prepare(struct ovc_ctx *ctx, struct change *c, struct ovc_err
 		r = afile_read(&ps->dir, DROPIN_NAME, &ps->old, &ps->old_len, err);
 		if (r < 0)
 			return -1;
+		if (ps->old && afile_trusted(&ps->dir, DROPIN_NAME, ps->untrusted,
+					     sizeof(ps->untrusted), err) < 0)
+			return -1;
 	}
 	if (ps->old) {
 		dropin_parse(ps->old, ps->old_len, &ps->old_info);
@@ -396,7 +400,9 @@ static int persist_plan(struct change *c, struct ovc_err *err)
 				")", ps->policy.mode, ps->policy.ratio);
 	ps->len = (size_t)n;
 	dropin_parse(ps->text, ps->len, &ps->new_info);
-	ps->changes = !ps->old || ps->old_len != ps->len || memcmp(ps->old, ps->text, ps->len);
+	/* the same bytes in a file another user may change are not "already in place" */
+	ps->changes = !ps->old || ps->old_len != ps->len || memcmp(ps->old, ps->text, ps->len) ||
+		      ps->untrusted[0];
 	if (dropin_check(ps->cd.files, &ps->cd.nfiles, CONFDIRS_MAX_FILES, ps->path, ps->text,
 			 ps->len, &ps->policy, &ps->after, err) < 0)
 		return -1;
@@ -729,6 +735,7 @@ static void json_persist(struct json *j, const struct change *c)
 	json_bool(j, "managed", ps->old && ps->old_info.managed);
 	json_str(j, "profile", ps->old && ps->old_info.profile[0] ? ps->old_info.profile : NULL);
 	json_str(j, "content", ps->old);
+	json_str(j, "untrusted", ps->untrusted[0] ? ps->untrusted : NULL);
 	json_end(j);
 	json_obj(j, "boot_before");
 	json_kv(j, "systemd", &ps->before_sd.final);
@@ -1001,6 +1008,10 @@ static void print_persist(struct ovc_ctx *ctx, const struct change *c)
 	if (!ps->changes)
 		printf("\nBoot configuration: %s is already %s.\n", ps->path,
 		       ps->action == PERSIST_WRITE ? "as wanted" : "absent");
+	else if (!strcmp(res, "written") && ps->untrusted[0] && ps->action == PERSIST_WRITE &&
+		 ps->old_len == ps->len && !memcmp(ps->old, ps->text, ps->len))
+		printf("\nBoot configuration: rewrote %s: it had the right text but was %s, so "
+		       "another user could change it.\n", ps->path, ps->untrusted);
 	else if (!strcmp(res, "written"))
 		printf("\nBoot configuration: wrote %s.\n", ps->path);
 	else if (!strcmp(res, "removed"))

@@ -33,7 +33,9 @@ struct ovc_ctx {
 	const char *cmd;          /* command name, for messages */
 	const char *proc_dir;     /* --proc */
 	const char *root_dir;     /* --root: prefix of /etc, /run, /usr paths */
-	bool proc_set, root_set;  /* given explicitly */
+	bool proc_set, root_set;  /* given explicitly (root_set: and not "/" itself) */
+	bool root_pending;        /* --root before the command: compared with "/" once the
+				   * capabilities are dropped (cli_settle_root) */
 	bool writer;              /* the command changes the policy */
 	bool json;                /* --json */
 	bool color;               /* colour on stdout */
@@ -55,6 +57,9 @@ enum {
 	{ "json", no_argument, NULL, OPT_JSON },                    \
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },            \
 	{ "help", no_argument, NULL, OPT_HELP }
+
+/* --root given before the command: decide whether it is "/" (after the capability drop). */
+void cli_settle_root(struct ovc_ctx *ctx);
 
 /*
  * Handle a common option inside a command's getopt loop: returns 1 if c was one

@@ -172,6 +172,19 @@ void cli_print_help(const char *cmd)
 	printf("%s\nSee ovc(8).\n", common_help);
 }
 
+/* "--root /" (or a path to it) is the running system, not an offline image. Looked up
+ * only once the capabilities are dropped, like every other path. */
+void cli_settle_root(struct ovc_ctx *ctx)
+{
+	struct stat a, b;
+
+	if (!ctx->root_pending)
+		return;
+	ctx->root_pending = false;
+	ctx->root_set = !(stat(ctx->root_dir, &a) == 0 && stat("/", &b) == 0 &&
+			  a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
 int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 {
 	switch (c) {
@@ -179,15 +192,13 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 		ctx->proc_dir = arg;
 		ctx->proc_set = true;
 		return 1;
-	case OPT_ROOT: {
-		struct stat a, b;
-
+	case OPT_ROOT:
 		ctx->root_dir = arg;
-		/* "--root /" (or a path to it) is the running system, not an offline image */
-		ctx->root_set = !(stat(arg, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
-				  a.st_ino == b.st_ino);
+		ctx->root_set = true;
+		ctx->root_pending = true;
+		if (ctx->cmd)   /* a command's own option: the privileges are settled */
+			cli_settle_root(ctx);
 		return 1;
-	}
 	case OPT_JSON:
 		ctx->json = true;
 		return 1;
@@ -300,9 +311,14 @@ static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err
 		if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
 			return ctx->root_set ? "is --root pointing at a system root (with its etc/)?"
 					     : NULL;
-		if (err->code == OVC_E_PERM && strstr(err->path, "/ovc/profiles"))
-			return "profiles and their directories must be owned by root (or by you) and "
-			       "writable only by their owner, and a profile may not be a link";
+		if (err->code == OVC_E_PERM && (strstr(err->path, "/ovc/profiles") ||
+						 strstr(err->msg, "above the profiles")))
+			return "profiles, their directories and the directories above them must be "
+			       "owned by root (or by you) and writable only by their owner, and a "
+			       "profile may not be a link";
+		if (err->code == OVC_E_PERM && err->errnum && geteuid() != 0)
+			return "the boot configuration and ovc's lock in /run/ovc belong to root: "
+			       "run ovc as root (or, for an image, as the owner of --root)";
 		if (err->code == OVC_E_PERM)
 			return "ovc writes with no capabilities, so root gets no override of mode "
 			       "bits: the directory must be owned by root (or by you) and writable only "
@@ -476,6 +492,7 @@ int main(int argc, char **argv)
 					       : caps_keep_audit(true, true, &err)) < 0)
 			return cli_report(&ctx, &err);
 	}
+	cli_settle_root(&ctx);
 	optind = 0;   /* glibc: reinitialise getopt for the command's own options */
 	rc = cmd->run(&ctx, argc, argv);
 	fsroot_close(&ctx.fs);

@@ -241,6 +241,7 @@ int proctext_status(const char *text, size_t len, const char *path, struct pid_s
 		    struct ovc_err *err)
 {
 	struct cursor c = { text, text + len, 0 };
+	bool seen_name = false, seen_capeff = false;
 	const char *line;
 	size_t n;
 
@@ -288,8 +289,16 @@ int proctext_status(const char *text, size_t len, const char *path, struct pid_s
 						"CapEff is empty");
 			st->capeff = v;
 			st->has_capeff = true;
+			seen_capeff = true;
 		}
+		if (key_is(line, n, "Name"))
+			seen_name = true;
 	}
+	/* every kernel ovc models prints both (CapEff since 2.6.26); the admin reserve
+	 * depends on CapEff, so a file without them is not read as "no capabilities" */
+	if (!seen_name || !seen_capeff)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "no '%s:' line: not a /proc/PID/status",
+				!seen_name ? "Name" : "CapEff");
 	return 0;
 }
 
@@ -335,7 +344,8 @@ int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
 {
 	struct cursor c = { text, text + len, 0 };
 	uint64_t total = 0, high = 0, managed = 0, prot = 0;
-	bool in_zone = false;
+	bool in_zone = false, has_high = false, has_managed = false;
+	unsigned zones = 0;
 	const char *line;
 	size_t n;
 
@@ -349,11 +359,13 @@ int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
 				uint64_t r = high + prot;
 
 				total += r < managed ? r : managed;
+				zones += has_high && has_managed;
 			}
 			if (!more)
 				break;
 			in_zone = true;
 			high = managed = prot = 0;
+			has_high = has_managed = false;
 			continue;
 		}
 		if (!in_zone)
@@ -363,11 +375,13 @@ int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
 			if (scan_u64(&p, end, &high) < 0)
 				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
 						"'high' is not a number");
+			has_high = true;
 		} else if (word_at(line, end, "managed ", &p)) {
 			p = skip_space(p, end);
 			if (scan_u64(&p, end, &managed) < 0)
 				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
 						"'managed' is not a number");
+			has_managed = true;
 		} else if (word_at(line, end, "protection: (", &p)) {
 			while (p < end && *p != ')') {
 				uint64_t v;
@@ -384,6 +398,9 @@ int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
 			}
 		}
 	}
+	if (!zones)
+		return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+				"no zone with 'high' and 'managed' figures: not a /proc/zoneinfo");
 	*pages = total;
 	return 0;
 }

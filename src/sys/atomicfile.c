@@ -197,6 +197,31 @@ int afile_read(const struct afile_dir *d, const char *name, char **buf, size_t *
 	return r < 0 ? -1 : 0;
 }
 
+int afile_trusted(const struct afile_dir *d, const char *name, char *why, size_t whylen,
+		  struct ovc_err *err)
+{
+	struct stat st;
+	char path[4400];
+
+	why[0] = '\0';
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		join(path, sizeof(path), d->path, name);
+		return fail_errno(err, errno, path, "cannot stat");
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(why, whylen, "owned by uid %u", (unsigned)st.st_uid);
+		return 0;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, whylen, "writable by group or others (mode %04o)",
+			 (unsigned)(st.st_mode & 07777));
+		return 0;
+	}
+	return 1;
+}
+
 void afile_clean_stale(const struct afile_dir *d, const char *name)
 {
 	char prefix[300];

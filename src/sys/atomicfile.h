@@ -56,6 +56,15 @@ void afile_close_dir(struct afile_dir *d);
 int afile_read(const struct afile_dir *d, const char *name, char **buf, size_t *len,
 	       struct ovc_err *err);
 
+/*
+ * Is name as ovc writes it: owned by root (or by the caller) and not writable by group
+ * or others? 1: yes, or absent; 0: no, with the reason in why ("owned by uid 65534");
+ * -1: cannot stat (err). A file with ovc's bytes but not this trust is rewritten, so
+ * that nobody else keeps the power to change the boot configuration.
+ */
+int afile_trusted(const struct afile_dir *d, const char *name, char *why, size_t whylen,
+		  struct ovc_err *err);
+
 /* Write data into a fresh temporary next to name (see above). */
 int afile_stage(const struct afile_dir *d, const char *name, const char *data, size_t len,
 		struct afile_stage *st, struct ovc_err *err);

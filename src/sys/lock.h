@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lock.h - one flock() serialises every ovc that changes the policy on a host:
- * <root>/run/lock/ovc.lock. flock: a lock held by a dead process is released by the
- * kernel, so nothing stale can block the next run.
+ * <root>/run/ovc/lock. flock: a lock held by a dead process is released by the kernel,
+ * so nothing stale can block the next run.
+ *
+ * The lock lives in ovc's own directory, not in the world-writable /run/lock: there any
+ * user could create or hold ovc.lock (and root would wait for ever), or put a link in
+ * its place. run/ovc is opened component by component without following links and
+ * must be owned by root (or the caller) and not writable by group or others; the lock
+ * is a regular file, mode 0600, opened O_NOFOLLOW.
  */
 #ifndef OVC_LOCK_H
 #define OVC_LOCK_H
@@ -11,14 +17,15 @@
 
 #include "../core/err.h"
 
-#define LOCK_REL "run/lock/ovc.lock"
+#define LOCK_DIR_REL "run/ovc"
+#define LOCK_NAME "lock"
 
 struct ovc_lock {
 	int fd;
-	char path[4200];
+	char path[4400];
 };
 
-/* Open (creating run/lock if needed) under root_dir. */
+/* Open (creating run and run/ovc if needed) under root_dir. */
 int lock_open(struct ovc_lock *l, const char *root_dir, struct ovc_err *err);
 /* 1: taken; 0: busy (another ovc holds it); -1: error. */
 int lock_try(struct ovc_lock *l, struct ovc_err *err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* procfs.c - reads meminfo, vm sysctls, osrelease and /proc/PID files through fsroot. */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,17 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 		/* before 4.16 only the default hstate is visible here (ref §8.1) */
 		h->hugetlb_kb = ph->mi.hugepages_total * ph->mi.hugepagesize_kb;
 		ph->hugetlb_default_only = ph->mi.hugepages_total > 0;
+	}
+	/* the kernel counts the pool inside MemTotal (even boot-time gigantic pages are
+	 * given back to totalram_pages): a larger one was not written by a kernel */
+	if (h->hugetlb_kb > h->mem_total_kb) {
+		char path[4200];
+
+		return ovc_fail(err, OVC_E_INPUT, 0, fsroot_path(fs, PROC_MEMINFO, path,
+								 sizeof(path)), 0,
+				"the hugetlb pool (%" PRIu64 " kB) is larger than MemTotal (%" PRIu64
+				" kB), which counts it: not a meminfo a kernel wrote",
+				h->hugetlb_kb, h->mem_total_kb);
 	}
 	h->cpus_online = cpus;
 	h->cpus_present = cpus;

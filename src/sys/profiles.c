@@ -66,6 +66,69 @@ void profiles_close(struct profiles *ps)
 	ps->text = NULL;
 }
 
+/*
+ * The directories above a profile directory, up to the root: whoever can rename an
+ * entry in one of them can put another directory in the profile directory's place.
+ * Each must be owned by root (or us) and not writable by group or others, unless it is
+ * sticky (there only an entry's owner may rename it, as in /tmp). Walked with "..", so
+ * it checks the directories the open really went through.
+ */
+static int trusted_parents(const struct profiles *ps, size_t i, int fd, struct ovc_err *err)
+{
+	struct stat root, st, prev;
+	char path[sizeof(ps->dir[0])];
+	int cur = fd, depth, e, rc = 0;
+
+	if (fstat(ps->rootfd, &root) < 0 || fstat(fd, &prev) < 0)
+		return ovc_fail(err, fsroot_errno_class(errno), errno, ps->dir[i], 0, "cannot stat");
+	snprintf(path, sizeof(path), "%s", ps->dir[i]);
+	for (depth = 0; depth < 256; depth++) {
+		char *slash = strrchr(path, '/');
+		int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		e = errno;
+		if (cur != fd)
+			close(cur);
+		cur = up;
+		if (slash && slash != path)
+			*slash = '\0';
+		else
+			snprintf(path, sizeof(path), "/");
+		if (up < 0) {
+			rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0,
+				      "cannot open the directory above the profiles");
+			break;
+		}
+		if (fstat(up, &st) < 0) {
+			e = errno;
+			rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot stat");
+			break;
+		}
+		/* the root itself is --root's owner's business; "/.." is "/": not below it */
+		if ((st.st_dev == root.st_dev && st.st_ino == root.st_ino) ||
+		    (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
+			break;
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			rc = ovc_fail(err, OVC_E_PERM, 0, path, 0,
+				      "above the profiles, not owned by root (uid %u): its owner could "
+				      "swap the profile directory, so ovc refuses it",
+				      (unsigned)st.st_uid);
+			break;
+		}
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+			rc = ovc_fail(err, OVC_E_PERM, 0, path, 0,
+				      "above the profiles, writable by group or others (mode %04o): "
+				      "they could swap the profile directory, so ovc refuses it (chmod "
+				      "go-w)", (unsigned)(st.st_mode & 07777));
+			break;
+		}
+		prev = st;
+	}
+	if (cur >= 0 && cur != fd)
+		close(cur);
+	return rc;
+}
+
 /* Open directory i; 1 if it does not exist. */
 static int open_dir(struct profiles *ps, size_t i, int *fd, struct ovc_err *err)
 {
@@ -76,7 +139,8 @@ static int open_dir(struct profiles *ps, size_t i, int *fd, struct ovc_err *err)
 		return ovc_fail(err, fsroot_errno_class(errno), errno, ps->dir[i], 0,
 				"cannot open the profile directory");
 	}
-	if (trusted(*fd, ps->dir[i], "the directory is", err) < 0) {
+	if (trusted(*fd, ps->dir[i], "the directory is", err) < 0 ||
+	    trusted_parents(ps, i, *fd, err) < 0) {
 		close(*fd);
 		return -1;
 	}

@@ -41,6 +41,19 @@ static int open_live(const struct fsroot *fs, const char *rel)
 	return openat(fs->proc_fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 }
 
+/* One directory, not through a link: a link fails ELOOP, as under RESOLVE_NO_SYMLINKS
+ * (O_DIRECTORY|O_NOFOLLOW on a link says ENOTDIR). */
+static int open_dir_nofollow(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 && errno == ENOTDIR && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;
+	return fd;
+}
+
 /*
  * A saved tree's sys/vm, no link followed on the way: openat2 RESOLVE_NO_SYMLINKS, or
  * where the kernel (or valgrind, or a seccomp filter) has no openat2, each component
@@ -55,10 +68,10 @@ static int open_vm_dir(const struct fsroot *fs)
 
 	if (fd >= 0 || errno != ENOSYS)
 		return fd;
-	sys = openat(fs->proc_fd, "sys", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	sys = open_dir_nofollow(fs->proc_fd, "sys");
 	if (sys < 0)
 		return -1;
-	fd = openat(sys, "vm", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_dir_nofollow(sys, "vm");
 	e = errno;
 	close(sys);
 	errno = e;

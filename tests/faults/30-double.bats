@@ -199,3 +199,33 @@ check_left_report() {
 	done
 	fx_finish audit
 }
+
+@test "without openat2 (ENOSYS: Linux before 5.6, valgrind): links in a saved tree never take a write out of it" {
+	use_host seed-24g-noswap
+	local root=$BATS_TEST_TMPDIR/root out=$BATS_TEST_TMPDIR/outside before
+	mkdir -p "$root/etc/sysctl.d" "$out"
+	cp -a "$PROC/sys/vm" "$out/vm"
+	before=$(tree_state "$out")
+	nosys() {
+		writer_args_safe "$@" || return 99
+		LD_PRELOAD=$OVC_FAULT_SHIM OVC_FAULT='openat2:*:*:ENOSYS' OVC_FAULT_LOG=$BATS_TEST_TMPDIR/log \
+			OVC_FAULT_JAIL=$BATS_TEST_TMPDIR "$OVC" "$@"
+	}
+	# sys/vm a link out of the tree: refused as a link (ovc opens it without following)
+	mv "$PROC/sys/vm" "$PROC/sys/vm.real"
+	ln -s "$out/vm" "$PROC/sys/vm"
+	run --separate-stderr nosys set --proc "$PROC" --root "$root" --mode 1
+	assert_equal "$status" 7
+	assert_equal "$stderr" "ovc: cannot open for writing '$PROC/sys/vm/overcommit_memory': Too many levels of symbolic links"
+	grep -q '^fault openat2 .*ENOSYS' "$BATS_TEST_TMPDIR/log" || fail "openat2 was not failed: $(cat "$BATS_TEST_TMPDIR/log")"
+	assert_equal "$(tree_state "$out")" "$before"
+	# a value file a link out of the tree: the link is replaced inside the tree, never written through
+	rm "$PROC/sys/vm"
+	mv "$PROC/sys/vm.real" "$PROC/sys/vm"
+	ln -sfn "$out/vm/overcommit_memory" "$PROC/sys/vm/overcommit_memory"
+	run --separate-stderr nosys set --proc "$PROC" --root "$root" --mode 1
+	assert_equal "$status" 7
+	assert_equal "$stderr" "ovc: cannot open for writing '$PROC/sys/vm/overcommit_memory': Too many levels of symbolic links"
+	assert_equal "$(tree_state "$out")" "$before"
+	[[ -L $PROC/sys/vm/overcommit_memory ]]
+}

@@ -26,7 +26,7 @@ setup() {
 	: "${FX_COUNTS:=${OVC_FAULTS_COUNTS:-${BATS_RUN_TMPDIR:-$FX_W}/ovc-faults-counts}}"
 	PIDS=()
 	FX_BG_ENV=()
-	LOCK=$FX_C/root/run/lock/ovc.lock
+	LOCK=$FX_C/root/run/ovc/lock
 }
 
 teardown() {
@@ -236,7 +236,7 @@ verify_round() {
 	# every run pauses after reading the state, before staging: without the lock all
 	# read 0/50/0, and no serial order explains what they did
 	FX_BG_ENV=(LD_PRELOAD="$OVC_FAULT_SHIM" OVC_FAULT_JAIL="$FX_W"
-		"OVC_FAULT=flock:*/case/root/run/lock/ovc.lock:*:SKIP"
+		"OVC_FAULT=flock:*/case/root/run/ovc/lock:*:SKIP"
 		"OVC_FAULT_PAUSE=openat:*/case/root/etc/sysctl.d/.99-zz-ovc.conf.ovc-tmp.*:1:400")
 	race_round m 4
 	! verify_round || fail "four unlocked runs passed the race checks"

@@ -150,7 +150,8 @@ static const struct {
 } errnames[] = {
 	{ "ENOSPC", ENOSPC }, { "EIO", EIO },       { "EROFS", EROFS },   { "EACCES", EACCES },
 	{ "EPERM", EPERM },   { "EDQUOT", EDQUOT }, { "EINVAL", EINVAL }, { "ENOMEM", ENOMEM },
-	{ "EINTR", EINTR },   { "EBADF", EBADF },   { "SHORT", -1 },      { "SKIP", -2 },
+	{ "EINTR", EINTR },   { "EBADF", EBADF },   { "ENOSYS", ENOSYS }, { "SHORT", -1 },
+	{ "SKIP", -2 },
 };
 
 static const char *errname(int e)

@@ -47,6 +47,36 @@ if [[ ! -x $OVC ]]; then
 	return 1
 fi
 
+# the policy lock under a root (src/sys/lock.h)
+LOCK_REL=run/ovc/lock
+
+# hold_lock [SECONDS]: hold the policy lock $LOCK from one background process (a subshell
+# exec'ed into sleep, so that kill -9 of $HOLDER releases it; its pid also in BG_PIDS)
+# and return once it is held
+hold_lock() {
+	local i
+
+	mkdir -p "${LOCK%/*}"
+	(
+		exec 9>>"$LOCK"
+		flock 9
+		exec sleep "${1:-120}"
+	) </dev/null >/dev/null 2>&1 3>&- &
+	HOLDER=$!
+	BG_PIDS+=("$HOLDER")
+	for ((i = 0; i < 250; i++)); do
+		flock -n "$LOCK" true || return 0
+		sleep 0.02
+	done
+	fail "the test could not take the lock"
+}
+
+# true when $OVC is tests/valgrind/ovc (the real ovc under memcheck)
+ovc_under_valgrind() {
+	[[ $(head -c 2 -- "$OVC" 2>/dev/null) == '#!' ]] &&
+		grep -qx '# ovc-valgrind-wrapper' -- "$OVC"
+}
+
 use_host() {
 	local name=$1
 
@@ -196,6 +226,10 @@ writer_args_safe() {
 	fi
 	if [[ $(stat -f -c %T -- "$proc" 2>/dev/null) == proc ]]; then
 		echo "SAFETY: --proc '$proc' is a procfs mount: refused" >&2
+		return 1
+	fi
+	if ! _inside_test_tmpdir "$proc/sys/vm"; then
+		echo "SAFETY: '$proc/sys/vm' resolves outside \$BATS_TEST_TMPDIR: refused" >&2
 		return 1
 	fi
 }

@@ -92,4 +92,17 @@ void test_numpy(void)
 	       !strcmp(ne.dtype, "[('a', '<i4'), ('b', '<f8')]"), "structured dtype ends at its bracket");
 	TAP_OK(numpy_parse_error("Unable to allocate 2.00 XiB for an array with shape (1,) and "
 				 "data type uint8", &ne, &why) < 0, "unknown unit refused");
+	/* a known dtype whose shape overflows 2^64 bytes is refused, not read from the
+	 * printed size as if the dtype were unknown (it used to be) */
+	why = NULL;
+	TAP_OK(numpy_parse_error("MemoryError: Unable to allocate 283. GiB for an array with shape "
+				 "(1844674407370955161, 36, 53806) and data type uint8", &ne,
+				 &why) < 0 && why && strstr(why, "larger than 2^64 bytes"),
+	       "shape x known dtype past 2^64 refused, with the size printed or not");
+	TAP_OK(numpy_parse_error("MemoryError: Unable to allocate array with shape "
+				 "(4294967296, 4294967296) and data type uint8", &ne, &why) < 0 &&
+	       strstr(why, "array is too big"), "the 1.17 form too, naming NumPy's own error");
+	TAP_OK(numpy_parse_error("MemoryError: Unable to allocate 16.0 EiB for an array with shape "
+				 "(2305843009213693952,) and data type float64", &ne, &why) < 0,
+	       "2^61 float64 = 2^64 bytes exactly: one past the largest");
 }

@@ -87,6 +87,11 @@ void test_proctext(void)
 	TAP_OK(proctext_status(T("Name:\tkthreadd\nCapEff:\t0000000000000000\n"), "s", &st, &err) ==
 	       0 && !st.has_vmsize, "a kernel thread has no VmSize");
 	TAP_OK(proctext_status(T("CapEff:\t00000000000000zz\n"), "s", &st, &err) < 0, "bad CapEff");
+	TAP_OK(proctext_status(T("Garbage: 1\nMore junk\n"), "s", &st, &err) < 0 &&
+	       strstr(err.msg, "'Name:'"), "nothing recognisable: refused, not read as no caps");
+	TAP_OK(proctext_status(T("Name:\tx\nVmSize:\t1 kB\n"), "s", &st, &err) < 0 &&
+	       strstr(err.msg, "'CapEff:'"), "no CapEff: refused (the admin reserve needs it)");
+	TAP_OK(proctext_status(T(""), "s", &st, &err) < 0, "empty status refused");
 	TAP_OK(proctext_status(T("CapEff:\t0000000000000000000\n"), "s", &st, &err) < 0,
 	       "CapEff longer than 64 bits");
 
@@ -109,6 +114,11 @@ void test_proctext(void)
 					   "        protection: (0, 0, 21053, 21053)\n"), "z", &u,
 					 &err) == 0 && u == 3840 + 22053,
 	       "totalreserve: min(managed, high + max protection) per zone");
+	TAP_OK(proctext_zoneinfo_reserve(T("junk\nmore junk\n"), "z", &u, &err) < 0 &&
+	       strstr(err.msg, "not a /proc/zoneinfo"), "zoneinfo with no zone refused");
+	TAP_OK(proctext_zoneinfo_reserve(T("Node 0, zone DMA\n  pages free 1\n"), "z", &u, &err) < 0,
+	       "a zone without high/managed refused");
+	TAP_OK(proctext_zoneinfo_reserve(T(""), "z", &u, &err) < 0, "empty zoneinfo refused");
 
 	TAP_U64(proctext_stat_cpus(T("cpu  1 2 3\ncpu0 1 2\ncpu1 1 2\nintr 5\n")), 2, "2 CPUs in stat");
 	TAP_OK(proctext_uid_map_is_initial(T("         0          0 4294967295\n")),

@@ -250,8 +250,8 @@ if has_phase set; then
 		# shellcheck disable=SC2086
 		block "$t.set2" ovc set --json $SA
 	done
-	kv set.ovcroot_lock "$([ -f /tmp/ovcroot/run/lock/ovc.lock ] && echo 1 || echo 0)"
-	kv set.default_lock "$([ -f /run/lock/ovc.lock ] && echo 1 || echo 0)"
+	kv set.ovcroot_lock "$([ -f /tmp/ovcroot/run/ovc/lock ] && echo 1 || echo 0)"
+	kv set.default_lock "$([ -f /run/ovc/lock ] && echo 1 || echo 0)"
 	stamp set.end
 fi
 

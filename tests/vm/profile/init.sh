@@ -6,7 +6,7 @@
 #
 # Initramfs: /r is a system root for ovc --root: the repository's profiles/*.profile in
 # /r$DATADIR/profiles (the shipped-profile directory compiled into ovc, from
-# /profile.env: DATADIR=...), etc/sysctl.d and run/lock, all root-owned, files 0644 and
+# /profile.env: DATADIR=...), etc/sysctl.d and run, all root-owned, files 0644 and
 # directories 0755. /bin/allocmax and /bin/forkexec are tests/vm/allocmax.c and
 # tests/vm/forkexec.c (static); /lib/brd.ko the kernel's RAM-disk module.
 #
