@@ -5,6 +5,12 @@ SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/ovc
 DESTDIR    ?=
+# bash-completion's completionsdir, relocated under PREFIX as meson does (a /usr/local
+# install stays out of /usr; bash-completion reads /usr/local/share/... through
+# XDG_DATA_DIRS); without its .pc file, the same path
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
+                 --define-variable=datadir=$(PREFIX)/share --variable=completionsdir \
+                 bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -58,7 +64,8 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-valgrind \
+.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-ansible \
+        check-valgrind \
         check-valgrind-a check-valgrind-b check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
@@ -91,7 +98,8 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 
 # Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
 # again under ASan+UBSan.
-check: check-unit check-core-pure lint check-fuzz check-bats check-valgrind check-faults check-tools check-kernel check-san
+check: check-unit check-core-pure lint check-fuzz check-bats check-ansible check-valgrind check-faults check-tools \
+       check-kernel check-san
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -106,6 +114,10 @@ check-core-pure: $(CORELIB)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) $(SAN_ENV) bats --print-output-on-failure tests/
+
+# The Ansible module (contrib/ansible) under a real ansible-playbook, on fake trees.
+check-ansible: $(OVC)
+	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_ANSIBLE=1 bats --print-output-on-failure tests/ansible/
 
 # The bats tier again with ovc under valgrind memcheck (tests/valgrind/README): any
 # report makes ovc exit 99 and fails the test. Valgrind needs the plain build (no ASan).
@@ -189,23 +201,77 @@ deps:
 	$$SUDO apt-get install -y -qq --no-install-recommends \
 	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
 	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
-	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind >/dev/null
+	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind \
+	  ansible-core >/dev/null
 
+# FHS paths under PREFIX; DESTDIR stages them (packaging). The man pages name the
+# directories this build uses; the binary has DATADIR compiled in (see $(B)/.flags).
 install: $(OVC)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc
 	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
-	sed 's|/usr/local/share/ovc|$(DATADIR)|g' man/ovc.8 >$(DESTDIR)$(MANDIR)/man8/ovc.8
-	sed 's|/usr/local/share/ovc|$(DATADIR)|g' man/ovc-profile.5 \
-	  >$(DESTDIR)$(MANDIR)/man5/ovc-profile.5
+	sed -e 's|/usr/local/share/ovc|$(DATADIR)|g' -e 's|/usr/local/sbin/ovc|$(SBINDIR)/ovc|g' \
+	  man/ovc.8 >$(DESTDIR)$(MANDIR)/man8/ovc.8
+	sed -e 's|/usr/local/share/ovc|$(DATADIR)|g' -e 's|/usr/local/sbin/ovc|$(SBINDIR)/ovc|g' \
+	  man/ovc-profile.5 >$(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/ovc.8 $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	install -d -m 0755 $(DESTDIR)$(DATADIR)/profiles
 	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
+	install -D -m 0644 contrib/bash-completion/ovc $(DESTDIR)$(BASHCOMPDIR)/ovc
 
+# Removes what install wrote, and ovc's own directories if they are left empty.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ovc $(DESTDIR)$(MANDIR)/man8/ovc.8 \
-	  $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
+	  $(DESTDIR)$(MANDIR)/man5/ovc-profile.5 $(DESTDIR)$(BASHCOMPDIR)/ovc
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(notdir $(wildcard profiles/*.profile)))
 	-rmdir $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The release tarball ovc-$(VERSION).tar.gz (in DISTDIR): everything "make check" needs.
+# From a git checkout, the files git knows or would add (tracked and untracked, not
+# ignored); from an unpacked tarball, every file. Symbolic links (the fixtures have some)
+# and modes are kept; owner, order and times are fixed, so the same tree gives the same
+# bytes.
+DIST_NAME  := ovc-$(VERSION)
+DISTDIR    ?= .
+DIST_TOP   := Makefile README.md CHANGELOG LICENSE .ci .gitignore src man profiles contrib tests
+DIST_MTIME ?= $(or $(SOURCE_DATE_EPOCH),$(shell [ -e .git ] && git log -1 --format=%ct 2>/dev/null),0)
+
+.PHONY: dist distcheck
+dist:
+	@set -e; list=$$(mktemp); trap 'rm -f "$$list"' EXIT; \
+	if [ -e .git ] && command -v git >/dev/null; then \
+	  git ls-files -z -c -o --exclude-standard -- $(wildcard $(DIST_TOP)) | \
+	    xargs -0 -r sh -c 'for f; do [ -e "$$f" ] || [ -L "$$f" ] && printf "%s\n" "$$f"; done' _; \
+	else \
+	  find $(wildcard $(DIST_TOP)) \( -name 'build*' -type d -prune \) -o ! -type d -print; \
+	fi | LC_ALL=C sort -u >"$$list"; \
+	tar --create --format=gnu --sort=name --owner=0 --group=0 --numeric-owner \
+	  --mtime=@$(DIST_MTIME) --mode='u+rw,go-w,go+r' \
+	  --transform='flags=r;s|^|$(DIST_NAME)/|' --files-from="$$list" | \
+	  gzip -n -9 >$(DISTDIR)/$(DIST_NAME).tar.gz.tmp; \
+	mv $(DISTDIR)/$(DIST_NAME).tar.gz.tmp $(DISTDIR)/$(DIST_NAME).tar.gz; \
+	echo "$(DISTDIR)/$(DIST_NAME).tar.gz: $$(wc -l <"$$list") files"
+
+# The tarball builds warning-free (-Werror) and passes the unit and bats tiers where it is
+# unpacked, installs and uninstalls cleanly, and makes the same tarball again without git.
+# (The VM, tools, fuzz and sanitizer tiers of "make check" are left to the release CI.)
+distcheck: dist
+	@set -e; d=$$(mktemp -d); \
+	tar -xzf $(DISTDIR)/$(DIST_NAME).tar.gz -C "$$d"; \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 -j2 all; \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 check-unit check-core-pure check-bats; \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 install DESTDIR="$$d/inst"; \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 uninstall DESTDIR="$$d/inst"; \
+	left=$$(find "$$d/inst" ! -type d); \
+	if [ -n "$$left" ]; then echo "distcheck: uninstall left $$left"; exit 1; fi; \
+	mkdir "$$d/again"; \
+	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" dist DISTDIR="$$d/again" \
+	  DIST_MTIME=$(DIST_MTIME) >/dev/null; \
+	tar -tzf $(DISTDIR)/$(DIST_NAME).tar.gz >"$$d/a.list"; \
+	tar -tzf "$$d/again/$(DIST_NAME).tar.gz" >"$$d/b.list"; \
+	if ! cmp -s "$$d/a.list" "$$d/b.list"; then \
+	  echo "distcheck: the tarball's own dist differs:"; diff "$$d/a.list" "$$d/b.list"; exit 1; fi; \
+	rm -rf "$$d"; \
+	echo "$(DIST_NAME).tar.gz is ready for distribution"
 
 clean:
 	rm -rf build build-san build-ubsan
@@ -215,6 +281,9 @@ help:
 	@echo "make deps run     install build/test dependencies (apt), then ovc status"
 	@echo "make check        every test: unit, core purity, man lint, bats, VM, sanitizers"
 	@echo "make check-kernel the real-kernel tier (qemu)"
+	@echo "make check-ansible the Ansible module under ansible-playbook (fake trees)"
+	@echo "make check-valgrind the bats tier under valgrind memcheck"
+	@echo "make check-faults fault injection, kills and racing writers"
 	@echo "make bench        ovc status/simulate against sysctl -n"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 

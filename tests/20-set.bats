@@ -295,7 +295,7 @@ need_mount_ns() {
 }
 
 @test "the JSON document: every documented key, on success, refusal and failure alike" {
-	local keys='["after","audit","before","changed","dry_run","forced","guard","offline","persist","policy","profile","recovered","refused","rollback","waited_for_lock","warnings","would_change","writes"]'
+	local keys='["after","audit","before","changed","dry_run","forced","guard","offline","persist","policy","profile","recovered","refusal","refused","rollback","waited_for_lock","warnings","would_change","writes"]'
 	local state='["commit_limit_kb","headroom_kb","kbytes","max_alloc_admin_kb","max_alloc_kb","mode","ratio"]'
 	local check
 	check='keys == $k and (.before | keys) == $s and (.after | keys) == $s
@@ -308,9 +308,13 @@ need_mount_ns() {
 	set_json --mode 2 --ratio 60
 	assert_json --argjson k "$keys" --argjson s "$state" "$check"
 	use_host seed-24g-noswap
+	assert_json '.refusal == null'
 	run -3 --separate-stderr oset --json --mode 2 --ratio 10
 	assert_one_json_document
 	assert_json --argjson k "$keys" --argjson s "$state" "$check"
+	# the refusal's words in the document too, as on stderr (for Ansible and scripts)
+	assert_json --arg m "${stderr_lines[0]#ovc: }" '.refusal == {"kind": "guard", "message": $m, "path": null}'
+	[[ ${stderr_lines[0]} == "ovc: refusing: after this change"* ]]
 	chmod 0444 "$PROC/sys/vm/overcommit_memory"
 	run -4 --separate-stderr oset --json --mode 2 --ratio 60
 	assert_one_json_document
@@ -603,6 +607,7 @@ transition() {
 	assert_tree_is_fixture kbytes
 	set_json --ratio 0 --force
 	assert_json '.after | .ratio == 0 and .kbytes == 0 and .commit_limit_kb == 4194300'
+	assert_json '.refusal == null and [.warnings[] | select(.id == "guard_overridden") | .text] == ["the guard was overridden with --force"]'
 	assert_json --argjson r "$(guard_room_kb 4194300)" \
 		'.forced == true and .guard.ok == false and .guard.room_after_kb == $r and $r < 0'
 	assert_knob ratio 0

@@ -188,6 +188,7 @@ hint: is --root pointing at a system root (with its etc/)?"
 	assert_json --arg f "$ROOT/etc/sysctl.d/99-zzz-late.conf" '[.persist.shadowed[] | [.key, .tool, .want, .boot, .file, .line]] == [["vm.overcommit_memory", "systemd", "1", "2", $f, 1], ["vm.overcommit_memory", "procps", "1", "2", $f, 1]]'
 	assert_equal "$stderr" "ovc: refusing: another file would override ovc's drop-in at boot (systemd-sysctl: vm.overcommit_memory would be 2 at boot, not 1: $ROOT/etc/sysctl.d/99-zzz-late.conf:1 decides it, and more: see ovc verify); remove that assignment, or --force to write it anyway; nothing was written
 hint: --force overrides; see ovc(8)"
+	assert_json --arg m "${stderr_lines[0]#ovc: }" '.refusal == {"kind": "shadowed", "message": $m, "path": null}'
 	assert_equal "$(tree_state "$ROOT/etc")" "$st"
 }
 
@@ -198,6 +199,7 @@ hint: --force overrides; see ovc(8)"
 	[[ -f $DROPIN ]]
 	ok_json persist --mode 1 --force
 	assert_json '.forced == true and .persist.boot_after.systemd.mode == 2'
+	assert_json --arg f "$ROOT/etc/sysctl.d/99-zzz-late.conf" '[.warnings[] | select(.id == "dropin_shadowed") | .text] == ["systemd-sysctl: vm.overcommit_memory would be 2 at boot, not 1: \($f):1 decides it", "sysctl --system: vm.overcommit_memory would be 2 at boot, not 1: \($f):1 decides it"]'
 }
 
 @test "shadow: /etc/sysctl.conf wins under sysctl --system only (Debian's 99-sysctl.conf link)" {
@@ -292,6 +294,8 @@ hint: --force overrides; see ovc(8)"
 	run -3 --separate-stderr persist --mode 1
 	[[ $stderr == "ovc: $DROPIN: exists and was not written by ovc"* ]]
 	assert_equal "$(cat "$DROPIN")" "vm.overcommit_memory = 1"
+	run -3 --separate-stderr persist --mode 1 --json
+	assert_json --arg p "$DROPIN" '.refusal.kind == "foreign" and .refusal.path == $p and (.refusal.message | startswith("exists and was not written by ovc"))'
 	run -3 reset --persist
 	[[ -f $DROPIN ]]
 	run -0 persist --mode 1 --force

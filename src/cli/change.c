@@ -805,6 +805,10 @@ static void json_profile_ref(struct json *j, const struct change *c)
 	json_end(j);
 }
 
+static bool refusal(const struct change *c, struct ovc_err *err, const char **kind);
+static void shadow_words(const struct change *c, const struct dropin_shadow *s, char *buf,
+			 size_t len);
+
 static void print_json(struct ovc_ctx *ctx, const struct change *c)
 {
 	const struct plan *p = &c->plan;
@@ -876,12 +880,30 @@ static void print_json(struct ovc_ctx *ctx, const struct change *c)
 	json_u64(&j, "delivered", c->audit.delivered);
 	json_str(&j, "reason", c->audit.why.msg[0] ? c->audit.why.msg : NULL);
 	json_end(&j);
-	if (c->offline) {
-		json_arr(&j, "warnings");
-		json_end(&j);
-	} else {
-		json_warnings(&j, &c->ph, target);
+	{
+		struct ovc_err err = { 0 };
+		const char *kind;
+
+		if (refusal(c, &err, &kind)) {
+			json_obj(&j, "refusal");
+			json_str(&j, "kind", kind);
+			json_str(&j, "message", err.msg);
+			json_str(&j, "path", err.path[0] ? err.path : NULL);
+			json_end(&j);
+		} else {
+			json_null(&j, "refusal");
+		}
 	}
+	json_warnings_open(&j, c->offline ? NULL : &c->ph, target);
+	if (c->req->force && c->guard.guard_applies && !c->guard.guard_ok)
+		json_warning(&j, "guard_overridden", "the guard was overridden with --force");
+	for (i = 0; c->ps.action != PERSIST_NONE && i < c->ps.after.nshadows; i++) {
+		char w[4800];
+
+		shadow_words(c, &c->ps.after.shadows[i], w, sizeof(w));
+		json_warning(&j, "dropin_shadowed", w);
+	}
+	json_end(&j);
 	json_end(&j);
 }
 
@@ -1150,53 +1172,64 @@ static int report_failure(struct ovc_ctx *ctx, struct change *c, const struct ov
 
 /* ---- refusals ---------------------------------------------------------------------- */
 
-static int refuse_guard(struct ovc_ctx *ctx, const struct change *c)
+static void refuse_guard(const struct change *c, struct ovc_err *err)
 {
-	struct ovc_err err = { 0 };
 	char room[UNITS_IEC_LEN], margin[UNITS_IEC_LEN];
 	const char *when = c->req->runtime ? "after this change" : "booted with this policy";
 
 	units_iec_kb(c->guard.margin_kb, margin, sizeof(margin));
 	if (c->guard.room_after_kb < 0)
-		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
+		ovc_fail(err, OVC_E_GUARD, 0, NULL, 0,
 			 "refusing: %s the committed memory would already be %s past what an "
 			 "unprivileged process may commit in mode %d, so new allocations, fork and "
 			 "exec would fail (at least %s must stay free); nothing was written", when,
 			 units_iec_kb(0 - (uint64_t)c->guard.room_after_kb, room, sizeof(room)),
 			 c->guard.after.mode, margin);
 	else
-		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
+		ovc_fail(err, OVC_E_GUARD, 0, NULL, 0,
 			 "refusing: %s an unprivileged process could surely allocate only %s in "
 			 "mode %d, less than the %s that sshd, systemd and a shell need to fork and "
 			 "exec; nothing was written", when,
 			 units_iec_kb((uint64_t)c->guard.room_after_kb, room, sizeof(room)),
 			 c->guard.after.mode, margin);
-	return cli_report_stderr(ctx, &err);
 }
 
-static int refuse_shadow(struct ovc_ctx *ctx, const struct change *c)
+static void refuse_shadow(const struct change *c, struct ovc_err *err)
 {
-	struct ovc_err err = { 0 };
 	char w[4800];
 
 	shadow_words(c, &c->ps.after.shadows[0], w, sizeof(w));
-	ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
+	ovc_fail(err, OVC_E_GUARD, 0, NULL, 0,
 		 "refusing: another file would override ovc's drop-in at boot (%s%s); remove "
 		 "that assignment, or --force to write it anyway; nothing was written", w,
 		 c->ps.after.nshadows > 1 ? ", and more: see ovc verify" : "");
-	return cli_report_stderr(ctx, &err);
 }
 
-static int refuse_foreign(struct ovc_ctx *ctx, const struct change *c)
+static void refuse_foreign(const struct change *c, struct ovc_err *err)
 {
-	struct ovc_err err = { 0 };
-
-	ovc_fail(&err, OVC_E_GUARD, 0, c->ps.path, 0,
+	ovc_fail(err, OVC_E_GUARD, 0, c->ps.path, 0,
 		 "exists and was not written by ovc (no \"%s\" first line): refusing to %s it; "
 		 "--force to %s it anyway; nothing was written", DROPIN_MARKER,
 		 c->ps.action == PERSIST_WRITE ? "replace" : "remove",
 		 c->ps.action == PERSIST_WRITE ? "replace" : "remove");
-	return cli_report_stderr(ctx, &err);
+}
+
+/* The refusal (one: foreign file, then guard, then shadow), or false. */
+static bool refusal(const struct change *c, struct ovc_err *err, const char **kind)
+{
+	if (c->refused_foreign) {
+		refuse_foreign(c, err);
+		*kind = "foreign";
+	} else if (c->refused_guard) {
+		refuse_guard(c, err);
+		*kind = "guard";
+	} else if (c->refused_shadow) {
+		refuse_shadow(c, err);
+		*kind = "shadowed";
+	} else {
+		return false;
+	}
+	return true;
 }
 
 /* ---- the run ----------------------------------------------------------------------- */
@@ -1482,14 +1515,12 @@ int change_run(struct ovc_ctx *ctx, const struct change_req *req)
 			goto out;
 	}
 	print_report(ctx, c);
-	if (c->refused_foreign)
-		rc = refuse_foreign(ctx, c);
-	else if (c->refused_guard)
-		rc = refuse_guard(ctx, c);
-	else if (c->refused_shadow)
-		rc = refuse_shadow(ctx, c);
-	else
-		rc = EXIT_OK;
+	{
+		struct ovc_err err = { 0 };
+		const char *kind;
+
+		rc = refusal(c, &err, &kind) ? cli_report_stderr(ctx, &err) : EXIT_OK;
+	}
 out:
 	lock_close(&lk);
 	afile_close_dir(&c->jdir);

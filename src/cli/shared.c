@@ -326,20 +326,31 @@ size_t print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	return n;
 }
 
-void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p)
+void json_warnings_open(struct json *j, const struct procfs_host *ph,
+			const struct model_policy *p)
 {
 	struct sim_warning w[16];
-	size_t n = gather_warnings(ph, p, w, 16), i;
+	size_t n = ph ? gather_warnings(ph, p, w, 16) : 0, i;
 	char text[512];
 
 	json_arr(j, "warnings");
 	for (i = 0; i < n; i++) {
 		warn_text(&w[i], text, sizeof(text));
-		json_obj(j, NULL);
-		json_str(j, "id", warn_key(w[i].id));
-		json_str(j, "text", text);
-		json_end(j);
+		json_warning(j, warn_key(w[i].id), text);
 	}
+}
+
+void json_warning(struct json *j, const char *id, const char *text)
+{
+	json_obj(j, NULL);
+	json_str(j, "id", id);
+	json_str(j, "text", text);
+	json_end(j);
+}
+
+void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p)
+{
+	json_warnings_open(j, ph, p);
 	json_end(j);
 }
 

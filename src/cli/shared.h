@@ -58,6 +58,11 @@ void json_policy(struct json *j, const char *key, const struct model_policy *p);
 size_t print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		      const struct model_policy *p, bool blank_first);
 void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p);
+/* The same array left open (ph NULL: none of the host's), for json_warning() to add to;
+ * the caller ends it. */
+void json_warnings_open(struct json *j, const struct procfs_host *ph,
+			const struct model_policy *p);
+void json_warning(struct json *j, const char *id, const char *text);
 
 /* One advice item in words. */
 void advice_text(const struct model_host *h, const struct advice *a, char *buf, size_t len);
