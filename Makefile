@@ -113,7 +113,7 @@ check-core-pure: $(CORELIB)
 	echo "core is pure: no I/O symbols in $(CORELIB)"
 
 check-bats: $(OVC)
-	OVC=$(CURDIR)/$(OVC) $(SAN_ENV) bats --print-output-on-failure tests/
+	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure tests/
 
 # The Ansible module (contrib/ansible) under a real ansible-playbook, on fake trees.
 check-ansible: $(OVC)
@@ -122,7 +122,7 @@ check-ansible: $(OVC)
 # The bats tier again with ovc under valgrind memcheck (tests/valgrind/README): any
 # report makes ovc exit 99 and fails the test. Valgrind needs the plain build (no ASan).
 # Two halves side by side, as memcheck is slow.
-VALGRIND_BATS := OVC=$(CURDIR)/tests/valgrind/ovc REAL_OVC=$(CURDIR)/build/ovc \
+VALGRIND_BATS := OVC=$(CURDIR)/tests/valgrind/ovc REAL_OVC=$(CURDIR)/build/ovc OVC_REQUIRE_TOOLS=1 \
                  bats --print-output-on-failure
 VG_HALF_B     := tests/20-set.bats tests/60-privilege.bats tests/61-bad-input.bats
 VG_HALF_A      = $(filter-out $(VG_HALF_B),$(sort $(wildcard tests/*.bats)))
@@ -202,7 +202,16 @@ deps:
 	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
 	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
 	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind \
-	  ansible-core >/dev/null
+	  ansible python3-yaml python3-jsonschema python3-configobj python3-jinja2 python3-jsonpatch \
+	  python3-requests python3-netifaces python3-oauthlib python3-serial python3-dbus python3-gi \
+	  python3-pyudev python3-linux-procfs bash-completion >/dev/null
+	@# TuneD's loader and cloud-init for tests/51-export.bats, unpacked, not installed:
+	@# installed, tuned's daemon retunes the host and cloud-init runs at the next boot.
+	@# promtool from the prometheus package, unpacked too: installed, it enables a server.
+	@mkdir -p build/deps && cd build/deps && rm -rf tuned cloud-init prometheus ./*.deb && \
+	  apt-get -qq download tuned cloud-init prometheus 2>/dev/null && \
+	  dpkg-deb -x tuned_*.deb tuned && dpkg-deb -x cloud-init_*.deb cloud-init && \
+	  dpkg-deb -x prometheus_*.deb prometheus && rm -f ./*.deb
 
 # FHS paths under PREFIX; DESTDIR stages them (packaging). The man pages name the
 # directories this build uses; the binary has DATADIR compiled in (see $(B)/.flags).
@@ -254,9 +263,13 @@ dist:
 # The tarball builds warning-free (-Werror) and passes the unit and bats tiers where it is
 # unpacked, installs and uninstalls cleanly, and makes the same tarball again without git.
 # (The VM, tools, fuzz and sanitizer tiers of "make check" are left to the release CI.)
+# The test tools "make deps" unpacked in build/deps are lent to it (a link).
 distcheck: dist
 	@set -e; d=$$(mktemp -d); \
+	trap 'echo "distcheck failed: the tree is left in $$d" >&2' EXIT; \
 	tar -xzf $(DISTDIR)/$(DIST_NAME).tar.gz -C "$$d"; \
+	if [ -d build/deps ]; then mkdir -p "$$d/$(DIST_NAME)/build" && \
+	  ln -s "$(CURDIR)/build/deps" "$$d/$(DIST_NAME)/build/deps"; fi; \
 	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 -j2 all; \
 	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 check-unit check-core-pure check-bats; \
 	$(MAKE) --no-print-directory -C "$$d/$(DIST_NAME)" DEV=1 install DESTDIR="$$d/inst"; \
@@ -270,11 +283,11 @@ distcheck: dist
 	tar -tzf "$$d/again/$(DIST_NAME).tar.gz" >"$$d/b.list"; \
 	if ! cmp -s "$$d/a.list" "$$d/b.list"; then \
 	  echo "distcheck: the tarball's own dist differs:"; diff "$$d/a.list" "$$d/b.list"; exit 1; fi; \
-	rm -rf "$$d"; \
+	trap - EXIT; rm -rf "$$d"; \
 	echo "$(DIST_NAME).tar.gz is ready for distribution"
 
 clean:
-	rm -rf build build-san build-ubsan
+	rm -rf build build-san build-ubsan ovc-*.tar.gz
 
 help:
 	@echo "make [all]        build $(OVC)"
@@ -285,6 +298,7 @@ help:
 	@echo "make check-valgrind the bats tier under valgrind memcheck"
 	@echo "make check-faults fault injection, kills and racing writers"
 	@echo "make bench        ovc status/simulate against sysctl -n"
-	@echo "make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) (make uninstall: the same)"
+	@echo "make dist         ovc-$(VERSION).tar.gz (DISTDIR=.); make distcheck builds and tests it"
 
 -include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

@@ -249,5 +249,5 @@ hint: the file format is described in ovc-profile(5)"
 
 @test "profile --help lists the subcommands" {
 	run -0 "$OVC" profile --help
-	assert_line --index 0 'Usage: ovc profile list | show NAME | [apply] NAME [options]'
+	assert_line --index 0 'Usage: ovc profile list | show NAME | export NAME | [apply] NAME [options]'
 }

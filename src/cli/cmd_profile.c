@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_profile.c - "ovc profile list | show NAME | [apply] NAME": named policies
- * (ovc-profile(5)). Applying goes through cli/change, exactly as set and persist.
+ * cmd_profile.c - "ovc profile list | show NAME | export NAME | [apply] NAME": named
+ * policies (ovc-profile(5)). Applying goes through cli/change, exactly as set and
+ * persist; export prints core/export's text for another tool and writes nothing.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/export.h"
 #include "../core/units.h"
 #include "../sys/caps.h"
 #include "../sys/profiles.h"
@@ -20,6 +22,20 @@ struct profile_opts {
 	bool figures;
 	struct whatif w;
 };
+
+
+/* The one operand: a profile name, and nothing after it. */
+static int take_name(struct ovc_ctx *ctx, int argc, char **argv, const char **name)
+{
+	if (optind >= argc)
+		return cli_usage_error(ctx, "which profile? ('ovc profile list' shows them)");
+	*name = argv[optind++];
+	if (!profile_name_ok(*name))
+		return cli_usage_error(ctx, "'%s' is not a profile name", *name);
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
 
 static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 		 struct profile_opts *o, const char **name)
@@ -61,14 +77,13 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 			return cli_bad_option(ctx);
 	}
 	if (name) {
-		if (optind >= argc)
-			return cli_usage_error(ctx, "which profile? ('ovc profile list' shows them)");
-		*name = argv[optind++];
-		if (!profile_name_ok(*name))
-			return cli_usage_error(ctx, "'%s' is not a profile name", *name);
-	}
-	if (optind < argc)
+		int r = take_name(ctx, argc, argv, name);
+
+		if (r)
+			return r;
+	} else if (optind < argc) {
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	}
 	if (o->figures && !(o->w.mem_set && o->w.swap_set))
 		return cli_usage_error(ctx, "--mem and --swap go together (the host's figures for "
 				       "a host-relative profile)");
@@ -347,6 +362,169 @@ out:
 	return rc;
 }
 
+/* ---- export ----------------------------------------------------------------------- */
+
+/* long-only codes above cli.h's OPT_* range */
+enum { OPT_EXPORT_FORMAT = 0x300, OPT_FOR_HOST, OPT_EXPORT_FILE };
+
+struct export_opts {
+	enum export_format format;
+	const char *file;            /* --file, or NULL */
+	const char *for_host;        /* --for-host SPEC, or NULL */
+	struct whatif w;             /* --mem, --swap, --hugetlb */
+	bool figures;                /* either way: the figures are given */
+	struct profile_host fig;
+};
+
+static int export_parse(struct ovc_ctx *ctx, int argc, char **argv, struct export_opts *o,
+			const char **name)
+{
+	static const struct option opts[] = {
+		COMMON_LONGOPTS,
+		{ "format", required_argument, NULL, OPT_EXPORT_FORMAT },
+		{ "for-host", required_argument, NULL, OPT_FOR_HOST },
+		{ "file", required_argument, NULL, OPT_EXPORT_FILE },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "swap", required_argument, NULL, OPT_SWAP },
+		{ "hugetlb", required_argument, NULL, OPT_HUGETLB },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *why;
+	int ch;
+
+	o->format = EXPORT_SYSCTL;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (ch == OPT_EXPORT_FORMAT) {
+			if (!export_format_parse(optarg, &o->format))
+				return cli_usage_error(ctx, "invalid --format '%s': expected sysctl, "
+						       "tuned, cloud-init or ansible", optarg);
+		} else if (ch == OPT_FOR_HOST) {
+			o->for_host = optarg;
+			if (export_parse_host(optarg, &o->fig, &why) < 0)
+				return cli_usage_error(ctx, "invalid --for-host '%s': %s", optarg, why);
+		} else if (ch == OPT_EXPORT_FILE) {
+			if (!export_file_ok(optarg, &why))
+				return cli_usage_error(ctx, "invalid --file '%s': %s", optarg, why);
+			o->file = optarg;
+		} else if (ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB) {
+			if (whatif_opt(ctx, &o->w, ch, optarg) < 0)
+				return EXIT_USAGE;
+		} else if (!cli_common_opt(ctx, ch, optarg)) {
+			return cli_bad_option(ctx);
+		}
+	}
+	if ((ch = take_name(ctx, argc, argv, name)) != 0)
+		return ch;
+	if (o->file && !export_format_has_file(o->format))
+		return cli_usage_error(ctx, "--file names the sysctl.d file of the cloud-init and "
+				       "ansible formats, not of %s", export_format_name(o->format));
+	if (o->w.mem_set || o->w.swap_set || o->w.hugetlb_set) {
+		if (o->for_host)
+			return cli_usage_error(ctx, "--for-host and --mem/--swap/--hugetlb give the same "
+					       "figures: use one way");
+		if (!(o->w.mem_set && o->w.swap_set))
+			return cli_usage_error(ctx, "--mem and --swap go together (the host's figures "
+					       "for a host-relative profile)");
+		o->fig.mem_kb = o->w.mem_kb;
+		o->fig.swap_kb = o->w.swap_kb;
+		o->fig.hugetlb_kb = o->w.hugetlb_set ? o->w.hugetlb_kb : 0;
+	}
+	o->figures = o->for_host || o->w.mem_set;
+	return 0;
+}
+
+static int cmd_export(struct ovc_ctx *ctx, int argc, char **argv)
+{
+	static struct profile pr;
+	static char text[EXPORT_TEXT_MAX];
+	static char from[1200];
+	struct export_opts o = { 0 };
+	struct export_in in = { 0 };
+	struct export_out out;
+	struct ovc_err err = { 0 };
+	struct profiles ps = { .rootfd = -1 };
+	const char *name = NULL;
+	size_t i;
+	int rc = drop_caps(ctx);
+
+	if (!rc)
+		rc = export_parse(ctx, argc, argv, &o, &name);
+	if (!rc)
+		rc = load(ctx, &ps, name, &pr);
+	profiles_close(&ps);
+	if (rc)
+		return rc;
+	in.format = o.format;
+	in.profile = &pr;
+	in.file = o.file;
+	if (o.figures) {
+		in.host = o.fig;
+		in.host_from = o.for_host ? "given with --for-host" : "given with --mem and --swap";
+	} else if (profile_host_relative(&pr)) {
+		/* only a host-relative profile reads the host: the others export the same anywhere */
+		struct procfs_host ph;
+
+		rc = cli_load_host(ctx, &ph);
+		if (rc)
+			return rc;
+		in.host.mem_kb = ph.host.mem_total_kb;
+		in.host.swap_kb = ph.host.swap_total_kb;
+		in.host.hugetlb_kb = ph.host.hugetlb_kb;
+		snprintf(from, sizeof(from), "read from %s/meminfo%s", ctx->proc_dir,
+			 ph.live ? ", this host" : "");
+		in.host_from = from;
+	}
+	if (export_render(&in, text, sizeof(text), &out, &err) < 0)
+		return cli_report(ctx, &err);
+	if (!ctx->json) {
+		fwrite(text, 1, out.len, stdout);
+		return EXIT_OK;
+	}
+	{
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_str(&j, "profile", pr.name);
+		json_str(&j, "path", pr.path);
+		json_arr(&j, "chain");
+		for (i = 0; i < pr.nchain; i++)
+			json_str(&j, NULL, pr.chain[i]);
+		json_end(&j);
+		json_str(&j, "format", export_format_name(o.format));
+		json_bool(&j, "host_relative", out.host_relative);
+		if (out.host_relative) {
+			json_obj(&j, "host");
+			json_u64(&j, "mem_kb", in.host.mem_kb);
+			json_u64(&j, "swap_kb", in.host.swap_kb);
+			json_u64(&j, "hugetlb_kb", in.host.hugetlb_kb);
+			json_bool(&j, "given", o.figures);
+			json_end(&j);
+		} else {
+			json_null(&j, "host");
+		}
+		json_obj(&j, "request");
+		if (out.rq.mode_set)
+			json_i64(&j, "mode", out.rq.mode);
+		else
+			json_null(&j, "mode");
+		if (out.rq.ratio_set)
+			json_i64(&j, "ratio", out.rq.ratio);
+		else
+			json_null(&j, "ratio");
+		if (out.rq.kbytes_set)
+			json_u64(&j, "kbytes", out.rq.kbytes);
+		else
+			json_null(&j, "kbytes");
+		json_end(&j);
+		json_str(&j, "file", export_format_has_file(o.format)
+					     ? (o.file ? o.file : EXPORT_FILE_DEFAULT) : NULL);
+		json_str(&j, "text", text);
+		json_end(&j);
+	}
+	return EXIT_OK;
+}
+
 /* ---- apply ------------------------------------------------------------------------ */
 
 static int cmd_apply(struct ovc_ctx *ctx, int argc, char **argv)
@@ -394,11 +572,13 @@ int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv)
 
 	if (!sub || !strcmp(sub, "-h") || !strcmp(sub, "--help")) {
 		if (!sub)
-			return cli_usage_error(ctx, "profile what? list, show NAME, or [apply] NAME");
+			return cli_usage_error(ctx, "profile what? list, show NAME, export NAME, or "
+					       "[apply] NAME");
 		cli_print_help("profile");
 		return EXIT_OK;
 	}
-	if (!strcmp(sub, "list") || !strcmp(sub, "show") || !strcmp(sub, "apply")) {
+	if (!strcmp(sub, "list") || !strcmp(sub, "show") || !strcmp(sub, "export") ||
+	    !strcmp(sub, "apply")) {
 		argv[1] = argv[0];
 		argc--;
 		argv++;
@@ -406,6 +586,8 @@ int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv)
 			return cmd_list(ctx, argc, argv);
 		if (!strcmp(sub, "show"))
 			return cmd_show(ctx, argc, argv);
+		if (!strcmp(sub, "export"))
+			return cmd_export(ctx, argc, argv);
 		return cmd_apply(ctx, argc, argv);
 	}
 	/* "ovc profile NAME" is "ovc profile apply NAME" */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_status.c - "ovc status": the running policy, what boot applies (drift, ovc's
- * drop-in and its profile), the commit figures and warnings.
+ * drop-in and its profile), the commit figures and warnings; in words, in JSON, or as
+ * Prometheus metrics (--format prometheus, rendered by core/promtext).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 
 #include "../core/dropin.h"
 #include "../core/precedence.h"
+#include "../core/promtext.h"
 #include "../core/simulate.h"
 #include "../sys/confdirs.h"
 #include "../core/units.h"
@@ -140,30 +142,122 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		printf("drop-in               %s\n", b->dropin_path);
 }
 
+#ifndef OVC_VERSION
+#define OVC_VERSION "0.1.0"
+#endif
+
+/* --format: a long-only code above cli.h's OPT_* range */
+#define OPT_STATUS_FORMAT 0x200
+
+enum status_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+
+static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format *fmt)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "format", required_argument, NULL, OPT_STATUS_FORMAT },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool fmt_set = false;
+	int ch;
+
+	*fmt = FMT_TEXT;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == OPT_STATUS_FORMAT) {
+			if (!strcmp(optarg, "text"))
+				*fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				*fmt = FMT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				*fmt = FMT_PROMETHEUS;
+			else
+				return cli_usage_error(ctx, "invalid --format '%s': expected text, "
+						       "json or prometheus", optarg);
+			fmt_set = true;
+		} else if (!cli_common_opt(ctx, ch, optarg)) {
+			return cli_bad_option(ctx);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (fmt_set && ctx->json && *fmt != FMT_JSON)
+		return cli_usage_error(ctx, "--json and --format %s exclude each other",
+				       *fmt == FMT_TEXT ? "text" : "prometheus");
+	if (*fmt == FMT_JSON)
+		ctx->json = true;
+	else if (ctx->json)
+		*fmt = FMT_JSON;
+	return 0;
+}
+
+/* The metrics; f.ok false gives ovc_scrape_success 0 alone (the error is on stderr). */
+static void print_prometheus(const struct prom_figures *f)
+{
+	static char text[PROM_TEXT_MAX];
+
+	if (prom_render(f, text, sizeof(text)) < 0) {
+		/* cannot happen with the fixed set: PROM_TEXT_MAX covers it; never print a cut */
+		struct prom_figures fail = { .version = f->version, .ok = false };
+
+		prom_render(&fail, text, sizeof(text));
+	}
+	fputs(text, stdout);
+}
+
+static void prom_status(const struct procfs_host *ph, const struct boot_view *bv,
+			const struct model_alloc *user, const struct model_alloc *admin)
+{
+	const struct model_host *h = &ph->host;
+	const struct model_policy *p = &ph->policy;
+	struct prom_figures f = {
+		.version = OVC_VERSION,
+		.ok = true,
+		.policy = *p,
+		.commit_limit_kb = model_commit_limit_kb(h, p),
+		.committed_as_kb = h->committed_as_kb,
+		.headroom_kb = model_headroom_kb(h, p),
+		.max_alloc_kb = pages_kb(h, user->max_pages),
+		.max_alloc_admin_kb = pages_kb(h, admin->max_pages),
+		.binding_limit = model_limit_name(user->binding),
+		.boot_read = bv->known,
+		.boot_error = bv->known && bv->err.msg[0],
+		.boot_systemd = bv->sd.final,
+		.boot_procps = bv->pp.final,
+		.dropin_present = bv->dropin,
+		.dropin_managed = bv->managed,
+		.profile = bv->info.profile,
+	};
+
+	print_prometheus(&f);
+}
+
 int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 {
-	struct boot_view *bv;
+	struct boot_view *bv = NULL;
 	struct procfs_host ph;
 	struct model_task task = { .rlimit_as_bytes = UINT64_MAX };
 	struct model_alloc user, admin;
 	const struct model_host *h = &ph.host;
 	const struct model_policy *p = &ph.policy;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c[UNITS_IEC_LEN];
+	enum status_format fmt;
 	int rc;
 
-	rc = cli_parse_common_only(ctx, argc, argv);
+	rc = parse(ctx, argc, argv, &fmt);
 	if (rc)
 		return rc;
 	rc = cli_load_host(ctx, &ph);
-	if (rc)
-		return rc;
-
-	bv = calloc(1, sizeof(*bv));
-	if (!bv) {
+	if (!rc && !(bv = calloc(1, sizeof(*bv)))) {
 		struct ovc_err err = { 0 };
 
 		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
-		return cli_report(ctx, &err);
+		rc = cli_report(ctx, &err);
+	}
+	if (rc) {
+		/* the metrics still parse: ovc_scrape_success 0, the reason on stderr */
+		if (fmt == FMT_PROMETHEUS)
+			print_prometheus(&(struct prom_figures){ .version = OVC_VERSION, .ok = false });
+		return rc;
 	}
 	boot_load(ctx, &ph, bv);
 	task.rlimit_as_bytes = ph.self_rlimit_as;
@@ -171,6 +265,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	task.admin = true;
 	model_max_alloc(h, p, &task, &admin);
 
+	if (fmt == FMT_PROMETHEUS) {
+		prom_status(&ph, bv, &user, &admin);
+		goto out;
+	}
 	if (ctx->json) {
 		struct json j;
 

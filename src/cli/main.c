@@ -59,7 +59,11 @@ static const char whatif_help[] =
 static const struct ovc_cmd commands[] = {
 	{ "status", cmd_status, CMD_READONLY,
 	  "show the overcommit policy, CommitLimit, Committed_AS and warnings",
-	  "" },
+	  "Usage: ovc status [--format text|json|prometheus] [--root DIR] [options]\n"
+	  "      --format FMT      text (the default), json (as --json), or prometheus: the\n"
+	  "                        metrics for node_exporter's textfile collector\n"
+	  "      --root DIR        read the boot configuration (sysctl.d, ovc's drop-in)\n"
+	  "                        under DIR instead of /\n" },
 	{ "simulate", cmd_simulate, CMD_READONLY,
 	  "CommitLimit and the largest allocation under each mode",
 	  "" },
@@ -104,17 +108,21 @@ static const struct ovc_cmd commands[] = {
 	  "      --audit=auto|on|off  as for set\n"
 	  "      --root DIR        as for set; without --proc: --persist only\n" },
 	{ "profile", cmd_profile, CMD_WRITES_PROC,
-	  "named policies: list, show NAME, or apply one (ovc-profile(5))",
-	  "Usage: ovc profile list | show NAME | [apply] NAME [options]\n"
+	  "named policies: list, show NAME, export NAME, or apply one (ovc-profile(5))",
+	  "Usage: ovc profile list | show NAME | export NAME | [apply] NAME [options]\n"
 	  "      list              the profiles, local (/etc/ovc/profiles) and shipped\n"
 	  "      show NAME         its reason, sources, values for this host and effect\n"
+	  "      export NAME       print it for another tool: --format sysctl (default),\n"
+	  "                        tuned, cloud-init or ansible; --file PATH the sysctl.d\n"
+	  "                        file of the last two; --for-host mem=SIZE,swap=SIZE\n"
+	  "                        [,hugetlb=SIZE] the figures of a host-relative profile\n"
 	  "      [apply] NAME      apply it, exactly as ovc set would\n"
 	  "      --persist         also write ovc's drop-in (recording the profile)\n"
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           override the guard, a shadowing file, a foreign drop-in\n"
 	  "      --audit=auto|on|off  as for set\n"
-	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show or an\n"
-	  "                        offline image (--root without --proc)\n" },
+	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show,\n"
+	  "                        export or an offline image (--root without --proc)\n" },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
 	  "Usage: ovc probe [--force] [--json]\n"

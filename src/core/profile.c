@@ -449,7 +449,7 @@ int profile_request(const struct profile *p, const struct profile_host *h,
 	minus += h->swap_kb;
 	if (plus <= minus)
 		return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0,
-				"%s is not above this host's swap (%llu kB), which the kernel "
+				"%s is not above the host's swap (%llu kB), which the kernel "
 				"always counts in full: it cannot be set", p->limit_text,
 				(unsigned long long)h->swap_kb);
 	if (plus - minus > UINT64_MAX)

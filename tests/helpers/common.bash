@@ -47,6 +47,15 @@ if [[ ! -x $OVC ]]; then
 	return 1
 fi
 
+# no_tool MSG: skip, or fail under OVC_REQUIRE_TOOLS=1 (make check: make deps provides
+# every tool, so a missing one is a broken setup, not a reason to test less)
+no_tool() {
+	if [[ ${OVC_REQUIRE_TOOLS:-} == 1 ]]; then
+		fail "OVC_REQUIRE_TOOLS=1: $1"
+	fi
+	skip "$1"
+}
+
 # the policy lock under a root (src/sys/lock.h)
 LOCK_REL=run/ovc/lock
 

@@ -16,8 +16,10 @@ int main(void)
 	test_precedence();
 	test_dropin();
 	test_profile();
+	test_export();
 	test_journal();
 	test_regress();
+	test_promtext();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

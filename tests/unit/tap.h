@@ -71,7 +71,9 @@ void test_audit(void);
 void test_precedence(void);
 void test_dropin(void);
 void test_profile(void);
+void test_export(void);
 void test_journal(void);
 void test_regress(void);
+void test_promtext(void);
 
 #endif

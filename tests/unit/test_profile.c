@@ -161,7 +161,7 @@ static void test_request(void)
 		"request: without swap: kbytes = 90%% RAM - SwapTotal");
 	parse(HEAD "mode = 2\ncommit_limit = 10% ram\n", &err);
 	TAP_I64(profile_request(&P, &h, &rq, &err), -1, "request: below the swap: cannot be set");
-	TAP_U64(strstr(err.msg, "is not above this host's swap") != NULL, 1, "request: says why");
+	TAP_U64(strstr(err.msg, "is not above the host's swap") != NULL, 1, "request: says why");
 	parse(HEAD "kbytes = 50% ram\n", &err);
 	profile_request(&P, &h, &rq, &err);
 	TAP_U64(!rq.mode_set && rq.kbytes == 8 * 1048576ULL, 1, "request: kbytes 50%% ram, mode unset");
