@@ -14,7 +14,7 @@ COMMANDS=(status simulate check probe set verify)
 
 @test "--help lists every command with its summary and exits 0" {
 	run -0 --separate-stderr "$OVC" --help
-	assert_line --index 0 'Usage: ovc [--proc DIR] [--json] [--no-color] [COMMAND] [options]'
+	assert_line --index 0 'Usage: ovc [--proc DIR] [--root DIR] [--json] [--no-color] [COMMAND] [options]'
 	assert_line 'Commands (default: status):'
 	assert_line --regexp '^  status +show the overcommit policy, CommitLimit, Committed_AS and warnings$'
 	assert_line --regexp '^  simulate +CommitLimit and the largest allocation under each mode$'

@@ -122,7 +122,9 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           override the guard, a shadowing file, a foreign drop-in\n"
 	  "      --audit=auto|on|off  as for set\n"
 	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show,\n"
-	  "                        export or an offline image (--root without --proc)\n" },
+	  "                        export or an offline image (--root without --proc)\n"
+	  "      --root DIR        profiles, sysctl.d and the drop-in under DIR (an image, a\n"
+	  "                        chroot) instead of /\n" },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
 	  "Usage: ovc probe [--force] [--json]\n"
@@ -135,6 +137,9 @@ static const struct ovc_cmd commands[] = {
 	  "                        (computed for this host); exit 1 if not\n"
 	  "      --root DIR        read /etc, /run, /usr and /lib under DIR (an image, a\n"
 	  "                        chroot) instead of /\n"
+	  "      --mem SIZE, --swap SIZE, --hugetlb SIZE\n"
+	  "                        with --profile: the host's figures for a host-relative\n"
+	  "                        profile (an image has none; --mem and --swap together)\n"
 	  "Exit status: 0 in sync, 1 drift (a running value differs from boot's).\n" },
 };
 
@@ -154,12 +159,17 @@ static void print_main_help(void)
 {
 	size_t i;
 
-	printf("Usage: ovc [--proc DIR] [--json] [--no-color] [COMMAND] [options]\n\n"
-	       "Read and simulate the Linux overcommit policy (vm.overcommit_*).\n\n"
+	printf("Usage: ovc [--proc DIR] [--root DIR] [--json] [--no-color] [COMMAND] [options]\n\n"
+	       "See, simulate, set and persist the Linux overcommit policy "
+	       "(vm.overcommit_*).\n\n"
 	       "Commands (default: status):\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-	printf("\n%s\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
+	printf("\n%s"
+	       "      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
+	       "                    image, a chroot) instead of /\n"
+	       "  -V, --version     print ovc's version\n"
+	       "\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
 	       common_help);
 }
 
