@@ -65,8 +65,7 @@ SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-ansible \
-        check-valgrind \
-        check-valgrind-a check-valgrind-b check-tools check-kernel check-san lint \
+        check-valgrind check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
 all: $(OVC)
@@ -113,29 +112,22 @@ check-core-pure: $(CORELIB)
 	echo "core is pure: no I/O symbols in $(CORELIB)"
 
 check-bats: $(OVC)
-	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure tests/
+	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure \
+	  $(BATS_JOBS) tests/
 
 # The Ansible module (contrib/ansible) under a real ansible-playbook, on fake trees.
 check-ansible: $(OVC)
 	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_ANSIBLE=1 bats --print-output-on-failure tests/ansible/
 
+# bats files two at a time (GNU parallel), the tests of one file in order
+BATS_JOBS := --jobs 2 --no-parallelize-within-files
+
 # The bats tier again with ovc under valgrind memcheck (tests/valgrind/README): any
 # report makes ovc exit 99 and fails the test. Valgrind needs the plain build (no ASan).
-# Two halves side by side, as memcheck is slow.
-VALGRIND_BATS := OVC=$(CURDIR)/tests/valgrind/ovc REAL_OVC=$(CURDIR)/build/ovc OVC_REQUIRE_TOOLS=1 \
-                 bats --print-output-on-failure
-VG_HALF_B     := tests/20-set.bats tests/60-privilege.bats tests/61-bad-input.bats
-VG_HALF_A      = $(filter-out $(VG_HALF_B),$(sort $(wildcard tests/*.bats)))
-
 check-valgrind:
 	$(MAKE) --no-print-directory SANITIZE= all
-	$(MAKE) --no-print-directory -j2 -Otarget check-valgrind-a check-valgrind-b
-
-check-valgrind-a:
-	$(VALGRIND_BATS) $(VG_HALF_A)
-
-check-valgrind-b:
-	$(VALGRIND_BATS) $(VG_HALF_B)
+	OVC=$(CURDIR)/tests/valgrind/ovc REAL_OVC=$(CURDIR)/build/ovc OVC_REQUIRE_TOOLS=1 \
+	  bats --print-output-on-failure $(BATS_JOBS) tests/
 
 FUZZ_S ?= 60
 FUZZ_J ?= 1
@@ -204,7 +196,7 @@ deps:
 	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind \
 	  ansible python3-yaml python3-jsonschema python3-configobj python3-jinja2 python3-jsonpatch \
 	  python3-requests python3-netifaces python3-oauthlib python3-serial python3-dbus python3-gi \
-	  python3-pyudev python3-linux-procfs bash-completion >/dev/null
+	  python3-pyudev python3-linux-procfs bash-completion parallel >/dev/null
 	@# TuneD's loader and cloud-init for tests/51-export.bats, unpacked, not installed:
 	@# installed, tuned's daemon retunes the host and cloud-init runs at the next boot.
 	@# promtool from the prometheus package, unpacked too: installed, it enables a server.

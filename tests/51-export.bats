@@ -153,6 +153,7 @@ vm.overcommit_ratio = 50"
 }
 
 @test "sysctl: procps sysctl -p applies it, limit before mode (chroot, fake tree)" {
+	skip_under_valgrind "the real tool checks the format; these exports run under memcheck above"
 	need_root
 	mk_chroot
 	ex postgresql >"$CH/etc/sysctl.d/98-overcommit.conf"
@@ -270,6 +271,7 @@ tuned_modules() {
 }
 
 @test "tuned: TuneD's loader reads the profile: summary, [sysctl] in order, the tricky description" {
+	skip_under_valgrind "the real tool checks the format; these exports run under memcheck above"
 	tuned_modules
 	mkdir -p "$W/tuned/ovc-tricky" "$W/tuned/ovc-postgresql"
 	ex tricky --format tuned --for-host mem=64G,swap=8G >"$W/tuned/ovc-tricky/tuned.conf"
@@ -304,6 +306,7 @@ tuned_modules() {
 }
 
 @test "cloud-init: cloud-init schema accepts every export; its file and its bootcmd applied in the chroot" {
+	skip_under_valgrind "the real tool checks the format; these exports run under memcheck above"
 	cloud_init_tool
 	need_root
 	local n
@@ -342,6 +345,7 @@ tuned_modules() {
 }
 
 @test "ansible: --syntax-check resolves ansible.posix.sysctl; the YAML gives the tricky description back" {
+	skip_under_valgrind "the real tool checks the format; these exports run under memcheck above"
 	command -v ansible-playbook >/dev/null || no_tool "ansible-playbook is not installed"
 	local n
 	for n in strict redis tricky kernel-default; do
@@ -366,6 +370,7 @@ tuned_modules() {
 }
 
 @test "ansible: the tasks run for real against the fake tree (read-only /proc/sys, sysctl a recorder)" {
+	skip_under_valgrind "the real tool checks the format; these exports run under memcheck above"
 	command -v ansible-playbook >/dev/null || no_tool "ansible-playbook is not installed"
 	need_root
 	mk_chroot
@@ -423,6 +428,7 @@ vm.overcommit_ratio=100"
 # ---- contrib/cloud-init -------------------------------------------------------------
 
 @test "contrib/cloud-init: every example passes cloud-init schema; its profile and its ovc commands work" {
+	skip_under_valgrind "the real tool checks the format; these exports run under memcheck above"
 	cloud_init_tool
 	local f n=0
 	for f in "$REPO_DIR"/contrib/cloud-init/*.yaml; do

@@ -11,14 +11,12 @@ load helpers/common
 
 COMPLETION=$REPO_DIR/contrib/bash-completion/ovc
 
-# Under the valgrind tier, the real binary: these ~150 runs only parse options and list
-# profiles (paths the other files run under memcheck), and memcheck would take a minute.
-if ovc_under_valgrind && [[ -x ${REAL_OVC:-} ]]; then
-	OVC=$REAL_OVC
-fi
+# Not in the valgrind tier: these ~150 runs only parse options and list profiles (paths
+# the other files run under memcheck), and memcheck would take a minute.
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 
 setup() {
+	skip_under_valgrind "option parsing and profile lists, run under memcheck elsewhere"
 	# "ovc" on PATH is the binary under test
 	FAKEBIN=$BATS_TEST_TMPDIR/bin
 	mkdir -p "$FAKEBIN"

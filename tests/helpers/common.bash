@@ -56,6 +56,14 @@ no_tool() {
 	skip "$1"
 }
 
+# skip_under_valgrind WHY: the valgrind tier leaves out tests whose ovc runs are the same
+# as other tests' (it checks ovc's memory, not the tools around it)
+skip_under_valgrind() {
+	if ovc_under_valgrind; then
+		skip "valgrind: $1"
+	fi
+}
+
 # the policy lock under a root (src/sys/lock.h)
 LOCK_REL=run/ovc/lock
 
