@@ -26,11 +26,7 @@ setup() {
 }
 
 teardown() {
-	local p
-
-	for p in "${BG_PIDS[@]}"; do
-		kill -9 "$p" 2>/dev/null || true
-	done
+	kill_bg_pids
 	# tripwire: nothing here may change this machine's policy
 	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
 }

@@ -30,11 +30,7 @@ setup() {
 }
 
 teardown() {
-	local p
-
-	for p in "${BG_PIDS[@]}"; do
-		kill -9 "$p" 2>/dev/null || true
-	done
+	kill_bg_pids
 	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
 	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
 }

@@ -38,11 +38,7 @@ setup() {
 }
 
 teardown() {
-	local p
-
-	for p in "${BG_PIDS[@]}"; do
-		kill -9 "$p" 2>/dev/null || true
-	done
+	kill_bg_pids
 	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
 	assert_equal "$(host_config_state)" "$HOST_CONFIG_BEFORE"
 }

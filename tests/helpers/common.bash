@@ -67,6 +67,15 @@ skip_under_valgrind() {
 # the policy lock under a root (src/sys/lock.h)
 LOCK_REL=run/ovc/lock
 
+# kill_bg_pids: SIGKILL every background process a test recorded in BG_PIDS (only those)
+kill_bg_pids() {
+	local p
+
+	for p in "${BG_PIDS[@]}"; do
+		kill -9 "$p" 2>/dev/null || true
+	done
+}
+
 # hold_lock [SECONDS]: hold the policy lock $LOCK from one background process (a subshell
 # exec'ed into sleep, so that kill -9 of $HOLDER releases it; its pid also in BG_PIDS)
 # and return once it is held
