@@ -15,9 +15,7 @@ HEADER='# Managed by ovc(8). Do not edit: run "ovc persist" to change this file
 # and "ovc reset --persist" to remove it.'
 
 setup_file() {
-	HOST_VM_BEFORE=$(live_vm)
-	HOST_DROPIN_BEFORE=$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)
-	export HOST_VM_BEFORE HOST_DROPIN_BEFORE
+	host_snapshot
 }
 
 setup() {
@@ -31,8 +29,7 @@ setup() {
 
 teardown() {
 	kill_bg_pids
-	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
-	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
+	assert_host_unchanged
 }
 
 # --- helpers ---------------------------------------------------------------------------

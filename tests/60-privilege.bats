@@ -243,6 +243,26 @@ stop_racer() {
 	RACE_ROUNDS=$(cat "$BATS_TEST_TMPDIR/count-$1")
 }
 
+# race_persist RUNS REFUSAL: RUNS persist runs, alternating modes 0 and 1, while a racer
+# swaps links; each exits 0 (counted in ok) or 6 with stderr matching the grep BRE REFUSAL
+# (counted in refused); anything else fails the test
+race_persist() {
+	local i r
+
+	ok=0 refused=0
+	for ((i = 0; i < $1; i++)); do
+		r=0
+		persist --mode $((i % 2)) >/dev/null 2>"$BATS_TEST_TMPDIR/err" || r=$?
+		case $r in
+		0) ok=$((ok + 1)) ;;
+		6) grep -q "$2" "$BATS_TEST_TMPDIR/err" ||
+			fail "run $i, exit 6: $(cat "$BATS_TEST_TMPDIR/err")"
+			refused=$((refused + 1)) ;;
+		*) fail "run $i: exit $r: $(cat "$BATS_TEST_TMPDIR/err")" ;;
+		esac
+	done
+}
+
 # how many runs a race makes: 200, 12 under valgrind (each run there takes ~0.4 s; the
 # race is proven by the other tiers, valgrind checks the memory on these paths)
 race_runs() {
@@ -614,7 +634,7 @@ race_runs() {
 	need_python
 	write_racer
 	declare -gA RACERS=()
-	local runs i r ok=0 refused=0 d=$ROOT/etc/sysctl.d
+	local runs ok refused d=$ROOT/etc/sysctl.d
 	runs=$(race_runs)
 	# victims: outside the root (absolute link) and inside it (a sibling, no ..)
 	mkdir -p "$BATS_TEST_TMPDIR/outside"
@@ -624,17 +644,7 @@ race_runs() {
 	before=$(tree_state "$BATS_TEST_TMPDIR/outside"; stat -c '%i %.9Y %.9Z' "$d/victim.txt"; md5sum <"$d/victim.txt")
 	run -0 persist --mode 1
 	start_racer dropin "$DROPIN" "$d/.race-swap" "$BATS_TEST_TMPDIR/outside/victim.conf" victim.txt
-	for ((i = 0; i < runs; i++)); do
-		r=0
-		persist --mode $((i % 2)) >/dev/null 2>"$BATS_TEST_TMPDIR/err" || r=$?
-		case $r in
-		0) ok=$((ok + 1)) ;;
-		6) grep -q ': is a symbolic link: ovc does not \(write\|read\) through links' "$BATS_TEST_TMPDIR/err" ||
-			fail "run $i, exit 6: $(cat "$BATS_TEST_TMPDIR/err")"
-			refused=$((refused + 1)) ;;
-		*) fail "run $i: exit $r: $(cat "$BATS_TEST_TMPDIR/err")" ;;
-		esac
-	done
+	race_persist "$runs" ': is a symbolic link: ovc does not \(write\|read\) through links'
 	stop_racer dropin
 	echo "# $runs runs: $ok written, $refused refused (a link in place); $RACE_ROUNDS swaps" >&3
 	((ok > 0)) || fail "no run wrote the drop-in"
@@ -651,7 +661,7 @@ race_runs() {
 	need_python
 	write_racer
 	declare -gA RACERS=()
-	local runs i r ok=0 refused=0
+	local runs ok refused
 	runs=$(race_runs)
 	mkdir -p "$BATS_TEST_TMPDIR/outside.d" "$ROOT/etc/victim.d"
 	chmod 755 "$BATS_TEST_TMPDIR/outside.d" "$ROOT/etc/victim.d"
@@ -659,19 +669,9 @@ race_runs() {
 	local before
 	before=$(tree_state "$BATS_TEST_TMPDIR/outside.d"; tree_state "$ROOT/etc/victim.d"; ls -a "$ROOT/etc/victim.d" "$BATS_TEST_TMPDIR/outside.d")
 	start_racer dir "$ROOT/etc/sysctl.d" "$ROOT/etc/.race-swap" "$BATS_TEST_TMPDIR/outside.d" victim.d
-	for ((i = 0; i < runs; i++)); do
-		r=0
-		persist --mode $((i % 2)) >/dev/null 2>"$BATS_TEST_TMPDIR/err" || r=$?
-		case $r in
-		0) ok=$((ok + 1)) ;;
-		# a link at the path; "not a directory" when the link was gone again by the time
-		# ovc looked at what refused its O_DIRECTORY | O_NOFOLLOW open
-		6) grep -q "sysctl.d: \(is a symbolic link: ovc does not write through links\|is not a directory\)" "$BATS_TEST_TMPDIR/err" ||
-			fail "run $i, exit 6: $(cat "$BATS_TEST_TMPDIR/err")"
-			refused=$((refused + 1)) ;;
-		*) fail "run $i: exit $r: $(cat "$BATS_TEST_TMPDIR/err")" ;;
-		esac
-	done
+	# a link at the path; "not a directory" when the link was gone again by the time ovc
+	# looked at what refused its O_DIRECTORY | O_NOFOLLOW open
+	race_persist "$runs" "sysctl.d: \(is a symbolic link: ovc does not write through links\|is not a directory\)"
 	stop_racer dir
 	echo "# $runs runs: $ok written, $refused refused; $RACE_ROUNDS swaps" >&3
 	((ok > 0)) || fail "no run wrote the drop-in"

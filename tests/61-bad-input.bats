@@ -20,9 +20,7 @@ SHIPPED_REL=usr/local/share/ovc/profiles
 MEM_LIMIT=$((512 << 20))
 
 setup_file() {
-	HOST_VM_BEFORE=$(live_vm)
-	HOST_DROPIN_BEFORE=$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)
-	export HOST_VM_BEFORE HOST_DROPIN_BEFORE
+	host_snapshot
 }
 
 setup() {
@@ -36,8 +34,7 @@ setup() {
 }
 
 teardown() {
-	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
-	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
+	assert_host_unchanged
 }
 
 # --- helpers ---------------------------------------------------------------------------
@@ -704,6 +701,5 @@ put_bad() {
 }
 
 @test "zz: this machine's vm.overcommit_* and drop-in are unchanged by the whole file" {
-	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
-	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
+	assert_host_unchanged
 }

@@ -13,14 +13,11 @@ load ../helpers/common
 load lib
 
 setup_file() {
-	HOST_VM_BEFORE=$(live_vm)
-	HOST_DROPIN_BEFORE=$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)
-	export HOST_VM_BEFORE HOST_DROPIN_BEFORE
+	host_snapshot
 }
 
 teardown() {
-	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
-	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
+	assert_host_unchanged
 }
 
 kill_matrix() {

@@ -10,14 +10,11 @@ load ../helpers/common
 load lib
 
 setup_file() {
-	HOST_VM_BEFORE=$(live_vm)
-	HOST_DROPIN_BEFORE=$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)
-	export HOST_VM_BEFORE HOST_DROPIN_BEFORE
+	host_snapshot
 }
 
 teardown() {
-	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
-	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
+	assert_host_unchanged
 }
 
 TMP_GLOB='*/case/root/etc/sysctl.d/.99-zz-ovc.conf.ovc-tmp.*'
@@ -30,13 +27,7 @@ VMTMP() { echo "*/case/proc/sys/vm/.overcommit_$1.ovc-tmp"; }
 # faulted SPEC: run the scenario's command from a fresh copy with OVC_FAULT=SPEC;
 # then FX_RC, FX_S/FX_V, RT and DI (old/new/mixed/partial) and ERR (stderr) are set
 faulted() {
-	fx_repro OVC_FAULT "$1"
-	fx_fresh_case
-	fx_case_args
-	rm -f "$FX_W/log"
-	fx_ovc "$FX_W/out" "$FX_W/err" LD_PRELOAD="$OVC_FAULT_SHIM" OVC_FAULT="$1" \
-		OVC_FAULT_LOG="$FX_W/log" OVC_FAULT_JAIL="$FX_W" -- "${FX_ARGS[@]}"
-	FX_NRUN=$((FX_NRUN + 1))
+	fx_shim_run OVC_FAULT "$1"
 	FX_NFAULT=$((FX_NFAULT + $(grep -c '^fault ' "$FX_W/log" || true)))
 	fx_state "$FX_C"
 	RT=$(fx_runtime_is)

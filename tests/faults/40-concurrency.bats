@@ -14,9 +14,7 @@ ROUNDS=${OVC_FAULTS_ROUNDS:-10}
 PARALLEL=16
 
 setup_file() {
-	HOST_VM_BEFORE=$(live_vm)
-	HOST_DROPIN_BEFORE=$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)
-	export HOST_VM_BEFORE HOST_DROPIN_BEFORE
+	host_snapshot
 }
 
 setup() {
@@ -36,8 +34,7 @@ teardown() {
 		kill -9 "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
-	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
-	assert_equal "$(ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true)" "$HOST_DROPIN_BEFORE"
+	assert_host_unchanged
 }
 
 fresh_tree() {

@@ -385,6 +385,18 @@ fx_repro() {   # the command line that replays this case (tests/faults/repro)
 	FX_REPRO="tests/faults/repro $SC_NAME $1='$2'"
 }
 
+# fx_shim_run VAR SPEC: the scenario's command once, from a fresh copy of the case, under
+# the shim with VAR=SPEC (OVC_FAULT or OVC_FAULT_KILL), its log in $FX_W/log; FX_RC is set
+fx_shim_run() {
+	fx_repro "$1" "$2"
+	fx_fresh_case
+	fx_case_args
+	rm -f "$FX_W/log"
+	fx_ovc "$FX_W/out" "$FX_W/err" LD_PRELOAD="$OVC_FAULT_SHIM" "$1=$2" \
+		OVC_FAULT_LOG="$FX_W/log" OVC_FAULT_JAIL="$FX_W" -- "${FX_ARGS[@]}"
+	FX_NRUN=$((FX_NRUN + 1))
+}
+
 # fx_fault OP PATTERN NTH CLASS ERRNO: one errno case and its invariants
 fx_fault() {
 	local op=$1 pat=$2 nth=$3 cls=$4 e=$5
@@ -393,13 +405,7 @@ fx_fault() {
 	# KNOWN BUG 3: close(2) of a runtime file fails after its value was written: ovc
 	# reports the write failed and rolls back the writes before it, not this one
 	[[ $op == close && $pat == */proc/sys/vm/overcommit_* ]] && kb=KNOWN-BUG-3-close-after-write:
-	fx_repro OVC_FAULT "$spec"
-	fx_fresh_case
-	fx_case_args
-	rm -f "$FX_W/log"
-	fx_ovc "$FX_W/out" "$FX_W/err" LD_PRELOAD="$OVC_FAULT_SHIM" OVC_FAULT="$spec" \
-		OVC_FAULT_LOG="$FX_W/log" OVC_FAULT_JAIL="$FX_W" -- "${FX_ARGS[@]}"
-	FX_NRUN=$((FX_NRUN + 1))
+	fx_shim_run OVC_FAULT "$spec"
 	fx_slurp "$FX_W/log" log
 	fx_slurp "$FX_W/err" err
 	err=${err:0:600}
@@ -454,13 +460,7 @@ fx_kill() {
 	local op=$1 pat=$2 nth=$3 when=$4
 	local spec="$op:$pat:$nth:$when" i ok torn log err bytes= JOURNAL=0
 
-	fx_repro OVC_FAULT_KILL "$spec"
-	fx_fresh_case
-	fx_case_args
-	rm -f "$FX_W/log"
-	fx_ovc "$FX_W/out" "$FX_W/err" LD_PRELOAD="$OVC_FAULT_SHIM" OVC_FAULT_KILL="$spec" \
-		OVC_FAULT_LOG="$FX_W/log" OVC_FAULT_JAIL="$FX_W" -- "${FX_ARGS[@]}"
-	FX_NRUN=$((FX_NRUN + 1))
+	fx_shim_run OVC_FAULT_KILL "$spec"
 	fx_slurp "$FX_W/log" log
 	[[ $log == "kill "* ]] && ((FX_RC == 137)) && FX_ST=0 || FX_ST=1
 	chk I8-killed "$FX_ST" "not killed at $op $pat #$nth $when (exit $FX_RC)"

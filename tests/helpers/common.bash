@@ -67,6 +67,19 @@ skip_under_valgrind() {
 # the policy lock under a root (src/sys/lock.h)
 LOCK_REL=run/ovc/lock
 
+# host_snapshot / assert_host_unchanged: this machine's vm.overcommit_* and ovc's drop-in
+# in /etc (setup_file records them; every teardown checks them: no test may change them)
+host_dropin_state() { ls -l /etc/sysctl.d/99-zz-ovc.conf 2>&1 || true; }
+host_snapshot() {
+	HOST_VM_BEFORE=$(live_vm)
+	HOST_DROPIN_BEFORE=$(host_dropin_state)
+	export HOST_VM_BEFORE HOST_DROPIN_BEFORE
+}
+assert_host_unchanged() {
+	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
+	assert_equal "$(host_dropin_state)" "$HOST_DROPIN_BEFORE"
+}
+
 # kill_bg_pids: SIGKILL every background process a test recorded in BG_PIDS (only those)
 kill_bg_pids() {
 	local p
