@@ -64,7 +64,7 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-ansible \
+.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-golden check-bats check-ansible \
         check-valgrind check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
@@ -97,7 +97,7 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 
 # Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
 # again under ASan+UBSan.
-check: check-unit check-core-pure lint check-fuzz check-bats check-ansible check-valgrind check-faults check-tools \
+check: check-unit check-core-pure lint check-fuzz check-golden check-bats check-ansible check-valgrind check-faults check-tools \
        check-kernel check-san
 
 check-unit: $(UNIT)
@@ -110,6 +110,11 @@ check-core-pure: $(CORELIB)
 	  | sort -u); \
 	if [ -n "$$bad" ]; then echo "core calls I/O: $$bad"; exit 1; fi; \
 	echo "core is pure: no I/O symbols in $(CORELIB)"
+
+# Every command's text and JSON output on the fixture trees, byte for byte
+# (tests/golden/run --update rewrites the files; review that diff).
+check-golden: $(OVC)
+	tests/golden/run $(OVC)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure \
