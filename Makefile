@@ -50,11 +50,12 @@ ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
 SYS_SRC  := $(sort $(wildcard src/sys/*.c))
+CHANGE_SRC := $(sort $(wildcard src/change/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
-APP_OBJ  := $(SYS_SRC:%.c=$(B)/%.o) $(CLI_SRC:%.c=$(B)/%.o)
+APP_OBJ  := $(SYS_SRC:%.c=$(B)/%.o) $(CHANGE_SRC:%.c=$(B)/%.o) $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 
 OVC      := $(B)/ovc
@@ -103,13 +104,21 @@ check: check-unit check-core-pure lint check-fuzz check-golden check-bats check-
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
 
-# core/ must not do I/O: no open/read/write/stdio output/mmap among its undefined symbols.
-check-core-pure: $(CORELIB)
+# The layers, checked on the objects: core/ does no I/O at all (no open/read/write,
+# stdio output or mmap among its undefined symbols), and nothing outside cli/ prints (the
+# change engine and sys/ return results and errors; cli/ renders them).
+STDIO_OUT := (v?f?printf|v?dprintf|puts|fputs|fwrite|putchar|putc|fputc|perror|stdout|stderr)
+check-core-pure: $(CORELIB) $(APP_OBJ)
 	@bad=$$(nm -u $(CORELIB) | awk '{print $$NF}' | grep -E \
 	  '^(__)?(open|openat|read|write|fopen|printf|fprintf|puts|fputs|putchar|mmap|munmap|syscall|ioctl)(64)?(_chk)?$$' \
 	  | sort -u); \
 	if [ -n "$$bad" ]; then echo "core calls I/O: $$bad"; exit 1; fi; \
 	echo "core is pure: no I/O symbols in $(CORELIB)"
+	@bad=$$(for o in $(CORELIB) $(filter-out $(B)/src/cli/%,$(APP_OBJ)); do \
+	  nm -u $$o | awk -v o=$$o '{print o ": " $$NF}'; done | \
+	  grep -E ': (__)?$(STDIO_OUT)(_chk)?$$'); \
+	if [ -n "$$bad" ]; then echo "only cli/ prints, but:"; echo "$$bad"; exit 1; fi; \
+	echo "only cli/ prints: no stdio output in core/, sys/ or change/"
 
 # Every command's text and JSON output on the fixture trees, byte for byte
 # (tests/golden/run --update rewrites the files; review that diff).
