@@ -42,6 +42,21 @@ struct boot_view {
 	char dropin_path[4400];
 };
 
+/* bv is 60 KiB, most of it arrays filled up to their counts: only the rest is cleared */
+static struct boot_view *boot_view_new(void)
+{
+	struct boot_view *b = malloc(sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->known = b->dropin = b->managed = false;
+	memset(&b->err, 0, sizeof(b->err));
+	memset(&b->info, 0, sizeof(b->info));
+	b->cd.nfiles = 0;
+	b->dropin_path[0] = '\0';
+	return b;
+}
+
 static void boot_load(struct ovc_ctx *ctx, const struct procfs_host *ph, struct boot_view *b)
 {
 	const struct model_policy *start = &knob_kernel_defaults;
@@ -244,7 +259,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	rc = cli_open_root(ctx);
 	if (!rc)
 		rc = cli_load_host(ctx, &ph);
-	if (!rc && !(bv = calloc(1, sizeof(*bv)))) {
+	if (!rc && !(bv = boot_view_new())) {
 		struct ovc_err err = { 0 };
 
 		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");

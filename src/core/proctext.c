@@ -60,27 +60,28 @@ static const char *skip_space(const char *p, const char *end)
 
 struct mi_field {
 	const char *name;
+	size_t len;   /* strlen(name) */
 	size_t off;
 	bool required;
 };
 
 #define MI(f) offsetof(struct meminfo, f)
 static const struct mi_field mi_fields[] = {
-	{ "MemTotal", MI(mem_total_kb), true },
-	{ "SwapTotal", MI(swap_total_kb), true },
-	{ "CommitLimit", MI(commit_limit_kb), true },
-	{ "Committed_AS", MI(committed_as_kb), true },
-	{ "MemFree", MI(mem_free_kb), false },
-	{ "Buffers", MI(buffers_kb), false },
-	{ "Cached", MI(cached_kb), false },
-	{ "SwapCached", MI(swap_cached_kb), false },
-	{ "Shmem", MI(shmem_kb), false },
-	{ "SwapFree", MI(swap_free_kb), false },
-	{ "SReclaimable", MI(sreclaimable_kb), false },
-	{ "KReclaimable", MI(kreclaimable_kb), false },
-	{ "Hugetlb", MI(hugetlb_kb), false },
-	{ "HugePages_Total", MI(hugepages_total), false },
-	{ "Hugepagesize", MI(hugepagesize_kb), false },
+	{ "MemTotal", sizeof("MemTotal") - 1, MI(mem_total_kb), true },
+	{ "SwapTotal", sizeof("SwapTotal") - 1, MI(swap_total_kb), true },
+	{ "CommitLimit", sizeof("CommitLimit") - 1, MI(commit_limit_kb), true },
+	{ "Committed_AS", sizeof("Committed_AS") - 1, MI(committed_as_kb), true },
+	{ "MemFree", sizeof("MemFree") - 1, MI(mem_free_kb), false },
+	{ "Buffers", sizeof("Buffers") - 1, MI(buffers_kb), false },
+	{ "Cached", sizeof("Cached") - 1, MI(cached_kb), false },
+	{ "SwapCached", sizeof("SwapCached") - 1, MI(swap_cached_kb), false },
+	{ "Shmem", sizeof("Shmem") - 1, MI(shmem_kb), false },
+	{ "SwapFree", sizeof("SwapFree") - 1, MI(swap_free_kb), false },
+	{ "SReclaimable", sizeof("SReclaimable") - 1, MI(sreclaimable_kb), false },
+	{ "KReclaimable", sizeof("KReclaimable") - 1, MI(kreclaimable_kb), false },
+	{ "Hugetlb", sizeof("Hugetlb") - 1, MI(hugetlb_kb), false },
+	{ "HugePages_Total", sizeof("HugePages_Total") - 1, MI(hugepages_total), false },
+	{ "Hugepagesize", sizeof("Hugepagesize") - 1, MI(hugepagesize_kb), false },
 };
 #define N_MI (sizeof(mi_fields) / sizeof(mi_fields[0]))
 
@@ -89,10 +90,11 @@ int proctext_meminfo(const char *text, size_t len, const char *path, struct memi
 {
 	struct cursor c = { text, text + len, 0 };
 	bool seen[N_MI] = { false };
-	const char *line;
+	const char *line, *nul;
 	size_t n, i;
 
 	memset(m, 0, sizeof(*m));
+	nul = memchr(text, '\0', len);   /* once for the text: its line is the one refused */
 	while (next_line(&c, &line, &n)) {
 		const char *end = line + n, *colon, *p;
 		uint64_t v;
@@ -101,7 +103,7 @@ int proctext_meminfo(const char *text, size_t len, const char *path, struct memi
 		if (n == 0 && c.p >= c.end)
 			break;   /* the final newline */
 		colon = memchr(line, ':', n);
-		if (!colon || colon == line || memchr(line, '\0', n))
+		if (!colon || colon == line || (nul && nul >= line && nul < line + n))
 			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
 					"not a meminfo line (expected 'Name: value kB')");
 		p = skip_space(colon + 1, end);
@@ -119,15 +121,15 @@ int proctext_meminfo(const char *text, size_t len, const char *path, struct memi
 			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
 					"trailing text after the value");
 		for (i = 0; i < N_MI; i++) {
-			size_t kl = strlen(mi_fields[i].name);
-
-			if ((size_t)(colon - line) != kl || memcmp(line, mi_fields[i].name, kl))
+			if ((size_t)(colon - line) != mi_fields[i].len ||
+			    memcmp(line, mi_fields[i].name, mi_fields[i].len))
 				continue;
 			if (seen[i])
 				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
 						"duplicate field %s", mi_fields[i].name);
 			seen[i] = true;
 			*(uint64_t *)(void *)((char *)m + mi_fields[i].off) = v;
+			break;
 		}
 	}
 	for (i = 0; i < N_MI; i++)
@@ -135,9 +137,9 @@ int proctext_meminfo(const char *text, size_t len, const char *path, struct memi
 			return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "no %s field",
 					mi_fields[i].name);
 	for (i = 0; i < N_MI; i++) {
-		if (!strcmp(mi_fields[i].name, "Hugetlb"))
+		if (mi_fields[i].off == MI(hugetlb_kb))
 			m->has_hugetlb = seen[i];
-		if (!strcmp(mi_fields[i].name, "KReclaimable"))
+		if (mi_fields[i].off == MI(kreclaimable_kb))
 			m->has_kreclaimable = seen[i];
 	}
 	return 0;

@@ -47,9 +47,27 @@ static int open_in_root(const struct confdirs *cd, const char *rel, int extra)
 	return fsroot_openat(cd->rootfs, rel, O_RDONLY | extra);
 }
 
+/* "a/b" in buf, truncated to len as snprintf would (without its cost: once per file). */
+static void join(char *buf, size_t len, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!len)
+		return;
+	if (la >= len)
+		la = len - 1;
+	memcpy(buf, a, la);
+	if (la + 1 < len)
+		buf[la++] = '/';
+	if (lb >= len - la)
+		lb = len - la - 1;
+	memcpy(buf + la, b, lb);
+	buf[la + lb] = '\0';
+}
+
 static void show_path(const struct confdirs *cd, const char *rel, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", cd->root, rel);
+	join(buf, len, cd->root, rel);
 }
 
 /* A failure reading the boot configuration: its class and the advice. */
@@ -76,7 +94,7 @@ static bool is_null_link(int dirfd, const char *name)
  * the root, dir/name as the model names them.
  */
 static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char *name,
-		    const char *rel, struct ovc_err *err)
+		    const char *rel, bool maybe_link, struct ovc_err *err)
 {
 	struct prec_file *f;
 	struct stat st;
@@ -96,13 +114,14 @@ static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char 
 	memcpy(blk, name, nl);
 	memcpy(blk + nl, path, pl);
 	cd->owned[cd->nfiles] = blk;
+	cd->texts[cd->nfiles] = NULL;
 	f = &cd->files[cd->nfiles++];
 	memset(f, 0, sizeof(*f));
 	f->dir = dir;
 	f->name = blk;
 	f->path = blk + nl;
 	f->hidden = prec_hidden_or_backup(name);
-	f->masked = is_null_link(dirfd, name);
+	f->masked = maybe_link && is_null_link(dirfd, name);
 	if (f->masked)
 		return 0;   /* reads empty; the model needs no text */
 	fd = open_in_root(cd, rel, 0);
@@ -143,71 +162,73 @@ static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char 
 	return 0;
 }
 
+struct entry {
+	char *name;
+	bool maybe_link;   /* d_type DT_LNK or DT_UNKNOWN: worth a readlinkat */
+};
+
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
-/* Every *.conf entry of one directory (files, links, unknown types; not directories). */
+/*
+ * Every *.conf entry of one directory (files, links, unknown types; not directories).
+ * Listed with getdents64 on dfd itself: no dup, no DIR and its 32 KiB buffer (this runs
+ * in every status).
+ */
 static int list_dir(struct confdirs *cd, int dfd, const char *dir, struct ovc_err *err)
 {
-	char *names[CONFDIRS_MAX_FILES];
+	struct entry names[CONFDIRS_MAX_FILES];
+	char buf[8192] __attribute__((aligned(8)));
 	size_t n = 0, i;
 	char path[4400];
-	struct dirent *de;
-	DIR *d;
-	int lfd, rc = 0;
+	ssize_t got;
+	int rc = 0;
 
 	show_path(cd, dir + 1, path, sizeof(path));
-	lfd = dup(dfd);
-	if (lfd < 0 || !(d = fdopendir(lfd))) {
-		int e = errno;
+	while ((got = getdents64(dfd, buf, sizeof(buf))) != 0) {
+		ssize_t off = 0;
 
-		if (lfd >= 0)
-			close(lfd);
-		return fail(cd, err, e, path, "cannot list");
-	}
-	for (;;) {
-		size_t l;
-
-		errno = 0;
-		de = readdir(d);
-		if (!de)
-			break;
-		l = strlen(de->d_name);
-		if (l < 5 || strcmp(de->d_name + l - 5, ".conf"))
-			continue;   /* the model ignores the rest: do not even read it */
-		if (de->d_type == DT_DIR)
-			continue;
-		if (cd->nfiles + n >= CONFDIRS_MAX_FILES) {
-			rc = ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-				      "more than %d sysctl configuration files",
-				      CONFDIRS_MAX_FILES);
+		if (got < 0) {
+			rc = fail(cd, err, errno, path, "cannot list");
 			goto out;
 		}
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			rc = ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot list");
-			goto out;
+		while (off < got) {
+			const struct dirent64 *de = (const struct dirent64 *)(void *)(buf + off);
+			size_t l = strlen(de->d_name);
+
+			off += de->d_reclen;
+			if (l < 5 || strcmp(de->d_name + l - 5, ".conf"))
+				continue;   /* the model ignores the rest: do not even read it */
+			if (de->d_type == DT_DIR)
+				continue;
+			if (cd->nfiles + n >= CONFDIRS_MAX_FILES) {
+				rc = ovc_fail(err, OVC_E_INPUT, 0, path, 0,
+					      "more than %d sysctl configuration files",
+					      CONFDIRS_MAX_FILES);
+				goto out;
+			}
+			names[n].maybe_link = de->d_type == DT_LNK || de->d_type == DT_UNKNOWN;
+			names[n].name = strdup(de->d_name);
+			if (!names[n].name) {
+				rc = ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot list");
+				goto out;
+			}
+			n++;
 		}
-		n++;
 	}
-	if (errno) {
-		rc = fail(cd, err, errno, path, "cannot list");
-		goto out;
-	}
-	/* readdir order is arbitrary; sorted, so results and messages are stable */
+	/* the kernel's order is arbitrary; sorted, so results and messages are stable */
 	qsort(names, n, sizeof(names[0]), cmp_name);
 	for (i = 0; i < n && rc == 0; i++) {
 		char rel[4400];
 
-		snprintf(rel, sizeof(rel), "%s/%s", dir + 1, names[i]);
-		rc = add_file(cd, dfd, dir, names[i], rel, err);
+		join(rel, sizeof(rel), dir + 1, names[i].name);
+		rc = add_file(cd, dfd, dir, names[i].name, rel, names[i].maybe_link, err);
 	}
 out:
 	for (i = 0; i < n; i++)
-		free(names[i]);
-	closedir(d);
+		free(names[i].name);
 	return rc;
 }
 
@@ -219,7 +240,9 @@ int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err
 	size_t ndirs = tool_dirs(dirs), nseen = 0, i, j, rl;
 	int rc = 0;
 
-	memset(cd, 0, sizeof(*cd));
+	/* the arrays are filled up to nfiles and nsame (cd is 20 KiB: not cleared whole) */
+	cd->nfiles = 0;
+	cd->nsame = 0;
 	cd->rootfs = root;
 	cd->contained = root->contained;
 	snprintf(cd->root, sizeof(cd->root), "%s", root->path);
@@ -269,7 +292,8 @@ int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err
 
 		/* absent: not listed at all (procps's stat() fails and it moves on) */
 		if (dfd >= 0 && fstatat(dfd, "sysctl.conf", &st, AT_SYMLINK_NOFOLLOW) == 0)
-			rc = add_file(cd, dfd, "/etc", "sysctl.conf", "etc/sysctl.conf", err);
+			rc = add_file(cd, dfd, "/etc", "sysctl.conf", "etc/sysctl.conf",
+				      S_ISLNK(st.st_mode), err);
 		if (dfd >= 0)
 			close(dfd);
 	}
@@ -280,10 +304,9 @@ void confdirs_free(struct confdirs *cd)
 {
 	size_t i;
 
-	for (i = 0; i < CONFDIRS_MAX_FILES; i++) {
+	for (i = 0; i < cd->nfiles; i++) {
 		free(cd->owned[i]);
 		free(cd->texts[i]);
-		cd->owned[i] = cd->texts[i] = NULL;
 	}
 	cd->nfiles = 0;
 }

@@ -42,7 +42,7 @@ struct confdirs {
  */
 int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err *err);
 
-/* Free what confdirs_load allocated (also after a failure). */
+/* Free what confdirs_load allocated (also after a failure, or never loaded with nfiles 0). */
 void confdirs_free(struct confdirs *cd);
 
 #endif

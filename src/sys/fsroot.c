@@ -31,21 +31,31 @@ static int openat2_in(int dirfd, const char *rel, int flags)
 	return fd;
 }
 
+/* Whether openat2 exists (Linux 5.6+): asked of the kernel once per run. */
+static bool openat2_works(int dirfd)
+{
+	static int works = -1;
+
+	if (works < 0) {
+		int probe = openat2_in(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		works = probe >= 0 || errno != ENOSYS;
+		if (probe >= 0)
+			close(probe);
+	}
+	return works;
+}
+
 /* Open dir; *fd and the path kept; whether openat2 works here (before 5.6: ENOSYS). */
 static int open_dir(struct fsroot *fs, const char *dir, bool is_proc)
 {
-	int probe;
-
 	memset(fs, 0, sizeof(*fs));
 	fs->is_proc = is_proc;
-	snprintf(fs->path, sizeof(fs->path), "%s", dir);
+	fs->path = dir;
 	fs->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fs->fd < 0)
 		return -1;
-	probe = openat2_in(fs->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	fs->contained = probe >= 0 || errno != ENOSYS;
-	if (probe >= 0)
-		close(probe);
+	fs->contained = openat2_works(fs->fd);
 	return 0;
 }
 
@@ -175,13 +185,19 @@ int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *out
 	return 0;
 }
 
+int fsroot_blame(const struct fsroot *fs, const char *rel, struct ovc_err *err)
+{
+	if (err)
+		fsroot_path(fs, rel, err->path, sizeof(err->path));
+	return -1;
+}
+
 static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		   size_t *len, long *fstype, struct ovc_err *err, int optional)
 {
-	char path[4200];
+	struct stat st;
 	int fd, r;
 
-	fsroot_path(fs, rel, path, sizeof(path));
 	*buf = NULL;
 	fd = fsroot_openat(fs, rel, O_RDONLY);
 	if (fd < 0) {
@@ -189,27 +205,28 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 
 		if (optional && (e == ENOENT || e == ENOTDIR))
 			return 1;
-		ovc_fail(err, ovc_errno_class(e), e, path, 0, "cannot open");
-		return ovc_hint(err, fsroot_hint(fs, e));
+		ovc_fail(err, ovc_errno_class(e), e, NULL, 0, "cannot open");
+		ovc_hint(err, fsroot_hint(fs, e));
+		return fsroot_blame(fs, rel, err);
 	}
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-					"not a regular file (a saved proc tree holds plain files)");
-		}
+	/* a saved tree may hold a FIFO or a directory; a procfs holds neither where ovc reads */
+	if (!(fs->is_proc && fs->live) && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		ovc_fail(err, OVC_E_INPUT, 0, NULL, 0,
+			 "not a regular file (a saved proc tree holds plain files)");
+		return fsroot_blame(fs, rel, err);
 	}
 	if (fstype) {
 		struct statfs sf;
 
 		*fstype = fstatfs(fd, &sf) == 0 ? (long)sf.f_type : 0;
 	}
-	r = fsroot_read_fd(fd, max, "a /proc file", buf, len, path, err);
-	if (r < 0)
-		ovc_hint(err, fsroot_hint(fs, err->errnum));
+	r = fsroot_read_fd(fd, max, "a /proc file", buf, len, NULL, err);
 	close(fd);
+	if (r < 0) {
+		ovc_hint(err, fsroot_hint(fs, err->errnum));
+		return fsroot_blame(fs, rel, err);
+	}
 	return r;
 }
 

@@ -28,7 +28,8 @@
 
 struct fsroot {
 	int fd;               /* O_PATH|O_DIRECTORY; -1 when not open */
-	char path[4096];      /* as given, for messages ("/proc", "/mnt/img/") */
+	const char *path;     /* as given, for messages ("/proc", "/mnt/img/"); not copied:
+	                         the caller's string outlives the seam (argv, a constant) */
 	/* proc: a procfs mount, the running kernel (a saved tree otherwise); root: this
 	 * system's own "/", whatever the path given */
 	bool live;
@@ -52,6 +53,12 @@ void fsroot_close(struct fsroot *fs);
 
 /* The path of rel under the root, as the user can ls it ("<path>/<rel>"), into buf. */
 const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, size_t len);
+
+/*
+ * Name rel (under fs) as the path of the error in err, which was made without one: the
+ * path text is built only when something failed. Returns -1.
+ */
+int fsroot_blame(const struct fsroot *fs, const char *rel, struct ovc_err *err);
 
 /*
  * openat(fs, rel) with links resolved inside the root (openat2 RESOLVE_IN_ROOT, no magic

@@ -20,7 +20,7 @@ typedef int (*parse_fn)(const char *, size_t, const char *, void *, struct ovc_e
 static int read_parsed(const struct fsroot *fs, const char *rel, bool optional, parse_fn parse,
 		       void *out, struct ovc_err *err)
 {
-	char path[4200], *buf;
+	char *buf;
 	size_t len;
 	int r;
 
@@ -28,8 +28,10 @@ static int read_parsed(const struct fsroot *fs, const char *rel, bool optional, 
 		     : fsroot_read(fs, rel, MAX_PROC_FILE, &buf, &len, err);
 	if (r)
 		return r;   /* -1 error, 1 missing (optional) */
-	r = parse(buf, len, fsroot_path(fs, rel, path, sizeof(path)), out, err);
+	r = parse(buf, len, NULL, out, err);
 	free(buf);
+	if (r < 0)
+		fsroot_blame(fs, rel, err);
 	return r < 0 && err->line ? ovc_hint(err, OVC_H_PROC_FORMAT) : r;
 }
 
@@ -98,7 +100,7 @@ static int p_uidmap(const char *t, size_t l, const char *p, void *o, struct ovc_
 /* meminfo, and whether it is served by FUSE (LXCFS) instead of the kernel (ref §8.4) */
 static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err)
 {
-	char path[4200], *buf;
+	char *buf;
 	size_t len;
 	long fstype = 0;
 	int r;
@@ -106,9 +108,10 @@ static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct 
 	if (fsroot_read_fstype(fs, PROC_MEMINFO, MAX_PROC_FILE, &buf, &len, &fstype, err) < 0)
 		return -1;
 	ph->meminfo_overmounted = fstype == FUSE_SUPER_MAGIC;
-	r = proctext_meminfo(buf, len, fsroot_path(fs, PROC_MEMINFO, path, sizeof(path)),
-			     &ph->mi, err);
+	r = proctext_meminfo(buf, len, NULL, &ph->mi, err);
 	free(buf);
+	if (r < 0)
+		fsroot_blame(fs, PROC_MEMINFO, err);
 	return r < 0 && err->line ? ovc_hint(err, OVC_H_PROC_FORMAT) : r;
 }
 
