@@ -219,7 +219,8 @@ static int list_dir(struct confdirs *cd, int dfd, const char *dir, struct ovc_er
 		}
 	}
 	/* the kernel's order is arbitrary; sorted, so results and messages are stable */
-	qsort(names, n, sizeof(names[0]), cmp_name);
+	if (n > 1)
+		qsort(names, n, sizeof(names[0]), cmp_name);
 	for (i = 0; i < n && rc == 0; i++) {
 		char rel[4400];
 
