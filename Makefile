@@ -4,6 +4,8 @@ PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/ovc
+# ovc's private module directory: audit.so (sys/audit.h), loaded only to audit
+PKGLIBDIR  ?= $(PREFIX)/lib/ovc
 DESTDIR    ?=
 # bash-completion's completionsdir, relocated under PREFIX as meson does (a /usr/local
 # install stays out of /usr; bash-completion reads /usr/local/share/... through
@@ -45,8 +47,13 @@ PKGS       := libmnl libcap
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' \
+              -DOVC_AUDIT_MODULE='"$(PKGLIBDIR)/audit.so"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
+# the module: position-independent, everything hidden but its one symbol, every
+# reference resolved (libmnl, and core/err linked in)
+MOD_CFLAGS  = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DOVC_AUDIT_MODULE_BUILD
+MOD_LDFLAGS = $(filter-out -pie,$(LDOPT)) -shared -Wl,--no-undefined $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
 SYS_SRC  := $(sort $(wildcard src/sys/*.c))
@@ -55,7 +62,19 @@ CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
-APP_OBJ  := $(SYS_SRC:%.c=$(B)/%.o) $(CHANGE_SRC:%.c=$(B)/%.o) $(CLI_SRC:%.c=$(B)/%.o)
+# sys/audit.c is the module's, not ovc's (ovc has sys/audit_dl.c in its place). The
+# sanitizer builds (tests only) link it in: a module built with ASan cannot be loaded by
+# the UBSan-only binary the VM uses in mode 2, and both would have one path there.
+ifeq ($(SANITIZE),)
+  AUDIT_IN := $(B)/src/sys/audit_dl.o
+  AUDIT_MOD := $(B)/audit.so
+else
+  AUDIT_IN := $(B)/src/sys/audit.o
+  AUDIT_MOD :=
+endif
+APP_OBJ  := $(filter-out $(B)/src/sys/audit.o $(B)/src/sys/audit_dl.o,$(SYS_SRC:%.c=$(B)/%.o)) \
+            $(AUDIT_IN) $(CHANGE_SRC:%.c=$(B)/%.o) $(CLI_SRC:%.c=$(B)/%.o)
+MOD_OBJ  := $(B)/src/sys/audit.mod.o $(B)/src/core/err.mod.o
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 
 OVC      := $(B)/ovc
@@ -69,7 +88,7 @@ SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
         check-valgrind check-tools check-kernel check-san lint \
         install uninstall clean deps run bench help
 
-all: $(OVC)
+all: $(OVC) $(AUDIT_MOD)
 
 # Objects depend on the flags they were built with: "make install PREFIX=/usr" after a
 # plain "make" rebuilds, so the binary looks for profiles where they are installed.
@@ -84,12 +103,21 @@ $(B)/%.o: %.c $(B)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(B)/%.mod.o: %.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(MOD_CFLAGS) -c -o $@ $<
+
 $(CORELIB): $(CORE_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 $(OVC): $(APP_OBJ) $(CORELIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(APP_OBJ) $(CORELIB) $(PKG_LIBS)
+
+ifneq ($(AUDIT_MOD),)
+$(AUDIT_MOD): $(MOD_OBJ)
+	$(CC) $(MOD_LDFLAGS) -o $@ $(MOD_OBJ) $(PKG_LIBS)
+endif
 
 # The unit tests link the pure core, plus sys/audit.o for the netlink framing (it opens
 # no socket): were core to need the OS, this would fail, and check-core-pure too.
@@ -221,12 +249,15 @@ deps:
 
 # FHS paths under PREFIX; DESTDIR stages them (packaging). The man pages name the
 # directories this build uses; the binary has DATADIR compiled in (see $(B)/.flags).
-install: $(OVC)
+install: $(OVC) $(AUDIT_MOD)
 	install -D -m 0755 $(OVC) $(DESTDIR)$(SBINDIR)/ovc
+	$(if $(AUDIT_MOD),install -D -m 0644 $(AUDIT_MOD) $(DESTDIR)$(PKGLIBDIR)/audit.so)
 	install -d -m 0755 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	sed -e 's|/usr/local/share/ovc|$(DATADIR)|g' -e 's|/usr/local/sbin/ovc|$(SBINDIR)/ovc|g' \
+	  -e 's|/usr/local/lib/ovc|$(PKGLIBDIR)|g' \
 	  man/ovc.8 >$(DESTDIR)$(MANDIR)/man8/ovc.8
 	sed -e 's|/usr/local/share/ovc|$(DATADIR)|g' -e 's|/usr/local/sbin/ovc|$(SBINDIR)/ovc|g' \
+	  -e 's|/usr/local/lib/ovc|$(PKGLIBDIR)|g' \
 	  man/ovc-profile.5 >$(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/ovc.8 $(DESTDIR)$(MANDIR)/man5/ovc-profile.5
 	install -d -m 0755 $(DESTDIR)$(DATADIR)/profiles
@@ -235,6 +266,8 @@ install: $(OVC)
 
 # Removes what install wrote, and ovc's own directories if they are left empty.
 uninstall:
+	rm -f $(DESTDIR)$(PKGLIBDIR)/audit.so
+	-rmdir $(DESTDIR)$(PKGLIBDIR) 2>/dev/null
 	rm -f $(DESTDIR)$(SBINDIR)/ovc $(DESTDIR)$(MANDIR)/man8/ovc.8 \
 	  $(DESTDIR)$(MANDIR)/man5/ovc-profile.5 $(DESTDIR)$(BASHCOMPDIR)/ovc
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(notdir $(wildcard profiles/*.profile)))

@@ -51,10 +51,11 @@ profiles_at() {
 	done | LC_ALL=C sort
 }
 
-@test "PREFIX=/usr: sbin, share/man, share/ovc/profiles, the completion; modes; nothing else" {
+@test "PREFIX=/usr: sbin, lib/ovc, share/man, share/ovc/profiles, the completion; modes; nothing else" {
 	local want
 	want=$({
 		echo '755 usr/sbin/ovc'
+		echo '644 usr/lib/ovc/audit.so'
 		echo '644 usr/share/man/man8/ovc.8'
 		echo '644 usr/share/man/man5/ovc-profile.5'
 		echo '644 usr/share/bash-completion/completions/ovc'
@@ -71,12 +72,30 @@ profiles_at() {
 	local want
 	want=$({
 		echo '755 usr/local/sbin/ovc'
+		echo '644 usr/local/lib/ovc/audit.so'
 		echo '644 usr/local/share/man/man8/ovc.8'
 		echo '644 usr/local/share/man/man5/ovc-profile.5'
 		echo '644 usr/local/share/bash-completion/completions/ovc'
 		profiles_at usr/local/share/ovc/profiles
 	} | LC_ALL=C sort)
 	assert_equal "$(tree "$LOCAL_D")" "$want"
+}
+
+@test "the audit module: only it needs libmnl, it exports one symbol, ovc names its installed path" {
+	local ovc=$USR_D/usr/sbin/ovc mod=$USR_D/usr/lib/ovc/audit.so
+	# ovc itself does not load libmnl at start (a command that never audits does not pay)
+	run -0 readelf -d "$ovc"
+	refute_output --partial 'libmnl'
+	assert_output --partial '[libcap.so.2]'
+	run -0 readelf -d "$mod"
+	assert_output --partial '[libmnl.so.0]'
+	assert_output --partial 'BIND_NOW'
+	run -0 nm -D --defined-only "$mod"
+	assert_equal "$(awk '{print $NF}' <<<"$output")" ovc_audit_module
+	# the path compiled in is PKGLIBDIR's, never the build tree's
+	assert_equal "$(grep -ao '/[[:alnum:]/._+-]*/ovc/audit\.so' "$ovc" | sort -u)" /usr/lib/ovc/audit.so
+	assert_equal "$(grep -ao '/[[:alnum:]/._+-]*/ovc/audit\.so' "$LOCAL_D/usr/local/sbin/ovc" | sort -u)" \
+		/usr/local/lib/ovc/audit.so
 }
 
 @test "DATADIR is compiled in: the installed ovc finds its profiles under --root DESTDIR" {
@@ -133,7 +152,7 @@ profiles_at() {
 	mk -s B="$USR_B" PREFIX=/usr DESTDIR="$d" uninstall
 	run -0 find "$d" ! -type d
 	assert_output ''
-	[[ ! -e $d/usr/share/ovc ]]
+	[[ ! -e $d/usr/share/ovc && ! -e $d/usr/lib/ovc ]]
 	# shared directories stay
 	[[ -d $d/usr/sbin && -d $d/usr/share/man/man8 ]]
 	# twice is fine

@@ -114,8 +114,9 @@ int change_audit_precheck(struct change *c, struct ovc_err *err)
 			else if (a->enabled < 0 && why.errnum == ECONNREFUSED)
 				ovc_fail(&why, OVC_E_AUDIT, ECONNREFUSED, NULL, 0,
 					 "audit is not available inside a user namespace (a container): the host records its own changes");
-			else if (a->enabled < 0)
-				why.msg[0] = '\0';   /* unknown (EPERM): not a reason to stop */
+			else if (a->enabled < 0 && why.errnum != ELIBACC)
+				why.msg[0] = '\0';   /* unknown (EPERM): not a reason to stop; an
+							audit module that cannot be loaded is */
 			else if (a->enabled == 0)
 				ovc_fail(&why, OVC_E_AUDIT, 0, NULL, 0,
 					 "auditing is disabled in the kernel: records would be acknowledged and dropped");

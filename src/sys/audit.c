@@ -191,3 +191,13 @@ int audit_enabled(struct ovc_err *err)
 	}
 	return enabled;
 }
+
+#ifdef OVC_AUDIT_MODULE_BUILD
+/* The module's one exported symbol (built with -fvisibility=hidden; see audit.h). */
+__attribute__((visibility("default"))) extern const struct audit_module ovc_audit_module;
+const struct audit_module ovc_audit_module = {
+	.version = OVC_VERSION,
+	.send = audit_send,
+	.enabled = audit_enabled,
+};
+#endif

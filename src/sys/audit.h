@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * audit.h - sends ovc's audit record to the kernel over NETLINK_AUDIT with libmnl, and
- * asks whether auditing is enabled. The only netlink user in ovc; it never formats the
+ * asks whether auditing is enabled (a module loaded on first use, see the end). The only netlink user in ovc; it never formats the
  * record (core/auditmsg) and never touches capabilities (the caller does, see below).
  *
  * Kernel semantics (Linux 6.1, kernel/audit.c; checked in tests/vm/audit):
@@ -76,5 +76,20 @@ enum audit_result audit_send(const char *text, struct ovc_err *err);
  * work), or an error after 5 s without an answer.
  */
 int audit_enabled(struct ovc_err *err);
+
+/*
+ * The module. audit.c (and libmnl with it) is built as a separate shared object,
+ * OVC_AUDIT_MODULE (PKGLIBDIR/audit.so), that ovc loads on the first audit_send or
+ * audit_enabled (sys/audit_dl.c): the commands that never audit do not load or bind
+ * libmnl at start. The module exports one symbol, AUDIT_MODULE_SYMBOL; the rest of it
+ * is hidden. The package's dependency on libmnl comes from the module's DT_NEEDED.
+ */
+#define AUDIT_MODULE_SYMBOL "ovc_audit_module"
+
+struct audit_module {
+	const char *version;   /* OVC_VERSION of the build: the module must be ovc's own */
+	enum audit_result (*send)(const char *text, struct ovc_err *err);
+	int (*enabled)(struct ovc_err *err);
+};
 
 #endif

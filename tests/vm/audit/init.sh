@@ -130,6 +130,14 @@ on)
 	ovcrun set_off /bin/ovc set --mode 1 --audit=off --json
 	ovcrun nocap_auto $A exec-without-audit-write -- /bin/ovc set --mode 0 --json
 	ovcrun nocap_on $A exec-without-audit-write -- /bin/ovc set --mode 1 --audit=on --json
+	# ovc's audit module gone (a broken install; a sanitizer build has none to lose)
+	MOD=$(ls /usr/local/lib/ovc/audit.so /usr/lib/ovc/audit.so 2>/dev/null | head -n1)
+	if [ -n "$MOD" ]; then
+		mv "$MOD" /tmp/audit.so.away
+		ovcrun nomod_on /bin/ovc set --mode 1 --audit=on --json
+		ovcrun nomod_auto /bin/ovc set --mode 1 --json
+		mv /tmp/audit.so.away "$MOD"
+	fi
 	;;
 off)
 	block enabled $A enabled
