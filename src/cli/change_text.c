@@ -78,7 +78,7 @@ static void print_table(const struct ovc_ctx *ctx, const struct change_result *r
 	table_print(&tb, stdout, ctx->color, "");
 }
 
-static void print_writes(const struct plan_write *w, size_t n, const char *title)
+void change_print_writes(const struct plan_write *w, size_t n, const char *title)
 {
 	size_t i;
 
@@ -196,10 +196,10 @@ void change_print_text(const struct ovc_ctx *ctx, const struct change_result *r)
 		else if (failed)
 			print_results(r);
 		else if (r->req->dry_run || refused)
-			print_writes(p->writes, p->nwrites, refused ? "\nWould write (refused):"
+			change_print_writes(p->writes, p->nwrites, refused ? "\nWould write (refused):"
 								    : "\nWould write:");
 		else
-			print_writes(p->writes, p->nwrites, "\nWritten, in order:");
+			change_print_writes(p->writes, p->nwrites, "\nWritten, in order:");
 	} else if (r->offline) {
 		printf("\nOffline image: the running kernel is not touched.\n");
 	}

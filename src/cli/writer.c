@@ -144,16 +144,6 @@ static const char *undone_words(enum change_undone u)
 	return NULL;
 }
 
-static void print_writes(const struct plan_write *w, size_t n, const char *title)
-{
-	size_t i;
-
-	printf("%s", title);
-	for (i = 0; i < n; i++)
-		printf("%s%s=%s", i ? ", " : " ", knob_name(w[i].key), w[i].value);
-	printf("\n");
-}
-
 /* Exit 9: say exactly what the kernel (or tree) and the drop-in hold now. */
 static void print_left(const struct change_result *r)
 {
@@ -188,7 +178,7 @@ static int finish(struct ovc_ctx *ctx, const struct change_result *r)
 	case CHANGE_FAILED:
 	case CHANGE_ROLLBACK_FAILED:
 		if (!ctx->json && r->nundo)
-			print_writes(r->undo, r->nundo, "Rolled back:");
+			change_print_writes(r->undo, r->nundo, "Rolled back:");
 		rc = cli_report_stderr(ctx, &r->error);
 		if (r->outcome == CHANGE_ROLLBACK_FAILED) {
 			if (r->nundo && r->undo_fail.msg[0])

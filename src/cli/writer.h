@@ -38,6 +38,9 @@ int cli_change(struct ovc_ctx *ctx, const struct change_req *req);
 void change_print_text(const struct ovc_ctx *ctx, const struct change_result *r);
 void change_print_json(const struct ovc_ctx *ctx, const struct change_result *r);
 
+/* "TITLE key=value, key=value" on one stdout line (change_text.c; writer.c's rollback). */
+void change_print_writes(const struct plan_write *w, size_t n, const char *title);
+
 /* The refusal, in words (err) and as its JSON kind; false when there is none. */
 bool change_refusal(const struct change_result *r, struct ovc_err *err, const char **kind);
 
