@@ -127,7 +127,7 @@ void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_p
 	*prop = ph->policy;
 	if (w->mode_set)
 		prop->mode = w->mode;
-	/* overcommit_ratio_handler / overcommit_kbytes_handler zero the other (ref §2) */
+	/* overcommit_{ratio,kbytes}_handler (mm/util.c, 3.14+) zero the other on success */
 	if (w->ratio_set) {
 		prop->ratio = w->ratio;
 		prop->kbytes = 0;

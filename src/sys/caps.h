@@ -18,7 +18,7 @@ int caps_drop_all(struct ovc_err *err);
  * For writers: keep in the permitted set only the audit capabilities asked for, and only
  * if held (CAP_AUDIT_WRITE sends the record, CAP_AUDIT_CONTROL asks whether auditing is
  * on); drop every other capability; the effective set stays empty. Writing /proc/sys
- * needs none: its permission check is the global root euid alone (ref §9).
+ * needs none: fs/proc/proc_sysctl.c test_perm() checks the euid against GLOBAL_ROOT_UID.
  */
 int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err);
 
