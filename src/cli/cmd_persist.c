@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_persist.c - "ovc persist" (the boot configuration only) and "ovc reset" (the
- * kernel defaults, and with --persist no drop-in). Options only; cli/change does the work.
+ * kernel defaults, and with --persist no drop-in). Options only; cli/writer runs the
+ * change engine (src/change).
  */
 #include <string.h>
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_profile.c - "ovc profile list | show NAME | export NAME | [apply] NAME": named
- * policies (ovc-profile(5)). Applying goes through cli/change, exactly as set and
- * persist; export prints core/export's text for another tool and writes nothing.
+ * policies (ovc-profile(5)). Applying goes through cli/writer and the change engine
+ * (src/change), exactly as set and persist; export prints core/export's text for another
+ * tool and writes nothing.
  */
 #include <errno.h>
 #include <inttypes.h>

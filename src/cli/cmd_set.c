@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_set.c - "ovc set": change vm.overcommit_* now (and with --persist, at boot too).
- * Only options are parsed here; cli/change does the work.
+ * Only options are parsed here; cli/writer runs the change engine (src/change).
  */
 #include <string.h>
 

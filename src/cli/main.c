@@ -2,8 +2,8 @@
 /*
  * main.c - the command table, global options, privilege policy, hints and exit codes.
  * Only this file decides how a command is prepared (capabilities, colour, the seams it
- * opens) and how ovc exits. sys/audit raises a capability kept here to effective only
- * around the one call that needs it.
+ * opens) and how ovc exits. The change engine (change/audit) raises a capability kept
+ * here to effective only around the one call that needs it.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* plan.c - the writes of "ovc set": values, order, rollback and the guard; pure. */
+/* plan.c - the writes of a change: values, order, rollback and the guard; pure. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * plan.h - what "ovc set" will write, in which order, how to undo it, and whether the
- * result is safe. Pure: from the state read and the request to a list of writes; the
- * sys layer performs them, the CLI reports them.
+ * plan.h - what a change will write to the running values, in which order, how to undo
+ * it, and whether the result is safe (the guard). Pure: from the state read and the
+ * request to a list of writes; the change engine performs them through sys/sysctl, the
+ * CLI reports them.
  *
  * Kernel facts used (mm/util.c overcommit_ratio_handler/overcommit_kbytes_handler, 3.14+):
  * writing overcommit_ratio zeroes overcommit_kbytes and writing overcommit_kbytes (even 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * precedence.h - which sysctl.d assignment decides vm.overcommit_* at boot, under
- * systemd-sysctl and under procps "sysctl --system". Pure: the caller (sys/dropin) lists
+ * systemd-sysctl and under procps "sysctl --system". Pure: the caller (sys/confdirs) lists
  * the files and reads their text; this module never touches the filesystem.
  *
  * Rules: procps-ng 4.0.2 src/sysctl.c (PreloadSystem, parse_setting_line, slashdot,

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * profile.c - profile files: parsing, include chains, host-relative values. No I/O.
- */
+/* profile.c - profile files: parsing, include chains, host-relative values. No I/O. */
 #include <stdio.h>
 #include <string.h>
 

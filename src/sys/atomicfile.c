@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * atomicfile.c - crash-safe replace/remove of one file (see atomicfile.h).
- */
+/* atomicfile.c - crash-safe replace/remove of one file (see atomicfile.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>

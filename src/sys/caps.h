@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * caps.h - capabilities through libcap: drop them all for read-only work, and read
- * whether a live process holds CAP_SYS_ADMIN.
+ * caps.h - capabilities through libcap: drop them all for read-only work, keep only the
+ * audit ones for writers and raise one around the call that needs it, and read whether a
+ * live process holds CAP_SYS_ADMIN.
  */
 #ifndef OVC_CAPS_H
 #define OVC_CAPS_H

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * profiles.c - the profile directories under --root (see profiles.h).
- */
+/* profiles.c - finds, checks, reads and lists profile files (see profiles.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
