@@ -175,13 +175,11 @@ static void print_main_help(void)
 	size_t i;
 
 	printf("Usage: ovc [--proc DIR] [--root DIR] [--json] [--no-color] [COMMAND] [options]\n\n"
-	       "See, simulate, set and persist the Linux overcommit policy "
-	       "(vm.overcommit_*).\n\n"
+	       "See, simulate, set and persist the Linux overcommit policy (vm.overcommit_*).\n\n"
 	       "Commands (default: status):\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-	printf("\n%s"
-	       "      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
+	printf("\n%s      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
 	       "                    image, a chroot) instead of /\n"
 	       "  -V, --version     print ovc's version\n"
 	       "\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
