@@ -318,8 +318,9 @@ void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 	uint64_t tv = task_total_vm_pages(h, t);
 
 	/*
-	 * may_expand_vm() (mm/mmap.c): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails. Its
-	 * RLIMIT_DATA test for private writable mappings is not modelled (unlimited by default).
+	 * may_expand_vm() (mm/mmap.c): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails.
+	 * Its RLIMIT_DATA test for private writable mappings is not modelled (unlimited by
+	 * default).
 	 */
 	if (t->rlimit_as_bytes != UINT64_MAX) {
 		uint64_t rl = t->rlimit_as_bytes / h->page_size;
