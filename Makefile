@@ -217,6 +217,7 @@ ifeq ($(SANITIZE),)
 endif
 
 lint:
+	tests/lint/split-strings src
 	mandoc -T lint -W warning man/ovc.8 man/ovc-profile.5
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --std=c11 -D__GNUC__ -D__x86_64__ -I src src/ tests/unit

@@ -92,7 +92,8 @@ warning_ids() {
 	use_host negative-ratio
 	local cl
 	cl=$(commit_limit_formula)
-	# ref §2: ratio -1 on 6171023 pages prints 737 869 762 948 135 220 kB
+	# vm_commit_limit() in unsigned long: ratio -1 on 6171023 pages prints
+	# 737 869 762 948 135 220 kB
 	assert_equal "$cl" 737869762948135220
 	assert_equal "$(mi CommitLimit)" "$cl"
 	status_json
@@ -115,7 +116,7 @@ warning_ids() {
 	assert_line --regexp '^Headroom +655\.36 EiB$'
 }
 
-@test "old-4.19: legacy_heuristic warning and the free-memory estimate of ref §4.2" {
+@test "old-4.19: legacy_heuristic warning and the free-memory estimate of mode 0 before 5.2" {
 	use_host old-4.19
 	status_json
 	assert_equal "$(warning_ids)" '["legacy_heuristic"]'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # 11-simulate.bats - "ovc simulate": CommitLimit and the largest allocation under each
 # mode, the uncertainty band of mode 2, and the what-if options. Expected figures are
-# computed here from the fixture files with the kernel formulas of the reference
-# (§3 CommitLimit, §4.2 mode 0, §4.3 mode 2, §4.5 batch, §6 RLIMIT_AS), not taken from ovc.
+# computed here from the fixture files with the kernel's formulas (vm_commit_limit() for
+# CommitLimit, __vm_enough_memory() for modes 0 and 2, mm_compute_batch() for the batch,
+# may_expand_vm() for RLIMIT_AS), not taken from ovc.
 
 load helpers/common
 
@@ -116,7 +117,7 @@ mode2_max_kb() {
 	assert_json '.host.vmsize_kb == 3200'
 	assert_json --argjson m "$(mode2_max_kb "$cl" "$admin" $((25 * 4)) "$c")" '.modes[2].max_alloc_kb == $m'
 	assert_json '.modes[2].max_alloc_kb == 10240336'
-	# 50 GiB / 32 is above the user reserve: the reserve caps it (ref §12.8)
+	# 50 GiB / 32 is above the user reserve: the reserve caps it (__vm_enough_memory())
 	simulate_json --vmsize 50G
 	assert_json --argjson m "$(mode2_max_kb "$cl" "$admin" "$(vm user_reserve_kbytes)" "$c")" \
 		'.modes[2].max_alloc_kb == $m'
@@ -221,7 +222,7 @@ mode2_max_kb() {
 	assert_json '[.warnings[].id] | index("hugetlb_excluded") == null'
 }
 
-@test "--kbytes 64G is 67108864 kB; --kbytes 6 truncates to one page (ref §2)" {
+@test "--kbytes 64G is 67108864 kB; --kbytes 6 truncates to one page" {
 	use_host seed-24g-noswap
 	simulate_json --kbytes 64G
 	assert_json '.proposed.kbytes == 67108864 and .modes[2].commit_limit_kb == 67108864'
@@ -276,7 +277,7 @@ mode2_max_kb() {
 	assert_json '[.warnings[].id] == ["ratio_over_100"]'
 }
 
-@test "negative ratios wrap like the kernel's unsigned long (ref §3)" {
+@test "negative ratios wrap like the kernel's unsigned long (vm_commit_limit())" {
 	use_host seed-24g-noswap
 	local r cl
 	for r in -1 -50 -100 -2147483648; do
@@ -376,7 +377,7 @@ mode2_max_kb() {
 	assert_json '[.modes[].max_alloc_kb] == [0, 0, 0]'
 }
 
-# --- older kernels' rules (ref §4.3, §4.5, §12.6) --------------------------------------
+# --- older kernels' rules (__vm_enough_memory(), mm_compute_batch()) -----------------
 
 @test "kernels 3.10-3.19: reserves above CommitLimit wrap, and mode 2 lets everything through" {
 	use_host seed-24g-noswap

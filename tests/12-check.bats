@@ -57,7 +57,8 @@ assert_seed_verdict_json() {
 	check_json 1 --shape $SEED_SHAPE --dtype uint8
 	assert_seed_verdict_json
 	assert_json '.numpy.printed_size == null and .numpy.size_mismatch == false'
-	# the pages a 303755101056-byte malloc maps (ref §7): roundup16(n + 8) + 8, in pages
+	# the pages a 303755101056-byte malloc maps (glibc sysmalloc_mmap()):
+	# roundup16(n + 8) + 8, in pages
 	assert_json '.pages == 74158961'
 }
 
@@ -267,7 +268,7 @@ assert_seed_verdict_json() {
 	assert_json --argjson p "$((pages + 1))" '.pages == $p and .binding_limit == "heuristic"'
 }
 
-@test "mode 0 boundary, malloc: glibc's chunk overhead counts (ref §7)" {
+@test "mode 0 boundary, malloc: glibc's chunk overhead counts" {
 	use_host seed-24g-noswap
 	local pages=$(($(mi MemTotal) / 4))
 	# the largest n with roundup16(n + 8) + 8 <= pages x 4096 is pages x 4096 - 24
@@ -275,7 +276,7 @@ assert_seed_verdict_json() {
 	assert_json --argjson p "$pages" '.pages == $p'
 	check_json 1 $((pages * 4096 - 23))
 	assert_json --argjson p "$((pages + 1))" '.pages == $p'
-	# ref §7's example: malloc(30 000 000 000) maps 30 000 001 024 bytes
+	# for example, malloc(30 000 000 000) maps 30 000 001 024 bytes
 	check_json 1 30000000000
 	assert_json '.pages == (30000001024 / 4096)'
 }
@@ -308,7 +309,8 @@ assert_seed_verdict_json() {
 	assert_json '.binding_limit == "commit_limit" and .verdict == "fails"'
 	assert_json '[.advice[].action] == ["set_mode_1", "set_mode_0", "set_ratio", "set_kbytes", "use_memmap"]'
 	# smallest r with floor((RAM - hugetlb) x r / 100) + swap - admin - user - Committed_AS
-	# - 1 - band >= pages, in pages (ref §3, §4.3, §4.5)
+	# - 1 - band >= pages, in pages (vm_commit_limit(), __vm_enough_memory(),
+	# mm_compute_batch())
 	local pages ram huge swap c band need want
 	pages=$(malloc_pages $((40 << 30)))
 	ram=$(($(mi MemTotal) / 4)) huge=$(($(mi Hugetlb) / 4)) swap=$(($(mi SwapTotal) / 4))

@@ -63,7 +63,7 @@ is_sanitized() {
 	assert_line --regexp '^  agreement  (exact|within range)'
 }
 
-@test "probe under RLIMIT_AS 1 GiB: RLIMIT_AS binds, and the prediction is exact (ref §14.7)" {
+@test "probe under RLIMIT_AS 1 GiB: RLIMIT_AS binds, and the prediction is exact" {
 	if ovc_under_valgrind; then skip "valgrind: its own mappings share ovc's RLIMIT_AS"; fi
 	need_safe_mode
 	is_sanitized && skip "a sanitizer build cannot run under a 1 GiB RLIMIT_AS"

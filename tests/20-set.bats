@@ -2,8 +2,9 @@
 # 20-set.bats - "ovc set": validation before any I/O, the lock, the plan (after state with
 # the kernel's zeroing of the other knob), the write order, the guard, idempotence, dry
 # runs, failures with rollback, and the JSON document. Expected figures come from the
-# fixture files and the kernel formulas of the reference (§2 the knobs, §3 CommitLimit,
-# §4.3 mode 2, §4.5 the per-CPU band, §9 write errors), not from ovc.
+# fixture files and the kernel's formulas (mm/util.c overcommit_*_handler for the knobs,
+# vm_commit_limit() for CommitLimit, __vm_enough_memory() for mode 2, mm_compute_batch()
+# for the per-CPU band, fs/proc/proc_sysctl.c for write errors), not from ovc.
 #
 # SAFETY: every "ovc set" here goes through ovc_set / ovc_set_via (helpers/common.bash),
 # which refuse to run without --proc and --root inside $BATS_TEST_TMPDIR. The one
@@ -79,7 +80,7 @@ assert_no_lock_taken() {
 
 # the guard's room (ovc(8) "Guard"): CommitLimit - admin reserve - full user reserve -
 # Committed_AS - 1 page - per-CPU band, in pages, signed (negative: already past), in kB; the band is
-# (batch - 1) x cpus with mode 2's batch (ref §4.5). $1 = CommitLimit in kB.
+# (batch - 1) x cpus with mode 2's batch (mm_compute_batch()). $1 = CommitLimit in kB.
 guard_room_kb() {
 	local cpus band pages
 
@@ -223,7 +224,7 @@ need_mount_ns() {
 		[[ -z $output ]] || fail "stdout for '$args': $output"
 		assert_equal "$stderr" "ovc: $msg"$'\n'"Try 'ovc set --help'."
 	done
-	# the kernel's int range for the ratio (ref §2: 2147483648 -> EINVAL)
+	# the kernel's int range for the ratio (proc_dointvec: 2147483648 -> EINVAL)
 	run -2 --separate-stderr oset --ratio 2147483648
 	assert_equal "${stderr%%$'\n'*}" "ovc: invalid --ratio '2147483648': out of range (the kernel takes -2147483648 to 2147483647)"
 	run -2 --separate-stderr oset --kbytes -1
@@ -570,7 +571,7 @@ transition() {
 	set_json --mode 0 --kbytes 6
 	assert_knob kbytes 6
 	assert_knob ratio 0
-	# ref §2: kbytes=6 is 1 page, 4 kB, plus swap 4194300 kB
+	# vm_commit_limit(): kbytes=6 is 1 page (kbytes >> 2), 4 kB, plus swap 4194300 kB
 	assert_json '.after.commit_limit_kb == 4194304'
 	use_host seed-24g-noswap
 	set_json --ratio 100
@@ -584,7 +585,8 @@ transition() {
 	assert_no_lock_taken
 	assert_tree_is_fixture seed-24g-noswap
 
-	# mode 0: no guard; --kbytes 0 zeroes the ratio too (ref §2), CommitLimit = swap = 0
+	# mode 0: no guard; --kbytes 0 zeroes the ratio too (overcommit_kbytes_handler),
+	# CommitLimit = swap = 0
 	set_json --kbytes 0 --force
 	assert_json '.after | .ratio == 0 and .kbytes == 0 and .commit_limit_kb == 0'
 	assert_json '.forced == false and .guard.applies == false'

@@ -158,7 +158,7 @@ setup() {
 	assert_json '.tool_fails.systemd == true and .tool_fails.procps == true'
 }
 
-@test "JSON contract: the names and types of issue 4" {
+@test "JSON contract: the names and types of verify --json (ovc(8), JSON OUTPUT)" {
 	use_root dropin-mode1
 	run -1 --separate-stderr verify --json
 	assert_one_json_document

@@ -151,7 +151,7 @@ root_with_dropin() {
 	use_host negative-ratio
 	run -0 prom
 	assert_line 'ovc_overcommit_ratio -1'
-	# 737869762948135220 kB (the wrapped limit of ref §2) x 1024
+	# 737869762948135220 kB (vm_commit_limit() with ratio -1 wraps in unsigned long) x 1024
 	assert_line 'ovc_commit_limit_bytes 755578637258890465280'
 	assert_line "ovc_headroom_bytes $(bc <<<"(737869762948135220 - $(mi Committed_AS)) * 1024")"
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * recover.c - the journal (core/journal): written before a change's first write and
- * removed when it is done, so that the next ovc under the lock finishes or undoes a
- * change that a kill interrupted.
+ * recover.c - the change's journal (core/journal): written before a change's first write
+ * and removed when it is done, and the recovery by which the next ovc under the lock
+ * finishes or undoes a change that a kill interrupted.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* runtime.c - the change's writes to the running values, in the planned order, and their undo. */
+/* runtime.c - the change's writes to the running values, in the planned order; their undo. */
 #include "../sys/sysctl.h"
 #include "internal.h"
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* change_text.c - a change's result in words: the policies side by side, the writes, the drop-in. */
+/*
+ * change_text.c - a change's result in words: the policies side by side, the writes, the
+ * drop-in.
+ */
 #include <inttypes.h>
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_persist.c - "ovc persist" (the boot configuration only) and "ovc reset" (the
- * kernel defaults, and with --persist no drop-in). Options only; cli/change does the work.
+ * kernel defaults, and with --persist no drop-in). Options only; cli/writer runs the
+ * change engine (src/change).
  */
 #include <string.h>
 
@@ -82,9 +83,7 @@ int cmd_reset(struct ovc_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (cli_root_is_image(ctx) && !ctx->proc_set) {
 		if (req.persist == PERSIST_NONE)
-			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
-					       "has no running kernel to reset (--persist removes "
-					       "ovc's drop-in from it)");
+			return cli_usage_error(ctx, "--root without --proc is an offline image, which has no running kernel to reset (--persist removes ovc's drop-in from it)");
 		req.runtime = false;
 	}
 	rc = cli_open_root(ctx);

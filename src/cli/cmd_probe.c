@@ -37,14 +37,13 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!ctx->proc.live)
-		return cli_usage_error(ctx, "probe measures the running kernel, and %s is not a "
-				       "procfs (use simulate for a saved tree)", ctx->proc_dir);
-	/* any mode but 0 and 1 is checked as NEVER (ref §2) */
+		return cli_usage_error(ctx, "probe measures the running kernel, and %s is not a procfs (use simulate for a saved tree)",
+				       ctx->proc_dir);
+	/* __vm_enough_memory() checks every mode but 0 and 1 as NEVER (>= 3: pre-2.6.39) */
 	if (ph.policy.mode != OVERCOMMIT_GUESS && ph.policy.mode != OVERCOMMIT_ALWAYS && !force) {
 		ovc_fail(&err, OVC_E_GUARD, 0, NULL, 0,
-			 "refusing to probe in mode %d without --force: each attempt charges up to "
-			 "the whole commit headroom for an instant, and another process allocating "
-			 "then can fail", ph.policy.mode);
+			 "refusing to probe in mode %d without --force: each attempt charges up to the whole commit headroom for an instant, and another process allocating then can fail",
+			 ph.policy.mode);
 		return cli_report(ctx, &err);
 	}
 	/* Read our own size last: it is the total_vm the kernel charges the reserve on. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_profile.c - "ovc profile list | show NAME | export NAME | [apply] NAME": named
- * policies (ovc-profile(5)). Applying goes through cli/change, exactly as set and
- * persist; export prints core/export's text for another tool and writes nothing.
+ * policies (ovc-profile(5)). Applying goes through cli/writer and the change engine
+ * (src/change), exactly as set and persist; export prints core/export's text for another
+ * tool and writes nothing.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -84,8 +85,7 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	}
 	if (o->figures && !(o->w.mem_set && o->w.swap_set))
-		return cli_usage_error(ctx, "--mem and --swap go together (the host's figures for "
-				       "a host-relative profile)");
+		return cli_usage_error(ctx, "--mem and --swap go together (the host's figures for a host-relative profile)");
 	return 0;
 }
 
@@ -358,8 +358,8 @@ int cmd_profile_show(struct ovc_ctx *ctx, int argc, char **argv)
 		table_print(&tb, stdout, ctx->color, "");
 	}
 	if (plan.guard_applies && !plan.guard_ok)
-		printf("\n%swarning:%s applying it here would be refused by the guard (--force "
-		       "overrides)\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color));
+		printf("\n%swarning:%s applying it here would be refused by the guard (--force overrides)\n",
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color));
 out:
 	profiles_close(&ps);
 	return rc;
@@ -399,8 +399,8 @@ static int export_parse(struct ovc_ctx *ctx, int argc, char **argv, struct expor
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (ch == OPT_EXPORT_FORMAT) {
 			if (!export_format_parse(optarg, &o->format))
-				return cli_usage_error(ctx, "invalid --format '%s': expected sysctl, "
-						       "tuned, cloud-init or ansible", optarg);
+				return cli_usage_error(ctx, "invalid --format '%s': expected sysctl, tuned, cloud-init or ansible",
+						       optarg);
 		} else if (ch == OPT_FOR_HOST) {
 			o->for_host = optarg;
 			if (export_parse_host(optarg, &o->fig, &why) < 0)
@@ -419,15 +419,13 @@ static int export_parse(struct ovc_ctx *ctx, int argc, char **argv, struct expor
 	if ((ch = take_name(ctx, argc, argv, name)) != 0)
 		return ch;
 	if (o->file && !export_format_has_file(o->format))
-		return cli_usage_error(ctx, "--file names the sysctl.d file of the cloud-init and "
-				       "ansible formats, not of %s", export_format_name(o->format));
+		return cli_usage_error(ctx, "--file names the sysctl.d file of the cloud-init and ansible formats, not of %s",
+				       export_format_name(o->format));
 	if (o->w.mem_set || o->w.swap_set || o->w.hugetlb_set) {
 		if (o->for_host)
-			return cli_usage_error(ctx, "--for-host and --mem/--swap/--hugetlb give the same "
-					       "figures: use one way");
+			return cli_usage_error(ctx, "--for-host and --mem/--swap/--hugetlb give the same figures: use one way");
 		if (!(o->w.mem_set && o->w.swap_set))
-			return cli_usage_error(ctx, "--mem and --swap go together (the host's figures "
-					       "for a host-relative profile)");
+			return cli_usage_error(ctx, "--mem and --swap go together (the host's figures for a host-relative profile)");
 		o->fig.mem_kb = o->w.mem_kb;
 		o->fig.swap_kb = o->w.swap_kb;
 		o->fig.hugetlb_kb = o->w.hugetlb_set ? o->w.hugetlb_kb : 0;
@@ -548,9 +546,7 @@ int cmd_profile_apply(struct ovc_ctx *ctx, int argc, char **argv)
 	req->profile = pr.name;
 	if (ctx->root_set && !ctx->proc_set) {
 		if (req->persist == PERSIST_NONE)
-			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
-					       "has no running kernel (--persist writes its boot "
-					       "configuration)");
+			return cli_usage_error(ctx, "--root without --proc is an offline image, which has no running kernel (--persist writes its boot configuration)");
 		req->runtime = false;
 	}
 	if (o.figures) {
@@ -561,8 +557,7 @@ int cmd_profile_apply(struct ovc_ctx *ctx, int argc, char **argv)
 			req->host_figures.hugetlb_kb = o.w.hugetlb_set ? o.w.hugetlb_kb : 0;
 		}
 		if (req->runtime && !ctx->proc_set)
-			return cli_usage_error(ctx, "--mem and --swap describe an offline image; the "
-					       "running kernel's host is read from /proc");
+			return cli_usage_error(ctx, "--mem and --swap describe an offline image; the running kernel's host is read from /proc");
 	}
 	return cli_change(ctx, req);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_set.c - "ovc set": change vm.overcommit_* now (and with --persist, at boot too).
- * Only options are parsed here; cli/change does the work.
+ * Only options are parsed here; cli/writer runs the change engine (src/change).
  */
 #include <string.h>
 
@@ -46,9 +46,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (cli_root_is_image(ctx) && !ctx->proc_set) {
 		if (req.persist == PERSIST_NONE)
-			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
-					       "has no running kernel to set (--persist writes its "
-					       "boot configuration)");
+			return cli_usage_error(ctx, "--root without --proc is an offline image, which has no running kernel to set (--persist writes its boot configuration)");
 		req.runtime = false;   /* offline image: the boot configuration only */
 	}
 	rc = cli_open_root(ctx);

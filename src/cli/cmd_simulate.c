@@ -139,8 +139,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 		printf("\n* %s mode. CommitLimit is enforced in mode 2 only.\n",
 		       w.mode_set ? "proposed" : "current");
 		if (!task.vmsize_known)
-			printf("Largest allocation charges the full user reserve (%s), as for a large "
-			       "process; --vmsize sets the process size.\n",
+			printf("Largest allocation charges the full user reserve (%s), as for a large process; --vmsize sets the process size.\n",
 			       units_iec_kb(h->user_reserve_kb, a, sizeof(a)));
 		print_warnings(ctx, &ph, &prop, false);
 	}

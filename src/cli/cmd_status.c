@@ -181,8 +181,8 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 			else if (!strcmp(optarg, "prometheus"))
 				*fmt = FMT_PROMETHEUS;
 			else
-				return cli_usage_error(ctx, "invalid --format '%s': expected text, "
-						       "json or prometheus", optarg);
+				return cli_usage_error(ctx, "invalid --format '%s': expected text, json or prometheus",
+						       optarg);
 			fmt_set = true;
 		} else if (!cli_common_opt(ctx, ch, optarg)) {
 			return cli_bad_option(ctx);
@@ -325,8 +325,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		       units_iec_kb(model_pages_kb(h, admin.max_pages), b, sizeof(b)));
 	printf("\n");
 	if (user.binding == LIMIT_COMMIT)
-		printf("(for a process large enough to pay the whole user reserve; "
-		       "'ovc check --pid' answers for one)\n");
+		printf("(for a process large enough to pay the whole user reserve; 'ovc check --pid' answers for one)\n");
 	printf("RAM %s, swap %s, hugetlb %s; kernel %s",
 	       units_iec_kb(h->mem_total_kb, a, sizeof(a)),
 	       units_iec_kb(h->swap_total_kb, b, sizeof(b)),

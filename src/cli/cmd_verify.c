@@ -112,8 +112,8 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 
 			if (w->status != PREC_W_EINVAL || rejected_before(v, rs[t], i))
 				continue;
-			snprintf(text, sizeof(text), "%s:%u: the kernel rejects %s = '%.*s' (%s); "
-				 "the key keeps its earlier value", v->cd.files[w->file].path,
+			snprintf(text, sizeof(text), "%s:%u: the kernel rejects %s = '%.*s' (%s); the key keeps its earlier value",
+				 v->cd.files[w->file].path,
 				 w->line, knob_name(w->key), (int)w->value_len, w->value,
 				 w->reason ? w->reason : "invalid value");
 			emit(arg, "kernel_rejects", text);
@@ -125,8 +125,8 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 			continue;
 		knob_format(&v->sd.final, k, a, sizeof(a));
 		knob_format(&v->pp.final, k, b, sizeof(b));
-		snprintf(text, sizeof(text), "systemd-sysctl and sysctl --system disagree about %s "
-			 "(%s and %s)%s", knob_name(k), a, b,
+		snprintf(text, sizeof(text), "systemd-sysctl and sysctl --system disagree about %s (%s and %s)%s",
+			 knob_name(k), a, b,
 			 v->pp.decider[k].set &&
 					 !strcmp(v->cd.files[v->pp.decider[k].file].dir, "/etc") ?
 				 ": /etc/sysctl.conf is read by sysctl --system only" :
@@ -140,14 +140,11 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 			emit(arg, "more_tool_errors", text);
 		}
 	if (v->offline) {
-		snprintf(text, sizeof(text), "--root without --proc: the running values compared "
-			 "are this host's, not the image's (give the image's saved proc tree with "
-			 "--proc)");
+		snprintf(text, sizeof(text), "--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)");
 		emit(arg, "runtime_from_this_host", text);
 	}
 	if (!v->cd.contained) {
-		snprintf(text, sizeof(text), "this kernel has no openat2(): symlinks under the "
-			 "root were followed without containment");
+		snprintf(text, sizeof(text), "this kernel has no openat2(): symlinks under the root were followed without containment");
 		emit(arg, "links_not_contained", text);
 	}
 }
@@ -163,8 +160,8 @@ static void diag_text(const struct verify *v, const struct prec_result *r,
 		snprintf(buf, len, "%s:%u: not an assignment: systemd-sysctl fails (skips the line)",
 			 p, d->line);
 	else
-		snprintf(buf, len, "%s:%u: not an assignment: sysctl --system reports invalid "
-			 "syntax", p, d->line);
+		snprintf(buf, len, "%s:%u: not an assignment: sysctl --system reports invalid syntax",
+			 p, d->line);
 }
 
 static void emit_json(void *arg, const char *id, const char *text)
@@ -479,8 +476,7 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 			return cli_bad_option(ctx);
 	}
 	if ((w.mem_set || w.swap_set || w.hugetlb_set) && !(pname && w.mem_set && w.swap_set))
-		return cli_usage_error(ctx, "--mem and --swap (and --hugetlb) go together, with "
-				       "--profile: the image's figures for a host-relative profile");
+		return cli_usage_error(ctx, "--mem and --swap (and --hugetlb) go together, with --profile: the image's figures for a host-relative profile");
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (pname && !profile_name_ok(pname))

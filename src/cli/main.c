@@ -2,8 +2,8 @@
 /*
  * main.c - the command table, global options, privilege policy, hints and exit codes.
  * Only this file decides how a command is prepared (capabilities, colour, the seams it
- * opens) and how ovc exits. sys/audit raises a capability kept here to effective only
- * around the one call that needs it.
+ * opens) and how ovc exits. The change engine (change/audit) raises a capability kept
+ * here to effective only around the one call that needs it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -175,13 +175,11 @@ static void print_main_help(void)
 	size_t i;
 
 	printf("Usage: ovc [--proc DIR] [--root DIR] [--json] [--no-color] [COMMAND] [options]\n\n"
-	       "See, simulate, set and persist the Linux overcommit policy "
-	       "(vm.overcommit_*).\n\n"
+	       "See, simulate, set and persist the Linux overcommit policy (vm.overcommit_*).\n\n"
 	       "Commands (default: status):\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-	printf("\n%s"
-	       "      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
+	printf("\n%s      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
 	       "                    image, a chroot) instead of /\n"
 	       "  -V, --version     print ovc's version\n"
 	       "\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",

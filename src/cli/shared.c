@@ -87,8 +87,7 @@ int whatif_check_host(struct ovc_ctx *ctx, const struct procfs_host *ph)
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN];
 
 	if (ph->host.hugetlb_kb > ph->host.mem_total_kb)
-		return cli_usage_error(ctx, "the hugetlb pool (%s) would be larger than MemTotal "
-				       "(%s): the pool is part of MemTotal",
+		return cli_usage_error(ctx, "the hugetlb pool (%s) would be larger than MemTotal (%s): the pool is part of MemTotal",
 				       units_iec_kb(ph->host.hugetlb_kb, a, sizeof(a)),
 				       units_iec_kb(ph->host.mem_total_kb, b, sizeof(b)));
 	return 0;
@@ -97,8 +96,7 @@ int whatif_check_host(struct ovc_ctx *ctx, const struct procfs_host *ph)
 int whatif_validate(struct ovc_ctx *ctx, const struct whatif *w)
 {
 	if (w->ratio_set && w->kbytes_set) {
-		cli_usage_error(ctx, "--ratio and --kbytes exclude each other: the kernel keeps only "
-				"one (writing either zeroes the other)");
+		cli_usage_error(ctx, "--ratio and --kbytes exclude each other: the kernel keeps only one (writing either zeroes the other)");
 		return -1;
 	}
 	return 0;
@@ -127,7 +125,7 @@ void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_p
 	*prop = ph->policy;
 	if (w->mode_set)
 		prop->mode = w->mode;
-	/* overcommit_ratio_handler / overcommit_kbytes_handler zero the other (ref §2) */
+	/* overcommit_{ratio,kbytes}_handler (mm/util.c, 3.14+) zero the other on success */
 	if (w->ratio_set) {
 		prop->ratio = w->ratio;
 		prop->kbytes = 0;
@@ -241,40 +239,35 @@ static void warn_text(const struct sim_warning *w, char *buf, size_t len)
 
 	switch (w->id) {
 	case W_LIMIT_MISMATCH:
-		snprintf(buf, len, "meminfo's CommitLimit (%s) differs from the kernel formula (%s): "
-			 "swapoff in progress, a virtualised /proc/meminfo, or a kernel ovc does "
-			 "not know", units_iec_kb(w->a, a, sizeof(a)), units_iec_kb(w->b, b, sizeof(b)));
+		snprintf(buf, len, "meminfo's CommitLimit (%s) differs from the kernel formula (%s): swapoff in progress, a virtualised /proc/meminfo, or a kernel ovc does not know",
+			 units_iec_kb(w->a, a, sizeof(a)), units_iec_kb(w->b, b, sizeof(b)));
 		break;
 	case W_MEMINFO_VIRTUAL:
-		snprintf(buf, len, "/proc/meminfo is overmounted (LXCFS?): it shows the container's "
-			 "view, but the overcommit check is host-wide; run ovc on the host");
+		snprintf(buf, len, "/proc/meminfo is overmounted (LXCFS?): it shows the container's view, but the overcommit check is host-wide; run ovc on the host");
 		break;
 	case W_MODE2_NO_HEADROOM:
-		snprintf(buf, len, "mode 2 and Committed_AS (%s) has reached CommitLimit (%s): "
-			 "new allocations, fork and exec fail", units_iec_kb(w->a, a, sizeof(a)),
+		snprintf(buf, len, "mode 2 and Committed_AS (%s) has reached CommitLimit (%s): new allocations, fork and exec fail",
+			 units_iec_kb(w->a, a, sizeof(a)),
 			 units_iec_kb(w->b, b, sizeof(b)));
 		break;
 	case W_MODE2_LOW_HEADROOM:
-		snprintf(buf, len, "mode 2 and only %s of headroom (below %s): fork and exec may "
-			 "start to fail", units_iec_kb(w->a, a, sizeof(a)),
+		snprintf(buf, len, "mode 2 and only %s of headroom (below %s): fork and exec may start to fail",
+			 units_iec_kb(w->a, a, sizeof(a)),
 			 units_iec_kb(w->b, b, sizeof(b)));
 		break;
 	case W_MODE2_WOULD_FAIL:
-		snprintf(buf, len, "Committed_AS (%s) exceeds CommitLimit (%s): switching to mode 2 "
-			 "with this limit would make new allocations fail",
+		snprintf(buf, len, "Committed_AS (%s) exceeds CommitLimit (%s): switching to mode 2 with this limit would make new allocations fail",
 			 units_iec_kb(w->a, a, sizeof(a)), units_iec_kb(w->b, b, sizeof(b)));
 		break;
 	case W_RATIO_NEGATIVE:
-		snprintf(buf, len, "vm.overcommit_ratio is negative: the kernel's unsigned arithmetic "
-			 "wraps CommitLimit to an astronomic value, so mode 2 limits nothing");
+		snprintf(buf, len, "vm.overcommit_ratio is negative: the kernel's unsigned arithmetic wraps CommitLimit to an astronomic value, so mode 2 limits nothing");
 		break;
 	case W_RATIO_OVER_100:
-		snprintf(buf, len, "vm.overcommit_ratio is %" PRIu64 "%%: in mode 2 the limit exceeds "
-			 "RAM + swap", w->a);
+		snprintf(buf, len, "vm.overcommit_ratio is %" PRIu64 "%%: in mode 2 the limit exceeds RAM + swap",
+			 w->a);
 		break;
 	case W_LIMIT_SWAP_ONLY:
-		snprintf(buf, len, "vm.overcommit_ratio and vm.overcommit_kbytes are both 0: "
-			 "CommitLimit is swap only (%s); writing overcommit_kbytes=0 zeroes the ratio",
+		snprintf(buf, len, "vm.overcommit_ratio and vm.overcommit_kbytes are both 0: CommitLimit is swap only (%s); writing overcommit_kbytes=0 zeroes the ratio",
 			 units_iec_kb(w->a, a, sizeof(a)));
 		break;
 	case W_HUGETLB_RATIO:
@@ -282,28 +275,23 @@ static void warn_text(const struct sim_warning *w, char *buf, size_t len)
 			 units_iec_kb(w->a, a, sizeof(a)));
 		break;
 	case W_LEGACY_GUESS:
-		snprintf(buf, len, "kernel before 5.2: mode 0 estimates free memory, so ovc's answer "
-			 "is an estimate (ovc probe measures it)");
+		snprintf(buf, len, "kernel before 5.2: mode 0 estimates free memory, so ovc's answer is an estimate (ovc probe measures it)");
 		break;
 	case W_HUGETLB_DEFAULT_ONLY:
-		snprintf(buf, len, "meminfo has no Hugetlb: line (kernel before 4.16): only the "
-			 "default huge page size is counted");
+		snprintf(buf, len, "meminfo has no Hugetlb: line (kernel before 4.16): only the default huge page size is counted");
 		break;
 	case W_MODE_UNKNOWN:
-		snprintf(buf, len, "vm.overcommit_memory is %" PRId64 ", not 0, 1 or 2: old kernels "
-			 "treat it as 2 in the commit check", (int64_t)w->a);
+		snprintf(buf, len, "vm.overcommit_memory is %" PRId64 ", not 0, 1 or 2: old kernels treat it as 2 in the commit check",
+			 (int64_t)w->a);
 		break;
 	case W_USER_RESERVE_ZERO:
-		snprintf(buf, len, "mode 2 with vm.user_reserve_kbytes 0: one process can take "
-			 "everything but the admin reserve (\"fork: Cannot allocate memory\")");
+		snprintf(buf, len, "mode 2 with vm.user_reserve_kbytes 0: one process can take everything but the admin reserve (\"fork: Cannot allocate memory\")");
 		break;
 	case W_CPUS_UNKNOWN:
-		snprintf(buf, len, "no CPU count (no stat file): mode 2's per-CPU uncertainty band "
-			 "assumes one CPU and may be too narrow");
+		snprintf(buf, len, "no CPU count (no stat file): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow");
 		break;
 	case W_NO_ZONEINFO:
-		snprintf(buf, len, "no zoneinfo: the zones' reserves are taken as 0, so mode 0's "
-			 "estimate is optimistic");
+		snprintf(buf, len, "no zoneinfo: the zones' reserves are taken as 0, so mode 0's estimate is optimistic");
 		break;
 	}
 }
@@ -406,40 +394,37 @@ void advice_text(const struct model_host *h, const struct advice *a, char *buf, 
 	(void)h;
 	switch (a->kind) {
 	case ADV_MODE_ALWAYS:
-		snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: pages "
-			 "cost RAM only when written, which suits sparse arrays");
+		snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: pages cost RAM only when written, which suits sparse arrays");
 		break;
 	case ADV_MODE_GUESS:
 		snprintf(buf, len, "vm.overcommit_memory=0 (the kernel default heuristic) accepts it");
 		break;
 	case ADV_RATIO:
-		snprintf(buf, len, "in mode 2, vm.overcommit_ratio=%" PRIu64 " or more makes room "
-			 "for it%s", a->value,
+		snprintf(buf, len, "in mode 2, vm.overcommit_ratio=%" PRIu64 " or more makes room for it%s",
+			 a->value,
 			 a->value > 100 ? " (above 100: commits beyond RAM + swap)" : "");
 		break;
 	case ADV_KBYTES:
-		snprintf(buf, len, "in mode 2, vm.overcommit_kbytes=%" PRIu64 " (%s) or more makes "
-			 "room for it", a->value, units_iec_kb(a->value, s, sizeof(s)));
+		snprintf(buf, len, "in mode 2, vm.overcommit_kbytes=%" PRIu64 " (%s) or more makes room for it",
+			 a->value, units_iec_kb(a->value, s, sizeof(s)));
 		break;
 	case ADV_SWAP:
-		snprintf(buf, len, "mode 0 accepts single requests up to RAM + swap: %s more swap "
-			 "would do", units_iec_kb(a->value, s, sizeof(s)));
+		snprintf(buf, len, "mode 0 accepts single requests up to RAM + swap: %s more swap would do",
+			 units_iec_kb(a->value, s, sizeof(s)));
 		break;
 	case ADV_RLIMIT_AS:
 		snprintf(buf, len, "RLIMIT_AS must be at least %s (ulimit -v %" PRIu64 ")",
 			 units_iec(a->value, s, sizeof(s)), (a->value + 1023) / 1024);
 		break;
 	case ADV_MEMMAP:
-		snprintf(buf, len, "np.memmap (a file-backed array) is never charged to the commit "
-			 "limit; neither are MAP_NORESERVE mappings outside mode 2");
+		snprintf(buf, len, "np.memmap (a file-backed array) is never charged to the commit limit; neither are MAP_NORESERVE mappings outside mode 2");
 		break;
 	case ADV_ADDRESS_SPACE:
-		snprintf(buf, len, "no policy helps: the request is near or beyond the process "
-			 "address space; split it (chunks, np.memmap, a sparse format)");
+		snprintf(buf, len, "no policy helps: the request is near or beyond the process address space; split it (chunks, np.memmap, a sparse format)");
 		break;
 	case ADV_BORDERLINE:
-		snprintf(buf, len, "the answer is within the kernel's per-CPU counting slack "
-			 "(+/- %s): it may succeed or fail", units_iec_kb(a->value, s, sizeof(s)));
+		snprintf(buf, len, "the answer is within the kernel's per-CPU counting slack (+/- %s): it may succeed or fail",
+			 units_iec_kb(a->value, s, sizeof(s)));
 		break;
 	}
 }

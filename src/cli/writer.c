@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * writer.c - the writers' options, the call into the change engine, the exit status of
- * its result and the words every rendering of it shares (refusals, shadows).
+ * its result (with what a failed rollback left behind) and the words every rendering of
+ * it shares (refusals, shadows).
  */
 #include <errno.h>
 #include <inttypes.h>

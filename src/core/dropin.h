@@ -6,10 +6,11 @@
  *
  * The file: /etc/sysctl.d/99-zz-ovc.conf. Both systemd-sysctl and procps sort every
  * sysctl.d file by basename and apply them in that order, the last assignment winning
- * (anchors.md §0 row 1); "99-zz-" sorts after every "NN-" name that distributions and
- * packages ship, Debian's 99-sysctl.conf link included. A name alone cannot win against
- * everything (procps reads /etc/sysctl.conf once more, last; a later name or a glob can
- * still override it), so dropin_check() names what would shadow it.
+ * (sysctl.d(5); procps src/sysctl.c PreloadSystem, systemd src/basic/conf-files.c);
+ * "99-zz-" sorts after every "NN-" name that distributions and packages ship, Debian's
+ * 99-sysctl.conf link included. A name alone cannot win against everything (procps reads
+ * /etc/sysctl.conf once more, last; a later name or a glob can still override it), so
+ * dropin_check() names what would shadow it.
  *
  * Its text is a function of the policy and the profile only (no date, no host name), so
  * that a repeated run produces the same bytes and reports no change:

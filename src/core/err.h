@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * err.h - the error record every core and sys function fills on failure.
+ * err.h - the error record every core, sys and change function fills on failure.
  * It only carries facts (what, where, errno, which advice applies); the CLI words them.
  */
 #ifndef OVC_ERR_H

@@ -379,36 +379,23 @@ static void intro(struct tb *t, const struct ctx *c)
 	switch (c->in->format) {
 	case EXPORT_SYSCTL:
 		snprintf(s, sizeof(s),
-			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" "
-			 "as a sysctl.d(5) file. This is not ovc's drop-in: ovc persist, reset and "
-			 "profile --persist neither write nor remove it.", n);
+			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" as a sysctl.d(5) file. This is not ovc's drop-in: ovc persist, reset and profile --persist neither write nor remove it.",
+			 n);
 		break;
 	case EXPORT_TUNED:
 		snprintf(s, sizeof(s),
-			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" "
-			 "as a TuneD profile. Install it as /etc/tuned/ovc-%s/tuned.conf and select it "
-			 "with \"tuned-adm profile ovc-%s\", or together with another one: \"tuned-adm "
-			 "profile throughput-performance ovc-%s\". TuneD writes the settings of "
-			 "/etc/sysctl.d and /etc/sysctl.conf again after its own (reapply_sysctl in "
-			 "tuned-main.conf), so these keys set there win over this profile.", n, n, n, n);
+			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" as a TuneD profile. Install it as /etc/tuned/ovc-%s/tuned.conf and select it with \"tuned-adm profile ovc-%s\", or together with another one: \"tuned-adm profile throughput-performance ovc-%s\". TuneD writes the settings of /etc/sysctl.d and /etc/sysctl.conf again after its own (reapply_sysctl in tuned-main.conf), so these keys set there win over this profile.",
+			 n, n, n, n);
 		break;
 	case EXPORT_CLOUD_INIT:
 		snprintf(s, sizeof(s),
-			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" "
-			 "as cloud-config. write_files puts %s in place (init stage), and "
-			 "systemd-sysctl applies it at every later boot. On the first boot, bootcmd "
-			 "sets the same values, once per instance: it runs in the same stage, before "
-			 "the services of multi-user.target start, but before write_files too, so it "
-			 "cannot read the file (runcmd would run only in the final stage, after those "
-			 "services).", n, c->file);
+			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" as cloud-config. write_files puts %s in place (init stage), and systemd-sysctl applies it at every later boot. On the first boot, bootcmd sets the same values, once per instance: it runs in the same stage, before the services of multi-user.target start, but before write_files too, so it cannot read the file (runcmd would run only in the final stage, after those services).",
+			 n, c->file);
 		break;
 	case EXPORT_ANSIBLE:
 		snprintf(s, sizeof(s),
-			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" "
-			 "as an Ansible task list (ansible.posix.sysctl). Include it with import_tasks "
-			 "or include_tasks, as root. Each task sets one key in %s and applies that "
-			 "file (sysctl -p); the limit knob the profile does not use is removed from "
-			 "it, as the kernel keeps only one.", n, c->file);
+			 "Overcommit policy of ovc profile \"%s\", exported by \"ovc profile export\" as an Ansible task list (ansible.posix.sysctl). Include it with import_tasks or include_tasks, as root. Each task sets one key in %s and applies that file (sysctl -p); the limit knob the profile does not use is removed from it, as the kernel keeps only one.",
+			 n, c->file);
 		break;
 	}
 	para(t, "# ", "# ", s);
@@ -440,14 +427,13 @@ static void body(struct tb *t, const struct ctx *c)
 		puts_(t, "# mode:    not set: the host keeps its vm.overcommit_memory\n");
 	export_clean(p->limit_text, lim, sizeof(lim));
 	if (p->limit == PROFILE_LIMIT_NONE) {
-		snprintf(s, sizeof(s), "not set: the host keeps its vm.overcommit_ratio and "
-			 "vm.overcommit_kbytes");
+		snprintf(s, sizeof(s), "not set: the host keeps its vm.overcommit_ratio and vm.overcommit_kbytes");
 	} else if (c->out->host_relative) {
 		export_clean(c->in->host_from ? c->in->host_from : "given", from, sizeof(from));
 		snprintf(s, sizeof(s),
 			 "%s, host-relative: computed from MemTotal %" PRIu64 " kB, SwapTotal %" PRIu64
-			 " kB and hugetlb %" PRIu64 " kB (%s)%s. The number is fixed: export again for "
-			 "a host with other figures.", lim, c->in->host.mem_kb, c->in->host.swap_kb,
+			 " kB and hugetlb %" PRIu64 " kB (%s)%s. The number is fixed: export again for a host with other figures.",
+			 lim, c->in->host.mem_kb, c->in->host.swap_kb,
 			 c->in->host.hugetlb_kb, from,
 			 p->limit == PROFILE_LIMIT_COMMIT
 				 ? "; the kernel adds SwapTotal to vm.overcommit_kbytes itself" : "");
@@ -460,8 +446,7 @@ static void body(struct tb *t, const struct ctx *c)
 	para(t, "# limit:   ", "#          ", s);
 	if (plan_validate(rq, false) == PLAN_ZERO_LIMIT)
 		para(t, "# warning: ", "#          ",
-		     "a limit of 0 leaves only the swap to CommitLimit; ovc applies it only with "
-		     "--force");
+		     "a limit of 0 leaves only the swap to CommitLimit; ovc applies it only with --force");
 	export_clean(p->reason, s, sizeof(s));
 	para(t, "# reason:  ", "#          ", s);
 	for (i = 0; i < p->nsources; i++) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * model.c - the kernel's overcommit accounting as pure integer arithmetic.
- * Every rule names the kernel function it restates and the section of
- * shared/reference/kernel-overcommit.md ("ref §N") it was checked against.
+ * Every rule names the kernel function it restates, its source file and the kernel
+ * versions it holds for (mainline; distribution kernels may carry backports).
  * No I/O, no globals, no allocation.
  */
 #include <limits.h>
@@ -64,7 +64,8 @@ static uint64_t sub_floor0(uint64_t a, uint64_t b)
 }
 
 /*
- * vm_commit_limit() (mm/util.c, 3.14+; open-coded before), ref §3:
+ * vm_commit_limit() in mm/util.c (kbytes branch 3.14+, 49f0ce5f9232; before, the ratio
+ * formula was open-coded in mm/mmap.c, mm/nommu.c and fs/proc/meminfo.c):
  *   kbytes ? kbytes >> shift : (totalram - hugetlb) * ratio / 100, then + swap.
  * unsigned long throughout: a negative ratio converts to 2^64 - |ratio| and the product
  * wraps before the division. hugetlb is subtracted in ratio mode only.
@@ -102,10 +103,10 @@ int64_t model_headroom_kb(const struct model_host *h, const struct model_policy 
 }
 
 /*
- * mm_compute_batch() (mm/mm_init.c; mm/mmap.c before), ref §4.5:
+ * mm_compute_batch() in mm/mm_init.c (3.11+; it has always lived there):
  *   3.11-5.8: max(32, 2 * present, min(totalram / present / 256, INT_MAX))
  *   5.9+:     the same for NEVER; /4 instead of /256 for GUESS and ALWAYS.
- *   < 3.11:   the generic percpu batch, max(32, 2 * online)   [≈, ref §4.5]
+ *   < 3.11:   percpu_counter_batch, max(32, 2 * num_online_cpus()) (lib/percpu_counter.c)
  */
 uint64_t model_batch_pages(const struct model_host *h, int mode)
 {
@@ -124,8 +125,9 @@ uint64_t model_batch_pages(const struct model_host *h, int mode)
 }
 
 /*
- * percpu_counter_add_batch() folds a CPU's delta once |delta| >= batch, so each CPU holds
- * at most batch - 1 pages the global count has not seen (ref §4.5).
+ * percpu_counter_add_batch() (lib/percpu_counter.c; __percpu_counter_add() before 4.12)
+ * folds a CPU's delta once |delta| >= batch, so each CPU holds at most batch - 1 pages
+ * the global count has not seen.
  */
 uint64_t model_band_pages(const struct model_host *h, int mode)
 {
@@ -167,11 +169,13 @@ int64_t model_never_room_pages(const struct model_host *h, const struct model_po
 }
 
 /*
- * OVERCOMMIT_NEVER, __vm_enough_memory() (mm/util.c since 4.6, mm/mmap.c before), ref §4.3.
+ * OVERCOMMIT_NEVER, __vm_enough_memory() (mm/util.c 4.6+, 39a1aa8e194a; mm/mmap.c before).
  * The request is added to the committed count first, then
  *   4.0+:      succeed iff C0 + pages < A, signed longs, where
  *              A = CommitLimit - (admin ? 0 : admin_reserve) - min(total_vm/32, user_reserve)
  *   3.10-3.19: the same in unsigned long: reserves above the limit wrap A to a huge value
+ *              (3.x stable kernels that took the 2015 fix "mm: fix arithmetic overflow in
+ *              __vm_enough_memory()" use signed longs as 4.0+; a version test cannot tell)
  *   < 3.10:    A = ramlimit - (admin ? 0 : ramlimit/32) + swap - total_vm/32 (uncapped)
  * So the largest request is A - C0 - 1 pages.
  */
@@ -220,11 +224,16 @@ static struct span never_span(const struct model_host *h, const struct model_pol
 }
 
 /*
- * OVERCOMMIT_GUESS before 5.2, ref §4.2: an estimate of free memory, not of commitments.
- *   F = free + file - shmem + free swap + reclaimable slab [+ misc reclaimable, 4.20-5.1]
+ * OVERCOMMIT_GUESS before 5.2 (__vm_enough_memory(), mm/mmap.c; mm/util.c 4.6-5.1):
+ * an estimate of free memory, not of commitments.
+ *   F = free + file - shmem + free swap + reclaimable slab [+ misc reclaimable]
+ *   The kernel adds the last term from 4.17 (d79f7aa496fc, indirectly reclaimable bytes)
+ *   to 5.1; meminfo shows it (KReclaimable - SReclaimable) only from 4.20, so it is
+ *   added here for 4.20-5.1 only.
  *   fail if F <= totalreserve; F -= totalreserve; non-admin: F -= admin_reserve
  *   (< 3.10: F -= F/32); succeed iff F > pages.
- * 3.10-3.19 used unsigned long, so an over-subtraction wraps and succeeds.
+ * 3.10-3.19 used unsigned long, so an over-subtraction wraps and succeeds (not on 3.x
+ * stable kernels with the 2015 overflow fix, as for NEVER above).
  */
 static struct span guess_legacy_span(const struct model_host *h, const struct model_task *t)
 {
@@ -266,12 +275,12 @@ static struct span commit_span(const struct model_host *h, const struct model_po
 {
 	switch (p->mode) {
 	case OVERCOMMIT_ALWAYS:
-		/* Return success after accounting (ref §4.1): no commit limit at all. */
+		/* __vm_enough_memory(): ALWAYS returns 0 right after vm_acct_memory(). */
 		*lim = LIMIT_NONE;
 		return span_exact(UINT64_MAX);
 	case OVERCOMMIT_GUESS:
 		if (model_kver_cmp(h->kernel, 5, 2) >= 0) {
-			/* 8c7829b04c52 (5.2): fail iff pages > totalram + total_swap, ref §4.2 */
+			/* 8c7829b04c52 (5.2+): fail iff pages > totalram_pages() + swap */
 			*lim = LIMIT_HEURISTIC;
 			return span_exact(kb_to_pages(h, h->mem_total_kb) +
 					  kb_to_pages(h, h->swap_total_kb));
@@ -279,7 +288,7 @@ static struct span commit_span(const struct model_host *h, const struct model_po
 		*lim = LIMIT_FREE_ESTIMATE;
 		return guess_legacy_span(h, t);
 	default:
-		/* NEVER, and on old kernels without a range check any value >= 2 (ref §2) */
+		/* NEVER; before 2.6.39 (cb16e95fa, range 0..2) any value >= 2 too */
 		*lim = LIMIT_COMMIT;
 		return never_span(h, p, t);
 	}
@@ -308,7 +317,11 @@ void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 	struct span acc = commit_span(h, p, t, &lim);
 	uint64_t tv = task_total_vm_pages(h, t);
 
-	/* may_expand_vm(): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails (ref §6.4) */
+	/*
+	 * may_expand_vm() (mm/mmap.c): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails.
+	 * Its RLIMIT_DATA test for private writable mappings is not modelled (unlimited by
+	 * default).
+	 */
 	if (t->rlimit_as_bytes != UINT64_MAX) {
 		uint64_t rl = t->rlimit_as_bytes / h->page_size;
 
@@ -316,7 +329,7 @@ void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 	}
 
 	/*
-	 * get_unmapped_area() needs one free gap of the whole length (ref §6.3). The gap is
+	 * get_unmapped_area() (mm/mmap.c) needs one free gap of the whole length. The gap is
 	 * at most the address space less what the process maps; how large the largest gap
 	 * really is depends on the layout (86 TiB of 128 TiB for a PIE on x86-64), so only
 	 * requests up to half the space are sure.

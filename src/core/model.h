@@ -9,7 +9,7 @@
  * Units are in the names: _kb (1024 bytes), _pages (page_size bytes), _bytes.
  * Arithmetic wraps where the kernel's unsigned long wraps and nowhere else.
  * Only 64-bit kernels are modelled (unsigned long = 64 bits).
- * "ref §N" points into shared/reference/kernel-overcommit.md.
+ * Kernel rules name the function, file and versions (mainline) they restate.
  */
 #ifndef OVC_MODEL_H
 #define OVC_MODEL_H
@@ -28,11 +28,11 @@ struct model_kver {
 	unsigned major, minor, patch;
 };
 
-/* Host figures, as /proc shows them (ref §1, §8.2). */
+/* Host figures, as /proc/meminfo (fs/proc/meminfo.c) and /proc/sys/vm show them. */
 struct model_host {
 	uint64_t page_size;            /* bytes; a power of two, at least 1024 */
 	uint64_t mem_total_kb;         /* MemTotal = totalram_pages() */
-	uint64_t swap_total_kb;        /* SwapTotal = total_swap_pages */
+	uint64_t swap_total_kb;        /* SwapTotal = total_swap_pages, outside swapoff */
 	uint64_t hugetlb_kb;           /* Hugetlb: every hstate, surplus included */
 	uint64_t committed_as_kb;      /* Committed_AS */
 	uint64_t admin_reserve_kb;     /* vm.admin_reserve_kbytes */
@@ -40,12 +40,13 @@ struct model_host {
 	struct model_kver kernel;      /* running kernel; selects the rules */
 	unsigned cpus_online;          /* for the per-CPU error band; 0 = unknown (1 assumed) */
 	unsigned cpus_present;         /* for the batch; 0 = same as online */
-	uint64_t address_space_bytes;  /* TASK_SIZE for a default mmap (x86-64: 2^47 - 4 KiB) */
+	uint64_t address_space_bytes;  /* DEFAULT_MAP_WINDOW (x86-64: 2^47 - 4 KiB) */
 
 	/*
-	 * Only for the free-memory estimate of OVERCOMMIT_GUESS before 5.2 (ref §4.2).
+	 * Only for the free-memory estimate of OVERCOMMIT_GUESS < 5.2 (__vm_enough_memory).
 	 * file_kb = Cached + SwapCached + Buffers (NR_FILE_PAGES);
-	 * misc_reclaimable_kb = KReclaimable - SReclaimable (kernels 4.20 to 5.1);
+	 * misc_reclaimable_kb = KReclaimable - SReclaimable (used for 4.20 to 5.1: the kernel
+	 * counts it from 4.17, meminfo shows it from 4.20);
 	 * totalreserve_kb from /proc/zoneinfo, 0 when unknown.
 	 */
 	uint64_t mem_free_kb, file_kb, shmem_kb, swap_free_kb;
@@ -54,14 +55,14 @@ struct model_host {
 
 /* The three sysctls. ratio is the kernel's int, kept wider so a what-if can be refused. */
 struct model_policy {
-	int mode;          /* 0, 1 or 2 (any other value behaves as NEVER on old kernels) */
+	int mode;          /* 0, 1 or 2; any other (pre-2.6.39 only) acts as NEVER */
 	int64_t ratio;     /* vm.overcommit_ratio, percent, INT_MIN..INT_MAX */
 	uint64_t kbytes;   /* vm.overcommit_kbytes; non-zero takes precedence over ratio */
 };
 
 /* The process that would allocate. */
 struct model_task {
-	bool admin;               /* CAP_SYS_ADMIN in the initial user namespace (ref §4.4) */
+	bool admin;               /* cap_vm_enough_memory(): CAP_SYS_ADMIN in init_user_ns */
 	bool vmsize_known;        /* false: charge the user reserve in full (conservative) */
 	uint64_t vmsize_kb;       /* VmSize (mm->total_vm) before the new mapping */
 	uint64_t rlimit_as_bytes; /* RLIMIT_AS soft limit; UINT64_MAX = unlimited */
@@ -106,16 +107,16 @@ unsigned model_kb_shift(const struct model_host *h);
 /* kB of a page count, saturating at UINT64_MAX. */
 uint64_t model_pages_kb(const struct model_host *h, uint64_t pages);
 
-/* vm_commit_limit() in pages, wrapping like the kernel (ref §3). */
+/* vm_commit_limit() (mm/util.c) in pages, unsigned long arithmetic that wraps like it. */
 uint64_t model_commit_limit_pages(const struct model_host *h, const struct model_policy *p);
 
-/* CommitLimit as /proc/meminfo prints it: pages << shift, wrapping at 2^64 (ref §3). */
+/* CommitLimit as fs/proc/meminfo.c prints it: vm_commit_limit() << shift, mod 2^64. */
 uint64_t model_commit_limit_kb(const struct model_host *h, const struct model_policy *p);
 
 /* CommitLimit - Committed_AS in kB, saturated to the int64 range. */
 int64_t model_headroom_kb(const struct model_host *h, const struct model_policy *p);
 
-/* vm_committed_as_batch for a policy (mm_compute_batch, ref §4.5). */
+/* vm_committed_as_batch for a policy (mm_compute_batch(), mm/mm_init.c; policy arg 5.9+). */
 uint64_t model_batch_pages(const struct model_host *h, int mode);
 
 /* Largest |global - exact| of the committed counter, in pages: (batch-1) x online CPUs. */
@@ -130,7 +131,7 @@ uint64_t model_band_pages(const struct model_host *h, int mode);
 int64_t model_never_room_pages(const struct model_host *h, const struct model_policy *p,
 			       const struct model_task *t);
 
-/* The largest single allocation for task under policy p (ref §4, §6). */
+/* The largest single allocation for task under policy p: commit check, RLIMIT_AS, VA gap. */
 void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 		     const struct model_task *t, struct model_alloc *out);
 
@@ -140,7 +141,7 @@ enum model_verdict model_check(const struct model_host *h, const struct model_po
 			       enum model_limit *binding);
 
 /*
- * Pages glibc's malloc(bytes) asks mmap for on x86-64 (ref §7):
+ * Pages glibc's malloc(bytes) asks mmap for on x86-64 (malloc/malloc.c sysmalloc_mmap()):
  * ceil((roundup16(bytes + 8) + 8) / page_size). Returns 0 if glibc refuses the request
  * outright (bytes > PTRDIFF_MAX).
  */

@@ -375,8 +375,7 @@ int numpy_parse_error(const char *msg, struct numpy_error *out, const char **why
 	}
 	if (out->dtype_known && numpy_nbytes(&out->shape, out->itemsize, &out->bytes) < 0) {
 		/* NumPy itself refuses such a shape with "array is too big", never this */
-		*why = "the shape times the data type's size is larger than 2^64 bytes: NumPy "
-		       "raises \"array is too big\" for that, not a MemoryError";
+		*why = "the shape times the data type's size is larger than 2^64 bytes: NumPy raises \"array is too big\" for that, not a MemoryError";
 		return -1;
 	}
 	if (out->dtype_known) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* plan.c - the writes of "ovc set": values, order, rollback and the guard; pure. */
+/* plan.c - the writes of a change: values, order, rollback and the guard; pure. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +8,7 @@
 
 static bool enforced(int mode)
 {
-	/* any value but 0 and 1 is checked as NEVER (ref §2, old kernels) */
+	/* __vm_enough_memory(): all but 0 and 1 take the NEVER path (>= 3: pre-2.6.39) */
 	return mode != OVERCOMMIT_GUESS && mode != OVERCOMMIT_ALWAYS;
 }
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * plan.h - what "ovc set" will write, in which order, how to undo it, and whether the
- * result is safe. Pure: from the state read and the request to a list of writes; the
- * sys layer performs them, the CLI reports them.
+ * plan.h - what a change will write to the running values, in which order, how to undo
+ * it, and whether the result is safe (the guard). Pure: from the state read and the
+ * request to a list of writes; the change engine performs them through sys/sysctl, the
+ * CLI reports them.
  *
- * Kernel facts used (shared/reference/kernel-overcommit.md §2): writing overcommit_ratio
- * zeroes overcommit_kbytes and writing overcommit_kbytes (even 0) zeroes overcommit_ratio,
- * in the same handler call; each value is written whole with one write() at offset 0.
+ * Kernel facts used (mm/util.c overcommit_ratio_handler/overcommit_kbytes_handler, 3.14+):
+ * writing overcommit_ratio zeroes overcommit_kbytes and writing overcommit_kbytes (even 0)
+ * zeroes overcommit_ratio, in the same handler call; each value is written whole with one
+ * write() at offset 0 (kernel/sysctl.c ignores a numeric write at another offset, 4.5+).
  */
 #ifndef OVC_PLAN_H
 #define OVC_PLAN_H
@@ -49,7 +51,7 @@ enum plan_invalid {
 	PLAN_EMPTY,            /* nothing asked */
 	PLAN_BOTH_LIMITS,      /* ratio and kbytes together: the kernel keeps one */
 	PLAN_BAD_MODE,         /* not 0, 1 or 2 */
-	PLAN_NEGATIVE_RATIO,   /* the kernel takes it, but CommitLimit wraps (ref §3) */
+	PLAN_NEGATIVE_RATIO,   /* proc_dointvec takes it; vm_commit_limit() then wraps */
 	PLAN_ZERO_LIMIT,       /* ratio 0 or kbytes 0: CommitLimit becomes swap only */
 };
 

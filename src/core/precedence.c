@@ -18,17 +18,18 @@ static const char *key_path(enum knob k)
 }
 
 /*
- * anchors.md §2.1 says Debian 12's systemd-sysctl has only the first four, from strings(1);
- * but "/lib/sysctl.d" is a suffix of "/usr/lib/sysctl.d", so strings cannot show it, and
- * the real v252 binary (split-usr build) opens and applies /lib/sysctl.d: see
- * tests/precedence/run, scenario libdir. Where /lib links to usr/lib the caller lists the
- * directory once, so the fifth entry changes nothing on merged-/usr systems.
+ * systemd src/basic/def.h CONF_PATHS_NULSTR() adds /lib/sysctl.d only in a split-usr build
+ * (HAVE_SPLIT_USR). strings(1) cannot show that fifth entry ("/lib/sysctl.d" is a suffix
+ * of "/usr/lib/sysctl.d"), and Debian 12's v252 binary is such a build: it opens and
+ * applies /lib/sysctl.d, see tests/precedence/run, scenario libdir. Where /lib links to
+ * usr/lib the caller lists the directory once, so the fifth entry changes nothing on
+ * merged-/usr systems.
  */
 static const char *const systemd_dirs[] = {
 	"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
 	"/lib/sysctl.d",
 };
-/* anchors.md §1.2 (PreloadSystem, 4.0.2) */
+/* procps-ng 4.0.2 src/sysctl.c PreloadSystem() */
 static const char *const procps_dirs[] = {
 	"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
 	"/lib/sysctl.d",
@@ -207,7 +208,8 @@ static void strip(const char **b, const char **e)
 }
 
 /*
- * anchors.md §1.4/§2.2: the first separator decides; '.' first swaps every '.' and '/'.
+ * procps slashdot() / systemd sysctl_normalize(): the first separator decides; '.' first
+ * swaps every '.' and '/'.
  * Then repeated and leading slashes go (systemd path_simplify; the kernel's path lookup
  * for procps). false: too long to be one of ours.
  */
@@ -767,7 +769,7 @@ static void set_decider(struct prec_result *r, int k, size_t wi)
 	r->decider[k].line = r->writes[wi].line;
 }
 
-/* The kernel, one write at a time (kernel-overcommit.md §2). */
+/* The kernel, one write at a time (mm/util.c overcommit_*_handler, kernel/sysctl.c). */
 static void simulate(struct ctx *c)
 {
 	struct prec_result *r = c->res;
@@ -781,7 +783,7 @@ static void simulate(struct ctx *c)
 		uint64_t uv = 0;
 		char cur[24];
 
-		/* systemd: WRITE_STRING_FILE_SUPPRESS_REDUNDANT_VIRTUAL (anchors.md §2.3) */
+		/* systemd sysctl_write(): WRITE_STRING_FILE_SUPPRESS_REDUNDANT_VIRTUAL */
 		current_text(&r->final, k, cur, sizeof(cur));
 		if (c->tool == PREC_SYSTEMD && strlen(cur) == w->value_len &&
 		    !memcmp(cur, w->value, w->value_len)) {

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * precedence.h - which sysctl.d assignment decides vm.overcommit_* at boot, under
- * systemd-sysctl and under procps "sysctl --system". Pure: the caller (sys/dropin) lists
+ * systemd-sysctl and under procps "sysctl --system". Pure: the caller (sys/confdirs) lists
  * the files and reads their text; this module never touches the filesystem.
  *
- * Rules: shared/reference/anchors.md §0, §1.2-1.5 (procps 4.0.2), §2.1-2.3 (systemd 252).
- * Kernel side effects: shared/reference/kernel-overcommit.md §2 (a successful write of
+ * Rules: procps-ng 4.0.2 src/sysctl.c (PreloadSystem, parse_setting_line, slashdot,
+ * write_setting_list) and sysctl.d(5); systemd v252 src/sysctl/sysctl.c (parse_file),
+ * src/basic/conf-files.c, src/basic/sysctl-util.c (sysctl_normalize, sysctl_write).
+ * Kernel side effects: mm/util.c overcommit_{ratio,kbytes}_handler (a successful write of
  * overcommit_ratio zeroes overcommit_kbytes and vice versa, even a write of 0; an invalid
  * value is rejected with EINVAL and changes nothing).
  *
@@ -125,8 +127,8 @@ struct prec_result {
 	/*
 	 * Per key, the write that decides its final value: the last accepted (or, for
 	 * systemd, redundant) write of that key, or the write of the counterpart knob that
-	 * zeroed it afterwards (issue 4: the assignment that decides boot, kernel side
-	 * effects included).
+	 * zeroed it afterwards: what decides the value at boot includes the kernel's own
+	 * side effect (overcommit_{ratio,kbytes}_handler zero the counterpart).
 	 */
 	struct prec_decider decider[KNOB_COUNT];
 	struct prec_shadow shadows[PREC_MAX_SHADOWS];
@@ -165,8 +167,9 @@ bool prec_hidden_or_backup(const char *name);
 const char *prec_shadow_why_name(enum prec_shadow_why why);
 
 /*
- * The kernel's acceptance of value text for key (kernel-overcommit.md §2; proc_get_long
- * base-0 parsing). Returns 0 and the value, or -1 and a reason (static string).
+ * The kernel's acceptance of value text for key (kernel/sysctl.c proc_get_long(), base 0;
+ * __do_proc_dointvec / __do_proc_doulongvec_minmax ranges). Returns 0 and the value, or
+ * -1 and a reason (static string).
  */
 int prec_kernel_parse(enum knob key, const char *value, size_t len, int64_t *ival,
 		      uint64_t *uval, const char **reason);

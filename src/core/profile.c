@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * profile.c - profile files: parsing, include chains, host-relative values. No I/O.
- */
+/* profile.c - profile files: parsing, include chains, host-relative values. No I/O. */
 #include <stdio.h>
 #include <string.h>
 
@@ -88,8 +86,7 @@ static int parse_term(const char *s, struct profile_term *t, const char **why)
 
 		if (n == 0 || n >= sizeof(buf) || copy_trim(s, pct, buf, sizeof(buf)) < 0 ||
 		    parse_pct(buf, &t->centi_pct) < 0) {
-			*why = "a percentage must be a number above 0 and at most 1000, with at most "
-			       "two decimals";
+			*why = "a percentage must be a number above 0 and at most 1000, with at most two decimals";
 			return -1;
 		}
 		word = pct + 1;
@@ -132,8 +129,7 @@ static int parse_terms(const char *v, struct profile *p, const char **why)
 		while (*e && *e != '+' && !(*e == '-' && e > s && blank(e[-1])))
 			e++;
 		if (copy_trim(s, e, term, sizeof(term)) < 0 || !term[0]) {
-			*why = "expected TERM [+ TERM]..., a TERM being [P%] ram, [P%] swap, hugetlb "
-			       "or a size";
+			*why = "expected TERM [+ TERM]..., a TERM being [P%] ram, [P%] swap, hugetlb or a size";
 			return -1;
 		}
 		if (p->nterms >= PROFILE_MAX_TERMS) {
@@ -260,16 +256,16 @@ int profile_parse(const char *name, const char *text, size_t len, struct profile
 		} else if (!strcmp(key, "ratio") || !strcmp(key, "kbytes") ||
 			   !strcmp(key, "commit_limit")) {
 			if (out->limit != PROFILE_LIMIT_NONE)
-				return FAIL(line, "%s: only one of ratio, kbytes and "
-						 "commit_limit (the kernel keeps one limit)", key);
+				return FAIL(line, "%s: only one of ratio, kbytes and commit_limit (the kernel keeps one limit)",
+						 key);
 			if (parse_limit(key, val, out, &why) < 0) {
 				ovc_fail(err, OVC_E_INPUT, 0, NULL, line, "%s = %.100s: %s", key, val, why);
 				return -1;
 			}
 			snprintf(out->limit_text, sizeof(out->limit_text), "%.12s = %.140s", key, val);
 		} else {
-			return FAIL(line, "unknown key '%s' (description, reason, source, "
-					 "include, mode, ratio, kbytes, commit_limit)", key);
+			return FAIL(line, "unknown key '%s' (description, reason, source, include, mode, ratio, kbytes, commit_limit)",
+					 key);
 		}
 	}
 	if (!seen_desc)
@@ -300,8 +296,8 @@ int profile_resolve(const char *name, profile_loader load, void *arg, struct pro
 		for (i = 0; i < n; i++)
 			if (!strcmp(chain[i].name, cur))
 				return ovc_fail(err, OVC_E_INPUT, 0, chain[n - 1].path, 0,
-						"include cycle: %s includes %s, which is already in "
-						"the chain", chain[n - 1].name, cur);
+						"include cycle: %s includes %s, which is already in the chain",
+						chain[n - 1].name, cur);
 		if (n == PROFILE_MAX_DEPTH)
 			return ovc_fail(err, OVC_E_INPUT, 0, chain[n - 1].path, 0,
 					"include chain deeper than %d profiles (from %s)",
@@ -449,8 +445,8 @@ int profile_request(const struct profile *p, const struct profile_host *h,
 	minus += h->swap_kb;
 	if (plus <= minus)
 		return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0,
-				"%s is not above the host's swap (%llu kB), which the kernel "
-				"always counts in full: it cannot be set", p->limit_text,
+				"%s is not above the host's swap (%llu kB), which the kernel always counts in full: it cannot be set",
+				p->limit_text,
 				(unsigned long long)h->swap_kb);
 	if (plus - minus > UINT64_MAX)
 		return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0, "%s is too large", p->limit_text);

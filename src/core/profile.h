@@ -16,9 +16,9 @@
  *   commit_limit = TERM [(+|-) TERM]...        TERM: [P%] ram | [P%] swap | hugetlb | SIZE
  * ram is MemTotal, swap SwapTotal, hugetlb the hugetlb pool; P a percentage with at most
  * two decimals. The kernel always adds the whole swap to CommitLimit and, with kbytes,
- * does not subtract the hugetlb pool (kernel-overcommit.md §3), so commit_limit = X gives
- * kbytes = X - SwapTotal, which must be positive; unless X is "ram - hugetlb + swap",
- * the kernel's own formula for ratio 100 (profile_commit_as_ratio).
+ * does not subtract the hugetlb pool (vm_commit_limit(), mm/util.c), so commit_limit = X
+ * gives kbytes = X - SwapTotal, which must be positive; unless X is "ram - hugetlb +
+ * swap", the kernel's own formula for ratio 100 (profile_commit_as_ratio).
  * An including profile's mode and limit replace the included ones; description and
  * reason are its own; sources accumulate (the included ones after its own).
  */

@@ -183,36 +183,29 @@ static void boot_metrics(struct out *o, const struct prom_figures *f)
 	const struct model_policy *r = &f->policy, *b = &f->boot_systemd;
 	bool read = f->boot_read && !f->boot_error;
 
-	family(o, "ovc_boot_config_read", "1 if the boot configuration (sysctl.d) was read; "
-	       "0 for a saved --proc tree without --root, or when it could not be read.");
+	family(o, "ovc_boot_config_read", "1 if the boot configuration (sysctl.d) was read; 0 for a saved --proc tree without --root, or when it could not be read.");
 	put(o, "ovc_boot_config_read %d\n", read);
-	family(o, "ovc_boot_config_error", "1 if the boot configuration could not be read "
-	       "(ovc status says why).");
+	family(o, "ovc_boot_config_error", "1 if the boot configuration could not be read (ovc status says why).");
 	put(o, "ovc_boot_config_error %d\n", f->boot_read && f->boot_error);
 	if (!read)
 		return;
-	family(o, "ovc_boot_overcommit_mode", "vm.overcommit_memory as boot applies it, by "
-	       "systemd-sysctl (tool=\"systemd\") or sysctl --system (tool=\"procps\").");
+	family(o, "ovc_boot_overcommit_mode", "vm.overcommit_memory as boot applies it, by systemd-sysctl (tool=\"systemd\") or sysctl --system (tool=\"procps\").");
 	policy_samples(o, f, 0);
 	family(o, "ovc_boot_overcommit_ratio", "vm.overcommit_ratio as boot applies it, per tool.");
 	policy_samples(o, f, 1);
-	family(o, "ovc_boot_overcommit_kbytes", "vm.overcommit_kbytes as boot applies it, per "
-	       "tool, in kB.");
+	family(o, "ovc_boot_overcommit_kbytes", "vm.overcommit_kbytes as boot applies it, per tool, in kB.");
 	policy_samples(o, f, 2);
-	family(o, "ovc_boot_drift", "1 if the running value differs from the one systemd-sysctl "
-	       "applies at boot: a reboot changes it (ovc verify).");
+	family(o, "ovc_boot_drift", "1 if the running value differs from the one systemd-sysctl applies at boot: a reboot changes it (ovc verify).");
 	put(o, "ovc_boot_drift{key=\"vm.overcommit_memory\"} %d\n", r->mode != b->mode);
 	put(o, "ovc_boot_drift{key=\"vm.overcommit_ratio\"} %d\n", r->ratio != b->ratio);
 	put(o, "ovc_boot_drift{key=\"vm.overcommit_kbytes\"} %d\n", r->kbytes != b->kbytes);
 	family(o, "ovc_dropin_present", "1 if /etc/sysctl.d/99-zz-ovc.conf exists.");
 	put(o, "ovc_dropin_present %d\n", f->dropin_present);
-	family(o, "ovc_dropin_managed", "1 if /etc/sysctl.d/99-zz-ovc.conf exists and was "
-	       "written by ovc.");
+	family(o, "ovc_dropin_managed", "1 if /etc/sysctl.d/99-zz-ovc.conf exists and was written by ovc.");
 	put(o, "ovc_dropin_managed %d\n", f->dropin_present && f->dropin_managed);
 	/* an info metric: present only when there is something to say */
 	if (f->dropin_present && f->dropin_managed && f->profile && f->profile[0]) {
-		family(o, "ovc_profile_info", "The profile recorded in ovc's drop-in (absent when "
-		       "none is).");
+		family(o, "ovc_profile_info", "The profile recorded in ovc's drop-in (absent when none is).");
 		put(o, "ovc_profile_info{profile=\"");
 		put_label(o, f->profile);
 		put(o, "\"} 1\n");
@@ -227,8 +220,7 @@ int prom_render(const struct prom_figures *f, char *buf, size_t len)
 	if (!len)
 		return -1;
 	buf[0] = '\0';
-	family(&o, "ovc_scrape_success", "1 if ovc read the overcommit settings and "
-	       "/proc/meminfo; 0 if not (the other ovc_ metrics are then absent).");
+	family(&o, "ovc_scrape_success", "1 if ovc read the overcommit settings and /proc/meminfo; 0 if not (the other ovc_ metrics are then absent).");
 	put(&o, "ovc_scrape_success %d\n", f->ok);
 	family(&o, "ovc_build_info", "The version of ovc that wrote these metrics.");
 	put(&o, "ovc_build_info{version=\"");
@@ -237,34 +229,26 @@ int prom_render(const struct prom_figures *f, char *buf, size_t len)
 	if (!f->ok)
 		return o.over ? -1 : (int)o.pos;
 
-	family(&o, "ovc_overcommit_mode", "vm.overcommit_memory: 0 heuristic, 1 always, "
-	       "2 never overcommit.");
+	family(&o, "ovc_overcommit_mode", "vm.overcommit_memory: 0 heuristic, 1 always, 2 never overcommit.");
 	put(&o, "ovc_overcommit_mode %d\n", f->policy.mode);
-	family(&o, "ovc_overcommit_ratio", "vm.overcommit_ratio: the percentage of RAM (less "
-	       "hugetlb) in CommitLimit; 0 while vm.overcommit_kbytes is set.");
+	family(&o, "ovc_overcommit_ratio", "vm.overcommit_ratio: the percentage of RAM (less hugetlb) in CommitLimit; 0 while vm.overcommit_kbytes is set.");
 	put(&o, "ovc_overcommit_ratio %" PRId64 "\n", f->policy.ratio);
-	family(&o, "ovc_overcommit_kbytes", "vm.overcommit_kbytes in kB, as sysctl shows it; "
-	       "0 while the ratio is in effect.");
+	family(&o, "ovc_overcommit_kbytes", "vm.overcommit_kbytes in kB, as sysctl shows it; 0 while the ratio is in effect.");
 	put(&o, "ovc_overcommit_kbytes %" PRIu64 "\n", f->policy.kbytes);
-	family(&o, "ovc_commit_limit_bytes", "CommitLimit: how far mode 2 lets Committed_AS "
-	       "grow (the kernel's formula for the running values).");
+	family(&o, "ovc_commit_limit_bytes", "CommitLimit: how far mode 2 lets Committed_AS grow (the kernel's formula for the running values).");
 	bytes_sample(&o, "ovc_commit_limit_bytes", "", f->commit_limit_kb);
 	family(&o, "ovc_committed_as_bytes", "Committed_AS: the address space committed now.");
 	bytes_sample(&o, "ovc_committed_as_bytes", "", f->committed_as_kb);
-	family(&o, "ovc_headroom_bytes", "CommitLimit minus Committed_AS, negative when past it "
-	       "(enforced only in mode 2).");
+	family(&o, "ovc_headroom_bytes", "CommitLimit minus Committed_AS, negative when past it (enforced only in mode 2).");
 	if (prom_skb_to_bytes(f->headroom_kb, v, sizeof(v)) < 0)
 		o.over = true;
 	else
 		put(&o, "ovc_headroom_bytes %s\n", v);
-	family(&o, "ovc_largest_allocation_bytes", "The largest single allocation that succeeds "
-	       "now, for a process without (privilege=\"user\") and with CAP_SYS_ADMIN "
-	       "(privilege=\"admin\").");
+	family(&o, "ovc_largest_allocation_bytes", "The largest single allocation that succeeds now, for a process without (privilege=\"user\") and with CAP_SYS_ADMIN (privilege=\"admin\").");
 	bytes_sample(&o, "ovc_largest_allocation_bytes", "{privilege=\"user\"}", f->max_alloc_kb);
 	bytes_sample(&o, "ovc_largest_allocation_bytes", "{privilege=\"admin\"}",
 		     f->max_alloc_admin_kb);
-	family(&o, "ovc_largest_allocation_limit_info", "What decides the largest allocation "
-	       "of privilege=\"user\" (JSON binding_limit).");
+	family(&o, "ovc_largest_allocation_limit_info", "What decides the largest allocation of privilege=\"user\" (JSON binding_limit).");
 	put(&o, "ovc_largest_allocation_limit_info{limit=\"");
 	put_label(&o, f->binding_limit);
 	put(&o, "\"} 1\n");

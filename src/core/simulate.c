@@ -108,8 +108,9 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 	case LIMIT_NONE:
 		break;
 	}
-	/* A file-backed shared mapping is never charged (ref §5): np.memmap sidesteps the
-	 * commit check, not RLIMIT_AS or the address space. */
+	/* accountable_mapping() never charges a VM_SHARED file mapping: np.memmap (mode
+	 * r, r+, w+; not 'c') sidesteps the commit check, not RLIMIT_AS or the address
+	 * space. */
 	if (out->binding == LIMIT_COMMIT || out->binding == LIMIT_HEURISTIC ||
 	    out->binding == LIMIT_FREE_ESTIMATE)
 		add(out, ADV_MEMMAP, 0);
@@ -130,7 +131,7 @@ size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 
 	if (f->meminfo_overmounted)
 		WARN(W_MEMINFO_VIRTUAL, 0, 0);
-	/* swapoff in progress, a virtualised meminfo or an unexpected kernel (ref §8.2) */
+	/* swapoff in progress (si_swapinfo), a virtualised meminfo or an unexpected kernel */
 	if (f->printed_limit_known && f->printed_limit_kb != limit_kb)
 		WARN(W_LIMIT_MISMATCH, f->printed_limit_kb, limit_kb);
 	if (p->mode < 0 || p->mode > 2)

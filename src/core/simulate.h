@@ -33,7 +33,7 @@ enum advice_kind {
 	ADV_KBYTES,        /* value = smallest vm.overcommit_kbytes (mode 2) */
 	ADV_SWAP,          /* value = kB of additional swap that makes mode 0 accept it */
 	ADV_RLIMIT_AS,     /* value = bytes RLIMIT_AS must at least be */
-	ADV_MEMMAP,        /* file-backed np.memmap is never charged */
+	ADV_MEMMAP,        /* a shared file-backed np.memmap (not mode 'c') is never charged */
 	ADV_ADDRESS_SPACE, /* larger than the address space: only chunking helps */
 	ADV_BORDERLINE,    /* within the per-CPU band: value = band in kB */
 };

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * atomicfile.c - crash-safe replace/remove of one file (see atomicfile.h).
- */
+/* atomicfile.c - crash-safe replace/remove of one file (see atomicfile.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -42,12 +40,12 @@ static int check_dir(int fd, const char *path, struct ovc_err *err)
 		return fail_errno(err, errno, path, "cannot stat");
 	if (st.st_uid != 0 && st.st_uid != geteuid())
 		ovc_fail(err, OVC_E_PERM, 0, path, 0,
-			 "not owned by root (uid %u): ovc does not write into a directory "
-			 "another user controls", (unsigned)st.st_uid);
+			 "not owned by root (uid %u): ovc does not write into a directory another user controls",
+			 (unsigned)st.st_uid);
 	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		ovc_fail(err, OVC_E_PERM, 0, path, 0,
-			 "writable by group or others (mode %04o): another user could replace "
-			 "ovc's file; fix with chmod go-w", (unsigned)(st.st_mode & 07777));
+			 "writable by group or others (mode %04o): another user could replace ovc's file; fix with chmod go-w",
+			 (unsigned)(st.st_mode & 07777));
 	else
 		return 0;
 	return ovc_hint(err, OVC_H_CONFIG_PERM);
@@ -115,8 +113,7 @@ int afile_open_dir(struct afile_dir *d, const struct fsroot *root, const char *r
 			}
 			if (e == ELOOP)
 				return ovc_fail(err, OVC_E_INPUT, 0, sofar, 0,
-						"is a symbolic link: ovc does not write through links "
-						"(make it a real directory)");
+						"is a symbolic link: ovc does not write through links (make it a real directory)");
 			if (e == ENOTDIR)
 				return ovc_fail(err, OVC_E_INPUT, 0, sofar, 0, "is not a directory");
 			return fail_errno(err, e, sofar, "cannot open the directory");
@@ -156,8 +153,7 @@ static int check_target(const struct afile_dir *d, const char *name, const char 
 	}
 	if (S_ISLNK(st.st_mode))
 		return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-				"is a symbolic link: ovc does not write through links (remove it, "
-				"then run ovc again)");
+				"is a symbolic link: ovc does not write through links (remove it, then run ovc again)");
 	if (!S_ISREG(st.st_mode))
 		return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "is not a regular file");
 	return 0;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * caps.h - capabilities through libcap: drop them all for read-only work, and read
- * whether a live process holds CAP_SYS_ADMIN.
+ * caps.h - capabilities through libcap: drop them all for read-only work, keep only the
+ * audit ones for writers and raise one around the call that needs it, and read whether a
+ * live process holds CAP_SYS_ADMIN.
  */
 #ifndef OVC_CAPS_H
 #define OVC_CAPS_H
@@ -18,7 +19,7 @@ int caps_drop_all(struct ovc_err *err);
  * For writers: keep in the permitted set only the audit capabilities asked for, and only
  * if held (CAP_AUDIT_WRITE sends the record, CAP_AUDIT_CONTROL asks whether auditing is
  * on); drop every other capability; the effective set stays empty. Writing /proc/sys
- * needs none: its permission check is the global root euid alone (ref §9).
+ * needs none: fs/proc/proc_sysctl.c test_perm() checks the euid against GLOBAL_ROOT_UID.
  */
 int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err);
 

@@ -45,8 +45,7 @@ int lock_open(struct ovc_lock *l, const struct fsroot *root, struct ovc_err *err
 	if (l->fd < 0) {
 		if (e == ELOOP)
 			return ovc_fail(err, OVC_E_INPUT, 0, l->path, 0,
-					"is a symbolic link: ovc does not follow links to its lock "
-					"(remove it, then run ovc again)");
+					"is a symbolic link: ovc does not follow links to its lock (remove it, then run ovc again)");
 		return fail(err, ovc_errno_class(e), e, l->path, "cannot open the lock");
 	}
 	if (fstat(l->fd, &st) < 0) {
@@ -57,8 +56,7 @@ int lock_open(struct ovc_lock *l, const struct fsroot *root, struct ovc_err *err
 	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid())) {
 		lock_close(l);
 		return ovc_fail(err, OVC_E_INPUT, 0, l->path, 0,
-				"is not a regular file owned by root: not ovc's lock (remove it, "
-				"then run ovc again)");
+				"is not a regular file owned by root: not ovc's lock (remove it, then run ovc again)");
 	}
 	return 0;
 }

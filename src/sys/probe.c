@@ -18,7 +18,7 @@ static int try_map(uint64_t pages, uint64_t page_size)
 	uint64_t len = pages * page_size;
 	void *p;
 
-	/* exactly what glibc's malloc asks for a large block (ref §7) */
+	/* what glibc's sysmalloc_mmap() asks for a large block (malloc/malloc.c, 2.35+) */
 	p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 0;

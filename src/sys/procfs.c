@@ -97,7 +97,7 @@ static int p_uidmap(const char *t, size_t l, const char *p, void *o, struct ovc_
 	return 0;
 }
 
-/* meminfo, and whether it is served by FUSE (LXCFS) instead of the kernel (ref §8.4) */
+/* meminfo, and whether FUSE (LXCFS, lxcfs(1)) serves it instead of fs/proc/meminfo.c */
 static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err)
 {
 	char *buf;
@@ -118,7 +118,8 @@ static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct 
 uint64_t procfs_address_space(uint64_t page_size)
 {
 #if defined(__x86_64__)
-	/* TASK_SIZE_MAX = DEFAULT_MAP_WINDOW = 2^47 - one page, also with LA57 (ref §6.3) */
+	/* DEFAULT_MAP_WINDOW = 2^47 - PAGE_SIZE (asm/page_64_types.h): mmap without a hint
+	 * above it stays below, also with LA57, where TASK_SIZE_MAX is 2^56 - PAGE_SIZE */
 	return ((uint64_t)1 << 47) - page_size;
 #elif defined(__aarch64__)
 	return (uint64_t)1 << 48;   /* DEFAULT_MAP_WINDOW with 48-bit VA */
@@ -189,7 +190,7 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	if (ph->mi.has_hugetlb) {
 		h->hugetlb_kb = ph->mi.hugetlb_kb;
 	} else {
-		/* before 4.16 only the default hstate is visible here (ref §8.1) */
+		/* no Hugetlb: line before 4.16 (fcb2b0c577f1): HugePages_* = default hstate */
 		h->hugetlb_kb = ph->mi.hugepages_total * ph->mi.hugepagesize_kb;
 		ph->hugetlb_default_only = ph->mi.hugepages_total > 0;
 	}
@@ -247,7 +248,7 @@ int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs
 	pt->userns_known = r == 0;
 	if (!pt->userns_known)
 		pt->initial_userns = true;   /* a saved tree without uid_map: assume the host's */
-	/* cap_vm_enough_memory(): CAP_SYS_ADMIN in the initial user namespace (ref §4.4) */
+	/* cap_vm_enough_memory() (security/commoncap.c): CAP_SYS_ADMIN in init_user_ns */
 	pt->task.admin = pt->cap_sys_admin && pt->initial_userns;
 	return 0;
 }

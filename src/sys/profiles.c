@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * profiles.c - the profile directories under --root (see profiles.h).
- */
+/* profiles.c - finds, checks, reads and lists profile files (see profiles.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -32,12 +30,12 @@ static int trusted(int fd, const char *path, const char *what, struct ovc_err *e
 		return fail(err, errno, path, "cannot stat");
 	if (st.st_uid != 0 && st.st_uid != geteuid())
 		ovc_fail(err, OVC_E_PERM, 0, path, 0,
-			 "%s not owned by root (uid %u): profiles drive privileged changes, so ovc "
-			 "refuses it", what, (unsigned)st.st_uid);
+			 "%s not owned by root (uid %u): profiles drive privileged changes, so ovc refuses it",
+			 what, (unsigned)st.st_uid);
 	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		ovc_fail(err, OVC_E_PERM, 0, path, 0,
-			 "%s writable by group or others (mode %04o): profiles drive privileged "
-			 "changes, so ovc refuses it (chmod go-w)", what,
+			 "%s writable by group or others (mode %04o): profiles drive privileged changes, so ovc refuses it (chmod go-w)",
+			 what,
 			 (unsigned)(st.st_mode & 07777));
 	else
 		return 0;
@@ -124,15 +122,14 @@ static int trusted_parents(const struct profiles *ps, size_t i, int fd, struct o
 			break;
 		if (st.st_uid != 0 && st.st_uid != geteuid()) {
 			ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				 "above the profiles, not owned by root (uid %u): its owner could swap "
-				 "the profile directory, so ovc refuses it", (unsigned)st.st_uid);
+				 "above the profiles, not owned by root (uid %u): its owner could swap the profile directory, so ovc refuses it",
+				 (unsigned)st.st_uid);
 			rc = ovc_hint(err, OVC_H_PROFILE_TRUST);
 			break;
 		}
 		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
 			ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				 "above the profiles, writable by group or others (mode %04o): they could "
-				 "swap the profile directory, so ovc refuses it (chmod go-w)",
+				 "above the profiles, writable by group or others (mode %04o): they could swap the profile directory, so ovc refuses it (chmod go-w)",
 				 (unsigned)(st.st_mode & 07777));
 			rc = ovc_hint(err, OVC_H_PROFILE_TRUST);
 			break;
@@ -186,8 +183,7 @@ int profiles_load(void *arg, const char *name, const char **text, size_t *len,
 			continue;
 		if (fd < 0 && errno == ELOOP) {
 			ovc_fail(err, OVC_E_PERM, 0, ps->path, 0,
-				 "is a symbolic link: profiles drive privileged changes, so ovc does "
-				 "not follow links (copy the file instead)");
+				 "is a symbolic link: profiles drive privileged changes, so ovc does not follow links (copy the file instead)");
 			return ovc_hint(err, OVC_H_PROFILE_TRUST);
 		}
 		if (fd < 0)

@@ -167,7 +167,8 @@ static void restore_saved(const struct fsroot *fs, const char *rel, const struct
 
 /*
  * One value, whole. The running kernel (pv NULL): one write() at offset 0 of a fresh open,
- * never retried at another offset (ref §2). A saved tree (pv given): the open for writing
+ * never retried at another offset (kernel/sysctl.c would ignore it but still report 0,
+ * proc_first_pos_non_zero_ignore()). A saved tree (pv given): the open for writing
  * checks the permission and keeps the old bytes in pv; the value then replaces the file
  * through a temporary and a rename, so a failure or a kill leaves the old bytes or the
  * new ones, never a torn value.

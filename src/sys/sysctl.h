@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sysctl.h - the only writer of /proc/sys. Each value goes in one write() at offset 0 of a
- * fresh open (ref §2: a write at another offset is ignored, yet still zeroes the
- * counterpart knob). A saved tree's file is replaced whole (temporary + rename).
+ * fresh open: kernel/sysctl.c ignores a numeric write at another offset yet returns 0
+ * (sysctl_writes_strict = 1, default since 4.5), so the handler still zeroes the
+ * counterpart knob. A saved tree's file is replaced whole (temporary + rename).
  */
 #ifndef OVC_SYSCTL_H
 #define OVC_SYSCTL_H

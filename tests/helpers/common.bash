@@ -15,14 +15,14 @@
 #   vm KNOB           the value of $PROC/sys/vm/KNOB
 #   ncpus             cpuN lines in $PROC/stat
 #   commit_limit_formula [RATIO KBYTES MEM_KB SWAP_KB HUGE_KB]
-#                     the kernel's vm_commit_limit() printed in kB (ref §3), computed
+#                     the kernel's vm_commit_limit() (mm/util.c) printed in kB, computed
 #                     with bc in 2^64 arithmetic, independently of ovc
-#   batch_pages MODE2_RAM_KB CPUS   mm_compute_batch() for mode 2 (ref §4.5)
+#   batch_pages MODE2_RAM_KB CPUS   mm_compute_batch() (mm/mm_init.c) for mode 2
 #   json_raw KEY      every raw numeric value of "KEY" in $output, one a line (jq 1.6
 #                     reads numbers as doubles and loses digits above 2^53)
 #   modes_raw KEY     the same, only within the "modes" array
 #   assert_json FILTER  jq -e FILTER on $output (use --arg/--argjson before FILTER)
-#   malloc_pages BYTES  pages glibc's malloc(BYTES) asks mmap for (ref §7), 4 KiB pages
+#   malloc_pages BYTES  pages glibc's malloc(BYTES) asks mmap for (sysmalloc_mmap), 4 KiB pages
 #
 # Everything here is read-only towards the host: no test writes to /proc/sys.
 
@@ -148,7 +148,7 @@ ncpus() {
 }
 
 # vm_commit_limit() << 2 as /proc/meminfo prints it, for 4 KiB pages, in unsigned 64-bit
-# arithmetic (ref §3). Defaults come from the fixture copy.
+# arithmetic, as vm_commit_limit() (mm/util.c). Defaults come from the fixture copy.
 commit_limit_formula() {
 	local ratio=${1:-$(vm overcommit_ratio)} kbytes=${2:-$(vm overcommit_kbytes)}
 	local mem=${3:-$(mi MemTotal)} swap=${4:-$(mi SwapTotal)} huge=${5:-$(mi Hugetlb)}

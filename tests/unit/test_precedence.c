@@ -138,8 +138,7 @@ static void test_dirs_and_order(void)
 	add(&t, "/opt/sysctl.d", "70-o.conf", "vm.overcommit_memory = 2\n");
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.ratio, 45, "systemd: /usr/lib beats /lib by name");
-	TAP_I64(r->final.mode, 1, "systemd: reads /lib/sysctl.d (v252 split-usr, seen on host); "
-				  "ignores other dirs");
+	TAP_I64(r->final.mode, 1, "systemd: reads /lib/sysctl.d (v252 split-usr, seen on host); ignores other dirs");
 	r = run(&t, PREC_PROCPS);
 	TAP_I64(r->final.ratio, 45, "procps: /usr/lib beats /lib by name");
 	TAP_I64(r->final.mode, 1, "procps: reads /lib/sysctl.d");
@@ -327,8 +326,7 @@ static void test_grammar(void)
 	add(&t, ETC, "10-a.conf", "vm/overcommit_memory = 2\n/vm/overcommit_ratio=30\n"
 				  "vm/overcommit.memory = 1\n");
 	r = run(&t, PREC_SYSTEMD);
-	TAP_STR(writes(r), "memory=2,ratio=30", "systemd: vm/overcommit_memory is the key; "
-						"vm/overcommit.memory is not");
+	TAP_STR(writes(r), "memory=2,ratio=30", "systemd: vm/overcommit_memory is the key; vm/overcommit.memory is not");
 	r = run(&t, PREC_PROCPS);
 	TAP_STR(writes(r), "memory=2,ratio=30", "procps: same");
 

@@ -259,8 +259,8 @@ static void test_render(void)
 		f.headroom_kb = INT64_MIN;
 		f.binding_limit = "address_space";
 		n = prom_render(&f, T, sizeof(T));
-		TAP_OK(n > 0 && n < PROM_TEXT_MAX / 2, "render: the worst case uses under half of "
-		       "PROM_TEXT_MAX (%d bytes)", n);
+		TAP_OK(n > 0 && n < PROM_TEXT_MAX / 2, "render: the worst case uses under half of PROM_TEXT_MAX (%d bytes)",
+		       n);
 	}
 }
 

@@ -180,8 +180,7 @@ int main(int argc, char **argv)
 			}
 		} else {
 			errno = 0;
-			die("usage: allocmax [--sync] [--drop-sys-admin] "
-			    "[--as-user UID] [--max BYTES]");
+			die("usage: allocmax [--sync] [--drop-sys-admin] [--as-user UID] [--max BYTES]");
 		}
 	}
 
@@ -191,8 +190,7 @@ int main(int argc, char **argv)
 
 		if (mode != 2) {
 			errno = 0;
-			die("--sync needs vm.overcommit_memory already 2 "
-			    "(writing 2 would change the policy)");
+			die("--sync needs vm.overcommit_memory already 2 (writing 2 would change the policy)");
 		}
 		fd = open("/proc/sys/vm/overcommit_memory", O_WRONLY | O_CLOEXEC);
 		if (fd < 0)

@@ -456,8 +456,7 @@ int main(int argc, char **argv)
 		slurp("/proc/cmdline");
 		if (!strstr(rbuf, "ovcvm.config=")) {
 			errno = 0;
-			die("--search, --sync and --restore-mode run only in the test guest "
-			    "(no ovcvm.config= on the kernel command line)");
+			die("--search, --sync and --restore-mode run only in the test guest (no ovcvm.config= on the kernel command line)");
 		}
 	}
 
@@ -561,8 +560,6 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	errno = 0;
-	die("usage: forkexec [--as-user UID] [--root] [-n N] [--alloc-kb K] [--exec PATH] "
-	    "[--sync] [--restore-mode M] [--cmd-out FILE] [--cmd-err FILE] [-- CMD ARGS...] | "
-	    "--search LO HI --as-user UID [...]");
+	die("usage: forkexec [--as-user UID] [--root] [-n N] [--alloc-kb K] [--exec PATH] [--sync] [--restore-mode M] [--cmd-out FILE] [--cmd-err FILE] [-- CMD ARGS...] | --search LO HI --as-user UID [...]");
 	return 2;
 }

@@ -164,8 +164,7 @@ static void check_same(const struct prec_result *a, const struct prec_result *b,
 	FUZZ_CHECK(a->norder == b->norder && a->nwrites == b->nwrites &&
 			   a->nshadows == b->nshadows && a->ndiags_total == b->ndiags_total &&
 			   a->tool_fails == b->tool_fails,
-		   "the file array's order matters: read %zu/%zu writes %zu/%zu shadows %zu/%zu "
-		   "diags %zu/%zu fails %d/%d",
+		   "the file array's order matters: read %zu/%zu writes %zu/%zu shadows %zu/%zu diags %zu/%zu fails %d/%d",
 		   a->norder, b->norder, a->nwrites, b->nwrites, a->nshadows, b->nshadows,
 		   a->ndiags_total, b->ndiags_total, a->tool_fails, b->tool_fails);
 	FUZZ_CHECK(!memcmp(&a->final, &b->final, sizeof(a->final)),

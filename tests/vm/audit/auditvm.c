@@ -349,8 +349,7 @@ static int exec_without_audit_write(char **av)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: auditvm send|rawsend|enabled|set-enabled|listen|"
-		"exec-without-audit-write ... (see auditvm.c)\n");
+	fprintf(stderr, "usage: auditvm send|rawsend|enabled|set-enabled|listen|exec-without-audit-write ... (see auditvm.c)\n");
 	return 2;
 }
 
