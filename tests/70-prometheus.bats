@@ -14,8 +14,10 @@ prom() { ovc status --format prometheus "$@"; }
 # package would enable a Prometheus server), else one on PATH
 PROMTOOL=${OVC_PROMTOOL:-$REPO_DIR/build/deps/prometheus/usr/bin/promtool}
 [[ -x $PROMTOOL ]] || PROMTOOL=$(command -v promtool || echo promtool)
-promtool() { "$PROMTOOL" "$@"; }
-have_promtool() { [[ -x $PROMTOOL ]] || command -v "$PROMTOOL" >/dev/null; }
+# "command" and "type -P": never this function itself, which would recurse for ever
+# when no promtool exists (PROMTOOL is then the bare name)
+promtool() { command "$PROMTOOL" "$@"; }
+have_promtool() { [[ -x $PROMTOOL ]] || type -P "$PROMTOOL" >/dev/null; }
 
 # promtool check metrics on $output (only where a test does not need_promtool first: a
 # test that checks values runs without it, unless OVC_REQUIRE_TOOLS=1)
