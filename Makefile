@@ -32,20 +32,30 @@ else
   B        := build
   OPT      := -O2 -g -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
               -fstack-clash-protection -fPIE
-  ifneq ($(filter x86_64%,$(shell $(CC) -dumpmachine)),)
-    OPT    += -fcf-protection
-  endif
+  # asked of the compiler when a recipe needs it, not when make starts (see PKG_CFLAGS)
+  OPT_ARCH  = $(call once,OPT_ARCH,$(if $(filter x86_64%,$(shell $(CC) -dumpmachine 2>/dev/null)),-fcf-protection))
   LDOPT    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 endif
 ifneq ($(DEV)$(CI),)
   WARN     += -Werror
 endif
 
+# The libraries' flags are asked of pkg-config when a recipe first needs them, not when make
+# parses this file: "make deps all" (or ./bootstrap) installs pkg-config and the -dev
+# packages after make has started. $(call once,VAR,VALUE) computes VALUE once and keeps it.
+# A missing pkg-config or .pc file stops the build with the package to install, before
+# anything is compiled or linked.
 PKGS       := libmnl libcap
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+once        = $(eval $(1) := $$(strip $(2)))$($(1))
+PKG_CFLAGS  = $(call once,PKG_CFLAGS,$(pkg_check)$(shell $(PKG_CONFIG) --cflags $(PKGS)))
+PKG_LIBS    = $(call once,PKG_LIBS,$(pkg_check)$(shell $(PKG_CONFIG) --libs $(PKGS)))
+pkg_dev     = $(if $(filter libmnl,$(1)),libmnl-dev (Fedora: libmnl-devel),libcap-dev (Fedora: libcap-devel))
+pkg_check   = $(if $(shell command -v $(PKG_CONFIG) 2>/dev/null),,$(error pkg-config ('$(PKG_CONFIG)') \
+              not found: install pkg-config (Debian/Ubuntu: apt-get install pkg-config, or run \
+              ./bootstrap)))$(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(error \
+              $(PKG_CONFIG) cannot find $(p): install $(call pkg_dev,$(p)), or run ./bootstrap)))
 
-ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) $(OPT_ARCH) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
@@ -72,10 +82,11 @@ all: $(OVC)
 
 # Objects depend on the flags they were built with: "make install PREFIX=/usr" after a
 # plain "make" rebuilds, so the binary looks for profiles where they are installed.
+# The libraries (PKG_LIBS) are in it too: a build that found other ones links again.
 $(B)/.flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
-	  echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' >$@
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' | cmp -s - $@ || \
+	  echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' >$@
 
 FORCE:
 
