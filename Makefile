@@ -196,25 +196,10 @@ run: $(OVC)
 bench: $(OVC)
 	tests/bench/run $(OVC)
 
-# Build and test dependencies, Debian/Ubuntu.
+# Build and test dependencies, Debian/Ubuntu: the one package list is in ./bootstrap (a
+# fresh system has no make to run this target, so the README's first command is that script).
 deps:
-	@if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
-	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get update -qq && \
-	$$SUDO apt-get install -y -qq --no-install-recommends \
-	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
-	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
-	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind \
-	  ansible python3-yaml python3-jsonschema python3-configobj python3-jinja2 python3-jsonpatch \
-	  python3-requests python3-netifaces python3-oauthlib python3-serial python3-dbus python3-gi \
-	  python3-pyudev python3-linux-procfs bash-completion parallel >/dev/null
-	@# TuneD's loader and cloud-init for tests/51-export.bats, unpacked, not installed:
-	@# installed, tuned's daemon retunes the host and cloud-init runs at the next boot.
-	@# promtool from the prometheus package, unpacked too: installed, it enables a server.
-	@mkdir -p build/deps && cd build/deps && rm -rf tuned cloud-init prometheus ./*.deb && \
-	  apt-get -qq download tuned cloud-init prometheus 2>/dev/null && \
-	  dpkg-deb -x tuned_*.deb tuned && dpkg-deb -x cloud-init_*.deb cloud-init && \
-	  dpkg-deb -x prometheus_*.deb prometheus && rm -f ./*.deb
+	sh ./bootstrap --deps-only
 
 # FHS paths under PREFIX; DESTDIR stages them (packaging). The man pages name the
 # directories this build uses; the binary has DATADIR compiled in (see $(B)/.flags).
@@ -294,7 +279,8 @@ clean:
 
 help:
 	@echo "make [all]        build $(OVC)"
-	@echo "make deps run     install build/test dependencies (apt), then ovc status"
+	@echo "./bootstrap       install build/test dependencies (apt, sudo if not root), build, ovc status"
+	@echo "make deps         the same dependencies only (./bootstrap --deps-only)"
 	@echo "make check        every test: unit, core purity, man lint, bats, VM, sanitizers"
 	@echo "make check-kernel the real-kernel tier (qemu)"
 	@echo "make check-ansible the Ansible module under ansible-playbook (fake trees)"
