@@ -55,7 +55,7 @@ pkg_check   = $(if $(shell command -v $(PKG_CONFIG) 2>/dev/null),,$(error pkg-co
               ./bootstrap)))$(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(error \
               $(PKG_CONFIG) cannot find $(p): install $(call pkg_dev,$(p)), or run ./bootstrap)))
 
-ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) $(OPT_ARCH) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) $(OPT_ARCH) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
@@ -229,7 +229,8 @@ uninstall:
 # bytes.
 DIST_NAME  := ovc-$(VERSION)
 DISTDIR    ?= .
-DIST_TOP   := Makefile README.md CHANGELOG LICENSE .ci .gitignore src man profiles contrib tests
+DIST_TOP   := Makefile README.md CHANGELOG LICENSE bootstrap .ci .gitignore src man profiles contrib \
+              debian tests
 DIST_MTIME ?= $(or $(SOURCE_DATE_EPOCH),$(shell [ -e .git ] && git log -1 --format=%ct 2>/dev/null),0)
 
 .PHONY: dist distcheck
@@ -274,6 +275,75 @@ distcheck: dist
 	trap - EXIT; rm -rf "$$d"; \
 	echo "$(DIST_NAME).tar.gz is ready for distribution"
 
+# --- packages ----------------------------------------------------------------------------
+# make deb: the Debian package build/ovc_$(VERSION)_ARCH.deb, built by dpkg-buildpackage
+# (debhelper; the packaging is in debian/) in build/deb/$(DIST_NAME), a copy of the files
+# make dist ships, so nothing is written beside the source tree. A tree with uncommitted
+# changes is built as it is, and make deb says so; a missing build dependency is named by
+# dpkg-checkbuilddeps before anything is compiled.
+# DEB_DIR and RPM_DIR are the work folders, PKG_OUT where the packages are copied to.
+DEB_DIR ?= build/deb
+RPM_DIR ?= build/rpm
+PKG_OUT ?= build
+
+# "make deb: the tree has uncommitted changes ..." on standard error, or nothing
+define dirty_note
+if [ -e .git ] && command -v git >/dev/null && [ -n "$$(git status --porcelain 2>/dev/null)" ]; then \
+  echo "make $(1): the tree has uncommitted changes: the package is built from the files as they" \
+    "are now, not from a commit (git status --short):" >&2; git status --short >&2; \
+  dirty=" (from a tree with uncommitted changes)"; else dirty=; fi
+endef
+
+.PHONY: deb rpm
+deb:
+	@set -e; \
+	for t in dpkg-buildpackage dpkg-checkbuilddeps dpkg-parsechangelog; do \
+	  command -v $$t >/dev/null || { echo "make deb: $$t not found: install dpkg-dev" \
+	    "(./bootstrap installs every build dependency)" >&2; exit 1; }; done; \
+	v=$$(dpkg-parsechangelog -l debian/changelog -S Version); \
+	[ "$$v" = "$(VERSION)" ] || { echo "make deb: debian/changelog is at $$v, the Makefile at" \
+	  "$(VERSION): add a debian/changelog entry (dch -v $(VERSION))" >&2; exit 1; }; \
+	$(call dirty_note,deb); \
+	rm -rf $(DEB_DIR); mkdir -p $(DEB_DIR); \
+	$(MAKE) --no-print-directory dist DISTDIR=$(DEB_DIR) >/dev/null; \
+	tar -xzf $(DEB_DIR)/$(DIST_NAME).tar.gz -C $(DEB_DIR); \
+	cd $(DEB_DIR)/$(DIST_NAME); \
+	dpkg-checkbuilddeps || { echo "make deb: install the build dependencies named above" \
+	  "(./bootstrap installs them)" >&2; exit 1; }; \
+	echo "make deb: dpkg-buildpackage -us -uc -b in $(DEB_DIR)/$(DIST_NAME)" \
+	  "(log: $(DEB_DIR)/dpkg-buildpackage.log)"; \
+	dpkg-buildpackage -us -uc -b -Jauto >../dpkg-buildpackage.log 2>&1 || { \
+	  tail -n 40 ../dpkg-buildpackage.log >&2; echo "make deb: dpkg-buildpackage failed;" \
+	    "the whole log is $(DEB_DIR)/dpkg-buildpackage.log" >&2; exit 1; }; \
+	cd $(CURDIR); \
+	f=ovc_$(VERSION)_$$(dpkg-architecture -qDEB_HOST_ARCH).deb; \
+	mkdir -p $(PKG_OUT); cp $(DEB_DIR)/$$f $(PKG_OUT)/$$f; \
+	echo "$(PKG_OUT)/$$f$$dirty"
+
+# make rpm: the RPM package from make dist's tarball and contrib/rpm/ovc.spec, with
+# rpmbuild -bb in build/rpm. --nodeps: on Debian, rpm's own database has no libmnl-devel
+# or libcap-devel (the build dependencies are dpkg's here); on Fedora, drop it. Debian's
+# rpm runs brp-compress (bash: read -d) with sh, which leaves the manual pages
+# uncompressed: make rpm runs it with bash. rpmlint: contrib/rpm/rpmlint.toml.
+rpm:
+	@set -e; \
+	command -v rpmbuild >/dev/null || { echo "make rpm: rpmbuild not found: install rpm" \
+	  "(./bootstrap installs it)" >&2; exit 1; }; \
+	v=$$(sed -n 's/^Version: *//p' contrib/rpm/ovc.spec); \
+	[ "$$v" = "$(VERSION)" ] || { echo "make rpm: contrib/rpm/ovc.spec is at $$v, the" \
+	  "Makefile at $(VERSION)" >&2; exit 1; }; \
+	$(call dirty_note,rpm); \
+	rm -rf $(RPM_DIR); mkdir -p $(RPM_DIR)/SOURCES; \
+	$(MAKE) --no-print-directory dist DISTDIR=$(RPM_DIR)/SOURCES >/dev/null; \
+	echo "make rpm: rpmbuild -bb contrib/rpm/ovc.spec in $(RPM_DIR) (log: $(RPM_DIR)/rpmbuild.log)"; \
+	rpmbuild -bb --nodeps --define "_topdir $(abspath $(RPM_DIR))" --define "__brp_compress bash /usr/lib/rpm/brp-compress %{_prefix}" \
+	  contrib/rpm/ovc.spec \
+	  >$(RPM_DIR)/rpmbuild.log 2>&1 || { tail -n 40 $(RPM_DIR)/rpmbuild.log >&2; \
+	  echo "make rpm: rpmbuild failed; the whole log is $(RPM_DIR)/rpmbuild.log" >&2; exit 1; }; \
+	for f in $(RPM_DIR)/RPMS/*/ovc-$(VERSION)-*.rpm; do \
+	  case $$f in *debuginfo*|*debugsource*) continue;; esac; \
+	  mkdir -p $(PKG_OUT); cp "$$f" $(PKG_OUT)/; echo "$(PKG_OUT)/$${f##*/}$$dirty"; done
+
 clean:
 	rm -rf build build-san build-ubsan ovc-*.tar.gz
 
@@ -289,5 +359,7 @@ help:
 	@echo "make bench        ovc status/simulate against sysctl -n"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) (make uninstall: the same)"
 	@echo "make dist         ovc-$(VERSION).tar.gz (DISTDIR=.); make distcheck builds and tests it"
+	@echo "make deb          build/ovc_$(VERSION)_ARCH.deb (debian/, dpkg-buildpackage)"
+	@echo "make rpm          build/ovc-$(VERSION)-1.ARCH.rpm (contrib/rpm/ovc.spec, rpmbuild)"
 
 -include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
