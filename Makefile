@@ -76,7 +76,7 @@ SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 
 .PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-ansible \
         check-valgrind check-tools check-kernel check-san lint \
-        install uninstall clean deps run bench help
+        check-fresh install uninstall clean deps run bench help
 
 all: $(OVC)
 
@@ -106,10 +106,14 @@ $(OVC): $(APP_OBJ) $(CORELIB)
 $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB) $(PKG_LIBS)
 
-# Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
-# again under ASan+UBSan.
-check: check-unit check-core-pure lint check-fuzz check-bats check-ansible check-valgrind check-faults check-tools \
-       check-kernel check-san
+# Everything: unit, purity, bats, man lint, the real kernel in a VM, all of it again under
+# ASan+UBSan, then the quick start and the package on a fresh Debian 12 (check-fresh).
+# CHECK_TIERS (and BATS_FILES for check-bats) choose fewer: check-fresh runs the README's
+# "make check" inside the fresh root with a short list (tests/fresh/run, FRESH_TIERS).
+CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-bats check-ansible check-valgrind \
+               check-faults check-tools check-kernel check-san check-fresh
+BATS_FILES  ?= tests/
+check: $(CHECK_TIERS)
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -124,7 +128,7 @@ check-core-pure: $(CORELIB)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure \
-	  $(BATS_JOBS) tests/
+	  $(BATS_JOBS) $(BATS_FILES)
 
 # The Ansible module (contrib/ansible) under a real ansible-playbook, on fake trees.
 check-ansible: $(OVC)
@@ -192,6 +196,13 @@ lint:
 
 run: $(OVC)
 	$(OVC) status
+
+# The README's quick start (both commands, the first as root and through sudo) and the
+# Debian package (install, use, purge: nothing left) on new minimal Debian 12 roots made by
+# mmdebstrap, in a private mount and pid namespace with /proc/sys read-only
+# (tests/fresh/README.md). Root, the network (the Debian mirror) and a clean clone of HEAD.
+check-fresh:
+	tests/fresh/run
 
 bench: $(OVC)
 	tests/bench/run $(OVC)
@@ -353,6 +364,7 @@ help:
 	@echo "make deps         the same dependencies only (./bootstrap --deps-only)"
 	@echo "make check        every test: unit, core purity, man lint, bats, VM, sanitizers"
 	@echo "make check-kernel the real-kernel tier (qemu)"
+	@echo "make check-fresh  the quick start and the .deb on a fresh Debian 12 root (mmdebstrap)"
 	@echo "make check-ansible the Ansible module under ansible-playbook (fake trees)"
 	@echo "make check-valgrind the bats tier under valgrind memcheck"
 	@echo "make check-faults fault injection, kills and racing writers"
