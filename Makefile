@@ -60,11 +60,12 @@ ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
 
 CORE_SRC := $(sort $(wildcard src/core/*.c))
 SYS_SRC  := $(sort $(wildcard src/sys/*.c))
+CHANGE_SRC := $(sort $(wildcard src/change/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
-APP_OBJ  := $(SYS_SRC:%.c=$(B)/%.o) $(CLI_SRC:%.c=$(B)/%.o)
+APP_OBJ  := $(SYS_SRC:%.c=$(B)/%.o) $(CHANGE_SRC:%.c=$(B)/%.o) $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(B)/%.o)
 
 OVC      := $(B)/ovc
@@ -74,7 +75,7 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-bats check-ansible \
+.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-golden check-bats check-ansible \
         check-valgrind check-tools check-kernel check-san lint \
         check-fresh install uninstall clean deps run bench help
 
@@ -106,25 +107,39 @@ $(OVC): $(APP_OBJ) $(CORELIB)
 $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB) $(PKG_LIBS)
 
-# Everything: unit, purity, bats, man lint, the real kernel in a VM, all of it again under
-# ASan+UBSan, then the quick start and the package on a fresh Debian 12 (check-fresh).
-# CHECK_TIERS (and BATS_FILES for check-bats) choose fewer: check-fresh runs the README's
-# "make check" inside the fresh root with a short list (tests/fresh/run, FRESH_TIERS).
-CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-bats check-ansible check-valgrind \
-               check-faults check-tools check-kernel check-san check-fresh
+# Everything: unit, purity, golden output, bats, man lint, the real kernel in a VM, all of
+# it again under ASan+UBSan, then the quick start and the package on a fresh Debian 12
+# (check-fresh). CHECK_TIERS (and BATS_FILES for check-bats) choose fewer: check-fresh runs
+# the README's "make check" inside the fresh root with a short list (tests/fresh/run,
+# FRESH_TIERS).
+CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-golden check-bats check-ansible \
+               check-valgrind check-faults check-tools check-kernel check-san check-fresh
 BATS_FILES  ?= tests/
 check: $(CHECK_TIERS)
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
 
-# core/ must not do I/O: no open/read/write/stdio output/mmap among its undefined symbols.
-check-core-pure: $(CORELIB)
+# The layers, checked on the objects: core/ does no I/O at all (no open/read/write,
+# stdio output or mmap among its undefined symbols), and nothing outside cli/ prints (the
+# change engine and sys/ return results and errors; cli/ renders them).
+STDIO_OUT := (v?f?printf|v?dprintf|puts|fputs|fwrite|putchar|putc|fputc|perror|stdout|stderr)
+check-core-pure: $(CORELIB) $(APP_OBJ)
 	@bad=$$(nm -u $(CORELIB) | awk '{print $$NF}' | grep -E \
 	  '^(__)?(open|openat|read|write|fopen|printf|fprintf|puts|fputs|putchar|mmap|munmap|syscall|ioctl)(64)?(_chk)?$$' \
 	  | sort -u); \
 	if [ -n "$$bad" ]; then echo "core calls I/O: $$bad"; exit 1; fi; \
 	echo "core is pure: no I/O symbols in $(CORELIB)"
+	@bad=$$(for o in $(CORELIB) $(filter-out $(B)/src/cli/%,$(APP_OBJ)); do \
+	  nm -u $$o | awk -v o=$$o '{print o ": " $$NF}'; done | \
+	  grep -E ': (__)?$(STDIO_OUT)(_chk)?$$'); \
+	if [ -n "$$bad" ]; then echo "only cli/ prints, but:"; echo "$$bad"; exit 1; fi; \
+	echo "only cli/ prints: no stdio output in core/, sys/ or change/"
+
+# Every command's text and JSON output on the fixture trees, byte for byte
+# (tests/golden/run --update rewrites the files; review that diff).
+check-golden: $(OVC)
+	tests/golden/run $(OVC)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure \

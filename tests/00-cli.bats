@@ -393,3 +393,19 @@ Try 'ovc status --help'."
 	assert_one_json_document
 	assert_json '.error.kind == "usage" and .error.exit == 2'
 }
+
+@test "a --root that does not exist: the same usage error (exit 2) in every command that reads under it" {
+	use_host seed-24g-noswap
+	local nr=$BATS_TEST_TMPDIR/no/such/image c
+	local -a cmds=("status" "status --format prometheus" "verify" "profile list"
+		"profile show strict" "profile export strict" "persist --dry-run"
+		"set --mode 1 --dry-run" "reset --persist --dry-run" "profile strict --dry-run")
+	for c in "${cmds[@]}"; do
+		# shellcheck disable=SC2086 # the command and its options, split
+		run -2 --separate-stderr "$OVC" --proc "$PROC" --root "$nr" $c
+		assert_equal "${stderr_lines[0]}" "ovc: cannot open the root directory '$nr': No such file or directory"
+		# shellcheck disable=SC2086
+		run -2 --separate-stderr "$OVC" --proc "$PROC" --root "$nr" $c --json
+		[[ $c == *prometheus* ]] || assert_json '.error.kind == "usage" and .error.errno == "ENOENT"'
+	done
+}

@@ -186,7 +186,7 @@ setup() {
 	run -2 --separate-stderr "$OVC" --proc "$PROC" verify --root "$BATS_TEST_TMPDIR/nope" --json
 	assert_one_json_document
 	assert_json '.error.kind == "usage" and .error.exit == 2 and .error.errno == "ENOENT"'
-	[[ $stderr == *"cannot open root directory"* ]]
+	[[ $stderr == *"cannot open the root directory"* ]]
 }
 
 @test "a file larger than 1 MiB is refused: exit 6" {

@@ -110,7 +110,7 @@ vm.overcommit_ratio = 50"
 @test "persist without values: the running ones (a kbytes host writes kbytes, no ratio)" {
 	use_host kbytes   # mode 2, kbytes 12582912
 	ok_json persist
-	assert_json '.policy == {"mode": 2, "ratio": 0, "kbytes": 12582912}'
+	assert_json '.policy == {"mode": 2, "mode_name": "never", "ratio": 0, "kbytes": 12582912}'
 	assert_equal "$(grep -c overcommit_ratio "$DROPIN")" 0
 	assert_equal "$(tail -2 "$DROPIN")" "vm.overcommit_kbytes = 12582912
 vm.overcommit_memory = 2"
@@ -119,10 +119,10 @@ vm.overcommit_memory = 2"
 @test "only one of ratio and kbytes, as the kernel: --ratio on a kbytes host drops kbytes" {
 	use_host kbytes
 	ok_json persist --ratio 70
-	assert_json '.policy == {"mode": 2, "ratio": 70, "kbytes": 0}'
+	assert_json '.policy == {"mode": 2, "mode_name": "never", "ratio": 70, "kbytes": 0}'
 	assert_equal "$(grep -c overcommit_kbytes "$DROPIN")" 0
 	ok_json persist --kbytes 8G
-	assert_json '.policy == {"mode": 2, "ratio": 0, "kbytes": 8388608}'
+	assert_json '.policy == {"mode": 2, "mode_name": "never", "ratio": 0, "kbytes": 8388608}'
 	assert_equal "$(grep -c overcommit_ratio "$DROPIN")" 0
 }
 
@@ -140,8 +140,8 @@ vm.overcommit_memory = 2"
 	assert_json '(.persist | keys) == ["action","boot_after","boot_before","changed","content","offline","path","policy","previous","profile","result","shadowed","would_change"]'
 	assert_json --arg p "$DROPIN" '.persist.path == $p and .persist.action == "write" and .persist.result == "written"'
 	assert_json '.persist.previous == {"present": false, "managed": false, "profile": null, "content": null, "untrusted": null}'
-	assert_json '.persist.boot_before.systemd == {"mode": 0, "ratio": 50, "kbytes": 0}'
-	assert_json '.persist.boot_after.systemd == {"mode": 1, "ratio": 50, "kbytes": 0} and .persist.boot_after.procps == .persist.boot_after.systemd'
+	assert_json '.persist.boot_before.systemd == {"mode": 0, "mode_name": "heuristic", "ratio": 50, "kbytes": 0}'
+	assert_json '.persist.boot_after.systemd == {"mode": 1, "mode_name": "always", "ratio": 50, "kbytes": 0} and .persist.boot_after.procps == .persist.boot_after.systemd'
 	assert_json '.writes == [] and .before == .after and .changed == true and .offline == false'
 	assert_json --rawfile c "$DROPIN" '.persist.content == $c'
 	ok_json persist --mode 1
@@ -211,8 +211,8 @@ hint: --force overrides; see ovc(8)"
 @test "no shadow: a vendor default in /usr/lib/sysctl.d sorts before ovc's and loses" {
 	put usr/lib/sysctl.d/50-vendor.conf "vm.overcommit_memory = 2" "vm.overcommit_kbytes = 262144"
 	ok_json persist --mode 1 --ratio 60
-	assert_json '.persist.shadowed == [] and .persist.boot_after.systemd == {"mode": 1, "ratio": 60, "kbytes": 0}'
-	assert_json '.persist.boot_before.systemd == {"mode": 2, "ratio": 0, "kbytes": 262144}'
+	assert_json '.persist.shadowed == [] and .persist.boot_after.systemd == {"mode": 1, "mode_name": "always", "ratio": 60, "kbytes": 0}'
+	assert_json '.persist.boot_before.systemd == {"mode": 2, "mode_name": "never", "ratio": 0, "kbytes": 262144}'
 }
 
 @test "/etc overrides /usr/lib by file name: a vendor file sorting after ovc's, masked in /etc" {
@@ -251,7 +251,7 @@ hint: --force overrides; see ovc(8)"
 	# --force (a zero ratio needs it) writes; the report names the shadow, systemd only
 	run -0 --separate-stderr persist --mode 1 --ratio 0 --force --json
 	assert_json '[.persist.shadowed[] | [.key, .tool, .want, .boot]] == [["vm.overcommit_kbytes", "systemd", "0", "262144"]]'
-	assert_json '.persist.boot_after.procps == {"mode": 1, "ratio": 0, "kbytes": 0}'
+	assert_json '.persist.boot_after.procps == {"mode": 1, "mode_name": "always", "ratio": 0, "kbytes": 0}'
 }
 
 # --- links, ownership, foreign files ------------------------------------------------------
@@ -422,7 +422,7 @@ hint: --force overrides; see ovc(8)"
 @test "offline (--root, no --proc): the image's boot values are the base; no running kernel" {
 	put usr/lib/sysctl.d/50-vendor.conf "vm.overcommit_memory = 2" "vm.overcommit_ratio = 70"
 	ok_json ovc_w persist --root "$ROOT" --mode 1
-	assert_json '.offline == true and .persist.offline == true and .policy == {"mode": 1, "ratio": 70, "kbytes": 0}'
+	assert_json '.offline == true and .persist.offline == true and .policy == {"mode": 1, "mode_name": "always", "ratio": 70, "kbytes": 0}'
 	assert_json '.before.commit_limit_kb == null and .writes == []'
 	run -0 ovc_w persist --root "$ROOT" --mode 1
 	assert_line "Offline image: the running kernel is not touched."
@@ -487,7 +487,7 @@ write_journal() {
 	write_journal "0 50 0" "2 80 0" "$BATS_TEST_TMPDIR/new.conf"
 	printf '2\n' >"$PROC/sys/vm/overcommit_memory"
 	run -0 --separate-stderr pset --mode 0 --json
-	assert_json '.recovered == {"pid": 4242, "committed": false, "policy": {"mode": 0, "ratio": 50, "kbytes": 0}}'
+	assert_json '.recovered == {"pid": 4242, "committed": false, "policy": {"mode": 0, "mode_name": "heuristic", "ratio": 50, "kbytes": 0}}'
 	assert_equal "$stderr" "ovc: an earlier ovc (pid 4242) was interrupted during a change; the change was undone: vm.overcommit_memory=0 vm.overcommit_ratio=50 vm.overcommit_kbytes=0"
 	assert_equal "$(vm overcommit_memory) $(vm overcommit_ratio) $(vm overcommit_kbytes)" "0 50 0"
 	[[ ! -e $ROOT/run/ovc/journal ]]
@@ -498,7 +498,7 @@ write_journal() {
 	write_journal "0 50 0" "2 80 0" "$DROPIN"
 	printf '2\n' >"$PROC/sys/vm/overcommit_memory"   # the ratio write never happened
 	run -0 --separate-stderr pset --mode 2 --json
-	assert_json '.recovered.committed == true and .recovered.policy == {"mode": 2, "ratio": 80, "kbytes": 0} and .changed == false'
+	assert_json '.recovered.committed == true and .recovered.policy == {"mode": 2, "mode_name": "never", "ratio": 80, "kbytes": 0} and .changed == false'
 	assert_equal "$(vm overcommit_memory) $(vm overcommit_ratio)" "2 80"
 	run -0 "$OVC" verify --proc "$PROC" --root "$ROOT"
 }

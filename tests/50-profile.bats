@@ -47,7 +47,9 @@ local_profile() {
 
 @test "the compiled-in shipped directory is the one these tests fill" {
 	run -0 "$OVC" profile list --root "$ROOT" --json
-	assert_json --arg a "$ROOT/etc/ovc/profiles" --arg b "$ROOT/$SHIPPED_REL" '.dirs == [$a, $b]'
+	# the image's local and shipped profiles, then the running ovc's own shipped ones
+	assert_json --arg a "$ROOT/etc/ovc/profiles" --arg b "$ROOT/$SHIPPED_REL" \
+		--arg c "/$SHIPPED_REL" '.dirs == [$a, $b, $c]'
 }
 
 @test "list: every shipped profile, with its description" {
@@ -186,7 +188,7 @@ hint: the file format is described in ovc-profile(5)"
 
 @test "unknown profile: exit 2; a path as a name: exit 2" {
 	run -2 --separate-stderr prof show nosuch
-	[[ $stderr == "ovc: no profile 'nosuch' in $ROOT/etc/ovc/profiles or $ROOT/$SHIPPED_REL" ]]
+	[[ $stderr == "ovc: no profile 'nosuch' in $ROOT/etc/ovc/profiles, $ROOT/$SHIPPED_REL or /$SHIPPED_REL" ]]
 	run -2 prof show ../etc/passwd
 	run -2 "$OVC" profile
 }
@@ -235,13 +237,13 @@ hint: the file format is described in ovc-profile(5)"
 	[[ $stderr == *"profile batch depends on the host (commit_limit = ram + swap) and an offline image has none: give --mem and --swap"* ]]
 	[[ ! -e $DROPIN ]]
 	run -0 "$OVC" profile batch --persist --root "$ROOT" --mem 32G --swap 0 --json
-	assert_json '.offline == true and .persist.policy == {"mode": 2, "ratio": 0, "kbytes": 33554432}'
+	assert_json '.offline == true and .persist.policy == {"mode": 2, "mode_name": "never", "ratio": 0, "kbytes": 33554432}'
 	# the running values are this host's: drift, said by a warning; the boot ones match
 	run -1 "$OVC" verify --profile batch --root "$ROOT" --mem 32G --swap 0 --json
 	assert_json '.profile.boot_matches == true and .profile.boot_procps_matches == true'
 	assert_json '[.warnings[].id] | index("runtime_from_this_host") != null'
 	run -0 "$OVC" profile strict --persist --root "$ROOT" --json
-	assert_json '.persist.policy == {"mode": 2, "ratio": 100, "kbytes": 0}'
+	assert_json '.persist.policy == {"mode": 2, "mode_name": "never", "ratio": 100, "kbytes": 0}'
 	run -0 "$OVC" profile redis --persist --root "$ROOT"
 	assert_equal "$(sed -n 3p "$DROPIN")" "# profile: redis"
 	run -2 "$OVC" profile redis --root "$ROOT"

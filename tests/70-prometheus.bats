@@ -50,6 +50,13 @@ sample() {
 kb_bytes() { bc <<<"$1 * 1024"; }
 
 # a --root with ovc's drop-in holding TEXT (the header lines ovc writes, then TEXT)
+# a root whose boot configuration cannot be read (a sysctl.d file over ovc's 1 MiB limit)
+unreadable_boot_root() {
+	ROOT=$BATS_TEST_TMPDIR/badroot
+	mkdir -p "$ROOT/etc/sysctl.d"
+	head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >"$ROOT/etc/sysctl.d/50-big.conf"
+}
+
 root_with_dropin() {
 	ROOT=$BATS_TEST_TMPDIR/root
 	mkdir -p "$ROOT/etc/sysctl.d"
@@ -80,7 +87,8 @@ root_with_dropin() {
 	run -0 prom --root "$ROOT"
 	assert_line 'ovc_profile_info{profile="strict"} 1'
 	promtool_ok
-	run -0 prom --root /nonexistent
+	unreadable_boot_root
+	run -0 prom --root "$ROOT"
 	assert_line 'ovc_boot_config_error 1'
 	promtool_ok
 }
@@ -229,13 +237,22 @@ root_with_dropin() {
 
 @test "the boot configuration cannot be read: ovc_boot_config_error 1, exit 0" {
 	use_host seed-24g-noswap
-	run -0 --separate-stderr prom --root /nonexistent
+	unreadable_boot_root
+	run -0 --separate-stderr prom --root "$ROOT"
 	assert_line 'ovc_scrape_success 1'
 	assert_line 'ovc_boot_config_read 0'
 	assert_line 'ovc_boot_config_error 1'
 	refute_line --partial 'ovc_boot_drift'
 	refute_line --partial 'ovc_boot_overcommit'
 	[[ -z $stderr ]]
+}
+
+@test "a --root that does not exist: valid metrics with ovc_scrape_success 0, exit 2" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr prom --root "$BATS_TEST_TMPDIR/nonexistent"
+	assert_line 'ovc_scrape_success 0'
+	assert_equal "${stderr_lines[0]}" "ovc: cannot open the root directory '$BATS_TEST_TMPDIR/nonexistent': No such file or directory"
+	promtool_ok
 }
 
 @test "missing meminfo: valid metrics with ovc_scrape_success 0, the error on stderr, exit 6" {

@@ -31,16 +31,19 @@ enum ovc_exit {
 
 struct ovc_ctx {
 	const char *cmd;          /* command name, for messages */
-	const char *proc_dir;     /* --proc */
-	const char *root_dir;     /* --root: prefix of /etc, /run, /usr paths */
-	bool proc_set, root_set;  /* given explicitly (root_set: and not "/" itself) */
-	bool root_pending;        /* --root before the command: compared with "/" once the
-				   * capabilities are dropped (cli_settle_root) */
+	const char *proc_dir;     /* --proc (default /proc) */
+	const char *root_dir;     /* --root: prefix of /etc, /run, /usr paths (default /) */
+	bool proc_set;            /* --proc given */
+	bool root_set;            /* --root given, and not this system's "/" (an image):
+				   * known once the root is open (cli_open_root) */
 	bool writer;              /* the command changes the policy */
 	bool json;                /* --json */
-	bool color;               /* colour on stdout */
-	bool no_color;            /* --no-color */
-	struct fsroot fs;
+	bool color;               /* colour on stdout: decided in main, off with --json,
+				   * --no-color, NO_COLOR, TERM=dumb or no tty */
+	/* The seams, each opened once, on first use, after the options are read and the
+	 * capabilities dropped: --proc, --root, and this system's "/" (the running ovc's
+	 * own shipped profiles, for an image). fd -1 until then. */
+	struct fsroot proc, root, host;
 };
 
 /* Long-only option codes above CHAR_MAX; the common ones are shared by every command. */
@@ -57,9 +60,6 @@ enum {
 	{ "json", no_argument, NULL, OPT_JSON },                    \
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },            \
 	{ "help", no_argument, NULL, OPT_HELP }
-
-/* --root given before the command: decide whether it is "/" (after the capability drop). */
-void cli_settle_root(struct ovc_ctx *ctx);
 
 /*
  * Handle a common option inside a command's getopt loop: returns 1 if c was one
@@ -87,6 +87,28 @@ int cli_bad_option(struct ovc_ctx *ctx);
 /* Open --proc and read the host; on failure reports and returns the exit code, else 0. */
 int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph);
 
+/*
+ * Open the --proc, --root or host seam (once): 0, or the exit status of the reported
+ * error. A missing or unusable --root is a usage error (exit 2) in every command.
+ */
+int cli_open_proc(struct ovc_ctx *ctx);
+int cli_open_root(struct ovc_ctx *ctx);
+int cli_open_host(struct ovc_ctx *ctx);
+
+/*
+ * Is --root another system (an image), for the option checks a command makes before it
+ * reads anything ("--root without --proc has no running kernel")? A --root that cannot
+ * be opened counts as one; the error itself comes from cli_open_root where it is used.
+ */
+bool cli_root_is_image(struct ovc_ctx *ctx);
+
+/*
+ * The privileges a writer keeps once its options are read: only CAP_AUDIT_WRITE and
+ * CAP_AUDIT_CONTROL, and only when it will send audit records (main.c decides every
+ * command's privileges; this narrows them). 0, or the exit status of the reported error.
+ */
+int cli_writer_privileges(struct ovc_ctx *ctx, bool audit);
+
 /* Flush and close stdout; a lost result is reported and turns rc into EXIT_SYSTEM. */
 int cli_close_stdout(int rc);
 
@@ -102,6 +124,9 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_reset(struct ovc_ctx *ctx, int argc, char **argv);
-int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_profile_list(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_profile_show(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_profile_export(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_profile_apply(struct ovc_ctx *ctx, int argc, char **argv);
 
 #endif

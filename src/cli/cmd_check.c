@@ -159,7 +159,7 @@ static int load_pid(struct ovc_ctx *ctx, const char *pid_dir, struct procfs_task
 {
 	struct ovc_err err = { 0 };
 
-	if (procfs_read_task(&ctx->fs, pid_dir, pt, &err) < 0) {
+	if (procfs_read_task(&ctx->proc, pid_dir, pt, &err) < 0) {
 		/* a process that is gone (or never was in a saved tree) is bad input */
 		if (err.code == OVC_E_INPUT && err.errnum == ENOENT)
 			ovc_fail(&err, OVC_E_INPUT, 0, ctx->proc_dir, 0, "no process %s", pid_dir);
@@ -167,7 +167,7 @@ static int load_pid(struct ovc_ctx *ctx, const char *pid_dir, struct procfs_task
 	}
 	pt->pid = (pid_t)atoi(pid_dir);   /* validated decimal */
 	/* On the running kernel ask it (capget) rather than trust the text. */
-	if (ctx->fs.is_default) {
+	if (ctx->proc.live) {
 		bool has;
 
 		if (caps_pid_sys_admin(pt->pid, &has, &err) < 0)

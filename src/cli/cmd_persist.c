@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "change.h"
+#include "writer.h"
 #include "shared.h"
 
 enum { CMD_PERSIST, CMD_RESET };
@@ -62,28 +62,31 @@ int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = change_validate(ctx, &req.rq, req.force, true);
+	if (!rc)
+		rc = cli_open_root(ctx);
 	if (rc)
 		return rc;
-	return change_run(ctx, &req);
+	return cli_change(ctx, &req);
 }
 
 int cmd_reset(struct ovc_ctx *ctx, int argc, char **argv)
 {
-	struct change_req req = {
-		.runtime = true,
-		.rq = { .mode_set = true, .mode = 0, .ratio_set = true, .ratio = 50 },
-		.audit = AUD_AUTO,
-	};
+	struct change_req req = { .runtime = true, .audit = AUD_AUTO };
 	int rc = parse(ctx, argc, argv, CMD_RESET, &req);
+
+	/* the kernel's defaults; writing the ratio zeroes kbytes */
+	req.rq = (struct plan_request){ .mode_set = true, .mode = knob_kernel_defaults.mode,
+					.ratio_set = true, .ratio = knob_kernel_defaults.ratio };
 
 	if (rc)
 		return rc;
-	if (ctx->root_set && !ctx->proc_set) {
+	if (cli_root_is_image(ctx) && !ctx->proc_set) {
 		if (req.persist == PERSIST_NONE)
 			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
 					       "has no running kernel to reset (--persist removes "
 					       "ovc's drop-in from it)");
 		req.runtime = false;
 	}
-	return change_run(ctx, &req);
+	rc = cli_open_root(ctx);
+	return rc ? rc : cli_change(ctx, &req);
 }

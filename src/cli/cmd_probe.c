@@ -36,7 +36,7 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 	rc = cli_load_host(ctx, &ph);
 	if (rc)
 		return rc;
-	if (!ctx->fs.is_default)
+	if (!ctx->proc.live)
 		return cli_usage_error(ctx, "probe measures the running kernel, and %s is not a "
 				       "procfs (use simulate for a saved tree)", ctx->proc_dir);
 	/* any mode but 0 and 1 is checked as NEVER (ref §2) */
@@ -48,7 +48,7 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 		return cli_report(ctx, &err);
 	}
 	/* Read our own size last: it is the total_vm the kernel charges the reserve on. */
-	if (procfs_read_task(&ctx->fs, PROC_SELF, &self, &err) < 0)
+	if (procfs_read_task(&ctx->proc, PROC_SELF, &self, &err) < 0)
 		return cli_report(ctx, &err);
 	self.task.admin = false;   /* main() dropped every capability */
 	probe_max_mmap(h->page_size, h->address_space_bytes / h->page_size, &res);
@@ -61,10 +61,10 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 		json_init(&j, stdout);
 		json_obj(&j, NULL);
 		json_i64(&j, "mode", ph.policy.mode);
-		json_u64(&j, "measured_max_alloc_kb", pages_kb(h, res.max_pages));
-		json_u64(&j, "predicted_max_alloc_kb", pages_kb(h, pred.max_pages));
-		json_u64(&j, "predicted_sure_kb", pages_kb(h, pred.sure_pages));
-		json_u64(&j, "predicted_bound_kb", pages_kb(h, pred.bound_pages));
+		json_u64(&j, "measured_max_alloc_kb", model_pages_kb(h, res.max_pages));
+		json_u64(&j, "predicted_max_alloc_kb", model_pages_kb(h, pred.max_pages));
+		json_u64(&j, "predicted_sure_kb", model_pages_kb(h, pred.sure_pages));
+		json_u64(&j, "predicted_bound_kb", model_pages_kb(h, pred.bound_pages));
 		json_bool(&j, "exact", pred.exact);
 		json_bool(&j, "agrees", agree);
 		json_str(&j, "binding_limit", model_limit_name(pred.binding));
@@ -79,11 +79,11 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 		printf("Largest single allocation accepted now (mode %d, without CAP_SYS_ADMIN):\n",
 		       ph.policy.mode);
 		printf("  measured   %12s  (%" PRIu64 " pages; %u mmap calls in %" PRIu64 ".%03" PRIu64
-		       " ms)\n", units_iec_kb(pages_kb(h, res.max_pages), a, sizeof(a)),
+		       " ms)\n", units_iec_kb(model_pages_kb(h, res.max_pages), a, sizeof(a)),
 		       res.max_pages, res.attempts, res.elapsed_ns / 1000000,
 		       res.elapsed_ns / 1000 % 1000);
 		printf("  predicted  %12s  (%" PRIu64 " pages; limited by %s)\n",
-		       units_iec_kb(pages_kb(h, pred.max_pages), b, sizeof(b)), pred.max_pages,
+		       units_iec_kb(model_pages_kb(h, pred.max_pages), b, sizeof(b)), pred.max_pages,
 		       limit_words(pred.binding));
 		if (pred.exact)
 			printf("  agreement  %s%s%s\n", clr(ctx->color, agree ? C_GREEN : C_RED),
@@ -92,8 +92,8 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 			printf("  agreement  %s%s%s (predicted range %s to %s)\n",
 			       clr(ctx->color, agree ? C_GREEN : C_RED),
 			       agree ? "within range" : "OUTSIDE the range", clr_off(ctx->color),
-			       units_iec_kb(pages_kb(h, pred.sure_pages), a, sizeof(a)),
-			       units_iec_kb(pages_kb(h, pred.bound_pages), c, sizeof(c)));
+			       units_iec_kb(model_pages_kb(h, pred.sure_pages), a, sizeof(a)),
+			       units_iec_kb(model_pages_kb(h, pred.bound_pages), c, sizeof(c)));
 	}
 	return agree ? EXIT_OK : EXIT_NO;
 }

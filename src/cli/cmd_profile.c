@@ -11,9 +11,8 @@
 
 #include "../core/export.h"
 #include "../core/units.h"
-#include "../sys/caps.h"
 #include "../sys/profiles.h"
-#include "change.h"
+#include "writer.h"
 #include "render.h"
 #include "shared.h"
 
@@ -90,53 +89,59 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 	return 0;
 }
 
+/* The profile directories under --root (and, for an image, the running ovc's own). */
+static int open_profiles(struct ovc_ctx *ctx, struct profiles *ps)
+{
+	int rc = cli_open_root(ctx);
+
+	if (!rc && !ctx->root.live)
+		rc = cli_open_host(ctx);
+	if (!rc)
+		profiles_open(ps, &ctx->root, &ctx->host);
+	return rc;
+}
+
 /* Resolve name (and its includes); reports and returns the exit status on failure. */
 static int load(struct ovc_ctx *ctx, struct profiles *ps, const char *name,
 		struct profile *pr)
 {
 	struct ovc_err err = { 0 };
-	int r;
+	char dirs[3 * 4300];
+	int r = open_profiles(ctx, ps);
 
-	if (profiles_open(ps, ctx->root_dir, &err) < 0)
-		return cli_report(ctx, &err);
+	if (r)
+		return r;
 	r = profile_resolve(name, profiles_load, ps, pr, &err);
 	if (r < 0)
 		return cli_report(ctx, &err);
 	if (r == 1) {
-		ovc_fail(&err, OVC_E_USAGE, 0, NULL, 0, "no profile '%s' in %s or %s", name,
-			 ps->dir[0], ps->dir[1]);
+		ovc_fail(&err, OVC_E_USAGE, 0, NULL, 0, "no profile '%s' in %s", name,
+			 profiles_dirs_text(ps, dirs, sizeof(dirs)));
 		return cli_report(ctx, &err);
 	}
 	return 0;
 }
 
-static int drop_caps(struct ovc_ctx *ctx)
-{
-	struct ovc_err err = { 0 };
-
-	return caps_drop_all(&err) < 0 ? cli_report(ctx, &err) : 0;
-}
-
 /* ---- list ------------------------------------------------------------------------ */
 
-static int cmd_list(struct ovc_ctx *ctx, int argc, char **argv)
+int cmd_profile_list(struct ovc_ctx *ctx, int argc, char **argv)
 {
 	static struct profile_entry e[PROFILES_MAX];
 	static struct profile pr;
 	static char desc[PROFILES_MAX][256], why[PROFILES_MAX][1100];
 	static bool ok[PROFILES_MAX];
+	static char dirs[3 * 4300];
 	struct profile_opts o = { 0 };
 	struct ovc_err err = { 0 };
-	struct profiles ps = { .rootfd = -1 };
+	struct profiles ps;
 	size_t n = 0, i;
-	int rc = drop_caps(ctx);
+	int rc = parse(ctx, argc, argv, false, &o, NULL);
 
 	if (!rc)
-		rc = parse(ctx, argc, argv, false, &o, NULL);
+		rc = open_profiles(ctx, &ps);
 	if (rc)
 		return rc;
-	if (profiles_open(&ps, ctx->root_dir, &err) < 0 ||
-	    profiles_list(&ps, e, PROFILES_MAX, &n, &err) < 0) {
+	if (profiles_list(&ps, e, PROFILES_MAX, &n, &err) < 0) {
 		profiles_close(&ps);
 		return cli_report(ctx, &err);
 	}
@@ -159,8 +164,8 @@ static int cmd_list(struct ovc_ctx *ctx, int argc, char **argv)
 		json_init(&j, stdout);
 		json_obj(&j, NULL);
 		json_arr(&j, "dirs");
-		json_str(&j, NULL, ps.dir[0]);
-		json_str(&j, NULL, ps.dir[1]);
+		for (i = 0; i < ps.ndirs; i++)
+			json_str(&j, NULL, ps.dir[i]);
 		json_end(&j);
 		json_arr(&j, "profiles");
 		for (i = 0; i < n; i++) {
@@ -176,7 +181,7 @@ static int cmd_list(struct ovc_ctx *ctx, int argc, char **argv)
 		json_end(&j);
 		json_end(&j);
 	} else if (!n) {
-		printf("No profiles in %s or %s.\n", ps.dir[0], ps.dir[1]);
+		printf("No profiles in %s.\n", profiles_dirs_text(&ps, dirs, sizeof(dirs)));
 	} else {
 		for (i = 0; i < n; i++)
 			if (ok[i])
@@ -216,7 +221,7 @@ static void request_words(const struct plan_request *rq, char *buf, size_t len)
 			 rq->kbytes);
 }
 
-static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
+int cmd_profile_show(struct ovc_ctx *ctx, int argc, char **argv)
 {
 	static struct profile pr;
 	struct profile_opts o = { 0 };
@@ -224,15 +229,13 @@ static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
 	struct plan_request rq;
 	struct profile_host hf;
 	struct procfs_host ph;
-	struct profiles ps = { .rootfd = -1 };
+	struct profiles ps = { 0 };
 	struct plan plan;
 	const char *name = NULL;
 	char words[256], lim[200];
 	size_t i;
-	int rc = drop_caps(ctx);
+	int rc = parse(ctx, argc, argv, false, &o, &name);
 
-	if (!rc)
-		rc = parse(ctx, argc, argv, false, &o, &name);
 	if (!rc)
 		rc = load(ctx, &ps, name, &pr);
 	if (!rc)
@@ -350,8 +353,8 @@ static int cmd_show(struct ovc_ctx *ctx, int argc, char **argv)
 			  units_iec_skb(model_headroom_kb(&ph.host, &plan.before), cb[1], UNITS_IEC_LEN),
 			  units_iec_skb(model_headroom_kb(&ph.host, &plan.after), ca[1], UNITS_IEC_LEN));
 		table_row(&tb, "Largest allocation",
-			  units_iec_kb(pages_kb(&ph.host, ub.max_pages), cb[2], UNITS_IEC_LEN),
-			  units_iec_kb(pages_kb(&ph.host, ua.max_pages), ca[2], UNITS_IEC_LEN));
+			  units_iec_kb(model_pages_kb(&ph.host, ub.max_pages), cb[2], UNITS_IEC_LEN),
+			  units_iec_kb(model_pages_kb(&ph.host, ua.max_pages), ca[2], UNITS_IEC_LEN));
 		table_print(&tb, stdout, ctx->color, "");
 	}
 	if (plan.guard_applies && !plan.guard_ok)
@@ -433,7 +436,7 @@ static int export_parse(struct ovc_ctx *ctx, int argc, char **argv, struct expor
 	return 0;
 }
 
-static int cmd_export(struct ovc_ctx *ctx, int argc, char **argv)
+int cmd_profile_export(struct ovc_ctx *ctx, int argc, char **argv)
 {
 	static struct profile pr;
 	static char text[EXPORT_TEXT_MAX];
@@ -442,13 +445,11 @@ static int cmd_export(struct ovc_ctx *ctx, int argc, char **argv)
 	struct export_in in = { 0 };
 	struct export_out out;
 	struct ovc_err err = { 0 };
-	struct profiles ps = { .rootfd = -1 };
+	struct profiles ps = { 0 };
 	const char *name = NULL;
 	size_t i;
-	int rc = drop_caps(ctx);
+	int rc = export_parse(ctx, argc, argv, &o, &name);
 
-	if (!rc)
-		rc = export_parse(ctx, argc, argv, &o, &name);
 	if (!rc)
 		rc = load(ctx, &ps, name, &pr);
 	profiles_close(&ps);
@@ -527,11 +528,11 @@ static int cmd_export(struct ovc_ctx *ctx, int argc, char **argv)
 
 /* ---- apply ------------------------------------------------------------------------ */
 
-static int cmd_apply(struct ovc_ctx *ctx, int argc, char **argv)
+int cmd_profile_apply(struct ovc_ctx *ctx, int argc, char **argv)
 {
 	static struct profile pr;
 	struct profile_opts o = { 0 };
-	struct profiles ps = { .rootfd = -1 };
+	struct profiles ps = { 0 };
 	const char *name = NULL;
 	int rc = parse(ctx, argc, argv, true, &o, &name);
 	struct change_req *req = &o.req;
@@ -563,33 +564,5 @@ static int cmd_apply(struct ovc_ctx *ctx, int argc, char **argv)
 			return cli_usage_error(ctx, "--mem and --swap describe an offline image; the "
 					       "running kernel's host is read from /proc");
 	}
-	return change_run(ctx, req);
-}
-
-int cmd_profile(struct ovc_ctx *ctx, int argc, char **argv)
-{
-	const char *sub = argc > 1 ? argv[1] : NULL;
-
-	if (!sub || !strcmp(sub, "-h") || !strcmp(sub, "--help")) {
-		if (!sub)
-			return cli_usage_error(ctx, "profile what? list, show NAME, export NAME, or "
-					       "[apply] NAME");
-		cli_print_help("profile");
-		return EXIT_OK;
-	}
-	if (!strcmp(sub, "list") || !strcmp(sub, "show") || !strcmp(sub, "export") ||
-	    !strcmp(sub, "apply")) {
-		argv[1] = argv[0];
-		argc--;
-		argv++;
-		if (!strcmp(sub, "list"))
-			return cmd_list(ctx, argc, argv);
-		if (!strcmp(sub, "show"))
-			return cmd_show(ctx, argc, argv);
-		if (!strcmp(sub, "export"))
-			return cmd_export(ctx, argc, argv);
-		return cmd_apply(ctx, argc, argv);
-	}
-	/* "ovc profile NAME" is "ovc profile apply NAME" */
-	return cmd_apply(ctx, argc, argv);
+	return cli_change(ctx, req);
 }

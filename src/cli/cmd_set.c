@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "change.h"
+#include "writer.h"
 #include "shared.h"
 
 int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
@@ -44,12 +44,13 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 	rc = change_validate(ctx, &req.rq, req.force, false);
 	if (rc)
 		return rc;
-	if (ctx->root_set && !ctx->proc_set) {
+	if (cli_root_is_image(ctx) && !ctx->proc_set) {
 		if (req.persist == PERSIST_NONE)
 			return cli_usage_error(ctx, "--root without --proc is an offline image, which "
 					       "has no running kernel to set (--persist writes its "
 					       "boot configuration)");
 		req.runtime = false;   /* offline image: the boot configuration only */
 	}
-	return change_run(ctx, &req);
+	rc = cli_open_root(ctx);
+	return rc ? rc : cli_change(ctx, &req);
 }

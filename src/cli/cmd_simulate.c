@@ -20,7 +20,7 @@ static void alloc_cell(const struct model_host *h, const struct model_alloc *a, 
 {
 	char s[UNITS_IEC_LEN];
 
-	units_iec_kb(pages_kb(h, a->max_pages), s, sizeof(s));
+	units_iec_kb(model_pages_kb(h, a->max_pages), s, sizeof(s));
 	if (a->binding == LIMIT_ADDRESS_SPACE)
 		snprintf(buf, len, "<= %s", s);
 	else if (!a->exact && a->binding == LIMIT_FREE_ESTIMATE)
@@ -81,10 +81,10 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 			json_u64(&j, "kbytes", r->kbytes);
 			json_u64(&j, "commit_limit_kb", r->commit_limit_kb);
 			json_i64(&j, "headroom_kb", r->headroom_kb);
-			json_u64(&j, "max_alloc_kb", pages_kb(h, r->user.max_pages));
-			json_u64(&j, "max_alloc_admin_kb", pages_kb(h, r->admin.max_pages));
-			json_u64(&j, "sure_alloc_kb", pages_kb(h, r->user.sure_pages));
-			json_u64(&j, "uncertainty_kb", pages_kb(h, uncertainty_pages(&r->user)));
+			json_u64(&j, "max_alloc_kb", model_pages_kb(h, r->user.max_pages));
+			json_u64(&j, "max_alloc_admin_kb", model_pages_kb(h, r->admin.max_pages));
+			json_u64(&j, "sure_alloc_kb", model_pages_kb(h, r->user.sure_pages));
+			json_u64(&j, "uncertainty_kb", model_pages_kb(h, uncertainty_pages(&r->user)));
 			json_bool(&j, "exact", r->user.exact);
 			json_str(&j, "binding_limit", model_limit_name(r->user.binding));
 			json_str(&j, "binding_limit_admin", model_limit_name(r->admin.binding));
@@ -128,7 +128,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 			alloc_cell(h, &r->admin, aa, sizeof(aa));
 			if (r->user.binding == LIMIT_COMMIT && !r->user.exact)
 				snprintf(by, sizeof(by), "CommitLimit (+/- %s)",
-					 units_iec_kb(pages_kb(h, uncertainty_pages(&r->user)), d,
+					 units_iec_kb(model_pages_kb(h, uncertainty_pages(&r->user)), d,
 						      sizeof(d)));
 			else
 				snprintf(by, sizeof(by), "%s", limit_words(r->user.binding));

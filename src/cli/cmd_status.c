@@ -44,16 +44,16 @@ struct boot_view {
 
 static void boot_load(struct ovc_ctx *ctx, const struct procfs_host *ph, struct boot_view *b)
 {
-	static const struct model_policy start = { .mode = 0, .ratio = 50, .kbytes = 0 };
+	const struct model_policy *start = &knob_kernel_defaults;
 	size_t i;
 
 	/* a saved proc tree belongs to another host: its boot files are not ours to guess */
 	b->known = ctx->root_set || ph->live;
 	if (!b->known)
 		return;
-	if (confdirs_load(&b->cd, ctx->root_dir, &b->err) < 0 ||
-	    prec_resolve(PREC_SYSTEMD, b->cd.files, b->cd.nfiles, &start, &b->sd, &b->err) < 0 ||
-	    prec_resolve(PREC_PROCPS, b->cd.files, b->cd.nfiles, &start, &b->pp, &b->err) < 0) {
+	if (confdirs_load(&b->cd, &ctx->root, &b->err) < 0 ||
+	    prec_resolve(PREC_SYSTEMD, b->cd.files, b->cd.nfiles, start, &b->sd, &b->err) < 0 ||
+	    prec_resolve(PREC_PROCPS, b->cd.files, b->cd.nfiles, start, &b->pp, &b->err) < 0) {
 		if (!b->err.msg[0])
 			snprintf(b->err.msg, sizeof(b->err.msg), "cannot read");
 		return;
@@ -68,11 +68,6 @@ static void boot_load(struct ovc_ctx *ctx, const struct procfs_host *ph, struct 
 		dropin_parse(f->text, f->len, &b->info);
 		b->managed = b->info.managed;
 	}
-}
-
-static bool same_policy(const struct model_policy *a, const struct model_policy *b)
-{
-	return a->mode == b->mode && a->ratio == b->ratio && a->kbytes == b->kbytes;
 }
 
 static void json_boot(struct json *j, const struct procfs_host *ph, const struct boot_view *b)
@@ -91,7 +86,7 @@ static void json_boot(struct json *j, const struct procfs_host *ph, const struct
 		json_end(j);
 		return;
 	}
-	json_bool(j, "in_sync", same_policy(&ph->policy, &b->sd.final));
+	json_bool(j, "in_sync", policy_equal(&ph->policy, &b->sd.final));
 	json_policy(j, "systemd", &b->sd.final);
 	json_policy(j, "procps", &b->pp.final);
 	json_obj(j, "dropin");
@@ -121,7 +116,7 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		printf("kbytes %" PRIu64, s->kbytes);
 	else
 		printf("ratio %" PRId64, s->ratio);
-	if (!same_policy(s, &b->pp.final))
+	if (!policy_equal(s, &b->pp.final))
 	{
 		if (b->pp.final.kbytes)
 			printf(" (sysctl --system: mode %d, kbytes %" PRIu64 ")", b->pp.final.mode,
@@ -130,7 +125,7 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			printf(" (sysctl --system: mode %d, ratio %" PRId64 ")", b->pp.final.mode,
 			       b->pp.final.ratio);
 	}
-	if (same_policy(p, s))
+	if (policy_equal(p, s))
 		printf("  %sin sync%s", clr(ctx->color, C_GREEN), clr_off(ctx->color));
 	else
 		printf("  %sdrift%s: a reboot changes the policy (ovc verify)", clr(ctx->color, C_RED),
@@ -216,8 +211,8 @@ static void prom_status(const struct procfs_host *ph, const struct boot_view *bv
 		.commit_limit_kb = model_commit_limit_kb(h, p),
 		.committed_as_kb = h->committed_as_kb,
 		.headroom_kb = model_headroom_kb(h, p),
-		.max_alloc_kb = pages_kb(h, user->max_pages),
-		.max_alloc_admin_kb = pages_kb(h, admin->max_pages),
+		.max_alloc_kb = model_pages_kb(h, user->max_pages),
+		.max_alloc_admin_kb = model_pages_kb(h, admin->max_pages),
 		.binding_limit = model_limit_name(user->binding),
 		.boot_read = bv->known,
 		.boot_error = bv->known && bv->err.msg[0],
@@ -246,7 +241,9 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	rc = parse(ctx, argc, argv, &fmt);
 	if (rc)
 		return rc;
-	rc = cli_load_host(ctx, &ph);
+	rc = cli_open_root(ctx);
+	if (!rc)
+		rc = cli_load_host(ctx, &ph);
 	if (!rc && !(bv = calloc(1, sizeof(*bv)))) {
 		struct ovc_err err = { 0 };
 
@@ -279,8 +276,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_u64(&j, "commit_limit_kb", model_commit_limit_kb(h, p));
 		json_u64(&j, "committed_as_kb", h->committed_as_kb);
 		json_i64(&j, "headroom_kb", model_headroom_kb(h, p));
-		json_u64(&j, "max_alloc_kb", pages_kb(h, user.max_pages));
-		json_u64(&j, "max_alloc_admin_kb", pages_kb(h, admin.max_pages));
+		json_u64(&j, "max_alloc_kb", model_pages_kb(h, user.max_pages));
+		json_u64(&j, "max_alloc_admin_kb", model_pages_kb(h, admin.max_pages));
 		json_str(&j, "binding_limit", model_limit_name(user.binding));
 		json_boot(&j, &ph, bv);
 		json_warnings(&j, &ph, p);
@@ -306,11 +303,11 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	printf("Committed     ");
 	render_meter(stdout, ctx->color, h->committed_as_kb, model_commit_limit_kb(h, p), 40);
 	printf("\n\nLargest single allocation now: %s%s%s (limited by %s)",
-	       clr(ctx->color, C_BOLD), units_iec_kb(pages_kb(h, user.max_pages), a, sizeof(a)),
+	       clr(ctx->color, C_BOLD), units_iec_kb(model_pages_kb(h, user.max_pages), a, sizeof(a)),
 	       clr_off(ctx->color), limit_words(user.binding));
 	if (admin.max_pages != user.max_pages)
 		printf("; %s with CAP_SYS_ADMIN",
-		       units_iec_kb(pages_kb(h, admin.max_pages), b, sizeof(b)));
+		       units_iec_kb(model_pages_kb(h, admin.max_pages), b, sizeof(b)));
 	printf("\n");
 	if (user.binding == LIMIT_COMMIT)
 		printf("(for a process large enough to pay the whole user reserve; "

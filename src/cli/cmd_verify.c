@@ -15,9 +15,6 @@
 #include "render.h"
 #include "shared.h"
 
-/* Display order: the mode first, as the contract's example. */
-static const enum prec_key show_keys[PREC_NKEYS] = { PREC_MEMORY, PREC_RATIO, PREC_KBYTES };
-
 struct verify {
 	struct confdirs cd;
 	struct prec_result sd, pp;          /* systemd-sysctl, sysctl --system */
@@ -43,59 +40,17 @@ static bool matches(const struct plan_request *rq, const struct model_policy *p)
 	return true;
 }
 
-static const char *tool_token(enum prec_tool t)
+static void json_knob_format(struct json *j, const char *name, const struct model_policy *p,
+			   enum knob k)
 {
-	return t == PREC_SYSTEMD ? "systemd" : "procps";
-}
-
-static const char *tool_words(enum prec_tool t)
-{
-	return t == PREC_SYSTEMD ? "systemd-sysctl" : "sysctl --system";
-}
-
-/* The value of key k under p, as text ("-1", "50", "12582912"). */
-static void key_value(const struct model_policy *p, enum prec_key k, char *buf, size_t len)
-{
-	switch (k) {
-	case PREC_MEMORY:
-		snprintf(buf, len, "%d", p->mode);
-		return;
-	case PREC_RATIO:
-		snprintf(buf, len, "%" PRId64, p->ratio);
-		return;
-	case PREC_KBYTES:
-	case PREC_NKEYS:
-		break;
-	}
-	snprintf(buf, len, "%" PRIu64, p->kbytes);
-}
-
-static bool key_equal(const struct model_policy *a, const struct model_policy *b,
-		      enum prec_key k)
-{
-	switch (k) {
-	case PREC_MEMORY:
-		return a->mode == b->mode;
-	case PREC_RATIO:
-		return a->ratio == b->ratio;
-	case PREC_KBYTES:
-	case PREC_NKEYS:
-		break;
-	}
-	return a->kbytes == b->kbytes;
-}
-
-static void json_key_value(struct json *j, const char *name, const struct model_policy *p,
-			   enum prec_key k)
-{
-	if (k == PREC_KBYTES)
+	if (k == KNOB_KBYTES)
 		json_u64(j, name, p->kbytes);
 	else
-		json_i64(j, name, k == PREC_MEMORY ? p->mode : p->ratio);
+		json_i64(j, name, k == KNOB_MODE ? p->mode : p->ratio);
 }
 
 static void json_decider(struct json *j, const char *fkey, const char *lkey,
-			 const struct verify *v, const struct prec_result *r, enum prec_key k)
+			 const struct verify *v, const struct prec_result *r, enum knob k)
 {
 	if (r->decider[k].set) {
 		json_str(j, fkey, v->cd.files[r->decider[k].file].path);
@@ -159,19 +114,19 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 				continue;
 			snprintf(text, sizeof(text), "%s:%u: the kernel rejects %s = '%.*s' (%s); "
 				 "the key keeps its earlier value", v->cd.files[w->file].path,
-				 w->line, prec_key_name(w->key), (int)w->value_len, w->value,
+				 w->line, knob_name(w->key), (int)w->value_len, w->value,
 				 w->reason ? w->reason : "invalid value");
 			emit(arg, "kernel_rejects", text);
 		}
-	for (ki = 0; ki < PREC_NKEYS; ki++) {
-		enum prec_key k = show_keys[ki];
+	for (ki = 0; ki < KNOB_COUNT; ki++) {
+		enum knob k = (enum knob)ki;
 
-		if (key_equal(&v->sd.final, &v->pp.final, k))
+		if (knob_equal(&v->sd.final, &v->pp.final, k))
 			continue;
-		key_value(&v->sd.final, k, a, sizeof(a));
-		key_value(&v->pp.final, k, b, sizeof(b));
+		knob_format(&v->sd.final, k, a, sizeof(a));
+		knob_format(&v->pp.final, k, b, sizeof(b));
 		snprintf(text, sizeof(text), "systemd-sysctl and sysctl --system disagree about %s "
-			 "(%s and %s)%s", prec_key_name(k), a, b,
+			 "(%s and %s)%s", knob_name(k), a, b,
 			 v->pp.decider[k].set &&
 					 !strcmp(v->cd.files[v->pp.decider[k].file].dir, "/etc") ?
 				 ": /etc/sysctl.conf is read by sysctl --system only" :
@@ -181,7 +136,7 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 	for (t = 0; t < 2; t++)
 		if (rs[t]->ndiags_total > rs[t]->ndiags) {
 			snprintf(text, sizeof(text), "%s: %zu more problems not listed",
-				 tool_words(rs[t]->tool), rs[t]->ndiags_total - rs[t]->ndiags);
+				 prec_tool_name(rs[t]->tool), rs[t]->ndiags_total - rs[t]->ndiags);
 			emit(arg, "more_tool_errors", text);
 		}
 	if (v->offline) {
@@ -203,7 +158,7 @@ static void diag_text(const struct verify *v, const struct prec_result *r,
 	const char *p = v->cd.files[d->file].path;
 
 	if (d->kind == PREC_D_CANNOT_OPEN)
-		snprintf(buf, len, "%s: cannot open: %s fails", p, tool_words(r->tool));
+		snprintf(buf, len, "%s: cannot open: %s fails", p, prec_tool_name(r->tool));
 	else if (r->tool == PREC_SYSTEMD)
 		snprintf(buf, len, "%s:%u: not an assignment: systemd-sysctl fails (skips the line)",
 			 p, d->line);
@@ -234,7 +189,7 @@ static void json_shadow(struct json *j, const struct verify *v, const struct pre
 			bool both, enum prec_tool tool)
 {
 	json_obj(j, NULL);
-	json_str(j, "key", prec_key_name(s->key));
+	json_str(j, "key", knob_name(s->key));
 	json_str(j, "file", v->cd.files[s->file].path);
 	json_u64(j, "line", s->line);
 	json_str(j, "why", prec_shadow_why_name(s->why));
@@ -251,9 +206,9 @@ static void json_shadow(struct json *j, const struct verify *v, const struct pre
 	}
 	json_arr(j, "tools");
 	if (both || tool == PREC_SYSTEMD)
-		json_str(j, NULL, tool_token(PREC_SYSTEMD));
+		json_str(j, NULL, prec_tool_token(PREC_SYSTEMD));
 	if (both || tool == PREC_PROCPS)
-		json_str(j, NULL, tool_token(PREC_PROCPS));
+		json_str(j, NULL, prec_tool_token(PREC_PROCPS));
 	json_end(j);
 	json_end(j);
 }
@@ -270,17 +225,17 @@ static void print_json(const struct verify *v)
 	json_bool(&j, "in_sync", v->in_sync);
 	json_str(&j, "root", v->cd.root[0] ? v->cd.root : "/");
 	json_arr(&j, "keys");
-	for (ki = 0; ki < PREC_NKEYS; ki++) {
-		enum prec_key k = show_keys[ki];
+	for (ki = 0; ki < KNOB_COUNT; ki++) {
+		enum knob k = (enum knob)ki;
 
 		json_obj(&j, NULL);
-		json_str(&j, "key", prec_key_name(k));
-		json_key_value(&j, "runtime", &v->runtime, k);
-		json_key_value(&j, "boot", &v->sd.final, k);
-		json_key_value(&j, "boot_procps", &v->pp.final, k);
+		json_str(&j, "key", knob_name(k));
+		json_knob_format(&j, "runtime", &v->runtime, k);
+		json_knob_format(&j, "boot", &v->sd.final, k);
+		json_knob_format(&j, "boot_procps", &v->pp.final, k);
 		json_decider(&j, "file", "line", v, &v->sd, k);
 		json_decider(&j, "boot_procps_file", "boot_procps_line", v, &v->pp, k);
-		json_bool(&j, "in_sync", key_equal(&v->runtime, &v->sd.final, k));
+		json_bool(&j, "in_sync", knob_equal(&v->runtime, &v->sd.final, k));
 		json_end(&j);
 	}
 	json_end(&j);
@@ -300,7 +255,7 @@ static void print_json(const struct verify *v)
 
 			diag_text(v, rs[t], d, text, sizeof(text));
 			json_obj(&j, NULL);
-			json_str(&j, "tool", tool_token(rs[t]->tool));
+			json_str(&j, "tool", prec_tool_token(rs[t]->tool));
 			json_str(&j, "kind", d->kind == PREC_D_CANNOT_OPEN ? "cannot_open"
 									 : "not_assignment");
 			json_str(&j, "file", v->cd.files[d->file].path);
@@ -346,7 +301,7 @@ static void print_json(const struct verify *v)
 	json_end(&j);
 }
 
-static void decided_by(const struct verify *v, const struct prec_result *r, enum prec_key k,
+static void decided_by(const struct verify *v, const struct prec_result *r, enum knob k,
 		       char *buf, size_t len)
 {
 	if (r->decider[k].set)
@@ -404,27 +359,27 @@ static void print_shadow(const struct verify *v, const struct prec_shadow *s,
 
 	shadow_words(v, s, words, sizeof(words));
 	printf("  %s:%u  %s  %s%s\n", v->cd.files[s->file].path, s->line,
-	       prec_key_name(s->key), words, tools);
+	       knob_name(s->key), words, tools);
 }
 
 static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 {
 	static const char *const head[5] = { "KEY", "RUNTIME", "BOOT", "BOOT (procps)",
 					     "DECIDED BY" };
-	char cell[PREC_NKEYS][4][32], dec[PREC_NKEYS][4400];
+	char cell[KNOB_COUNT][4][32], dec[KNOB_COUNT][4400];
 	size_t w[4], c, i, t, nsh = 0;
 	const struct prec_result *rs[2] = { &v->sd, &v->pp };
 	int ki;
 
 	for (c = 0; c < 4; c++)
 		w[c] = strlen(head[c]);
-	for (ki = 0; ki < PREC_NKEYS; ki++) {
-		enum prec_key k = show_keys[ki];
+	for (ki = 0; ki < KNOB_COUNT; ki++) {
+		enum knob k = (enum knob)ki;
 
-		snprintf(cell[ki][0], sizeof(cell[ki][0]), "%s", prec_key_name(k));
-		key_value(&v->runtime, k, cell[ki][1], sizeof(cell[ki][1]));
-		key_value(&v->sd.final, k, cell[ki][2], sizeof(cell[ki][2]));
-		key_value(&v->pp.final, k, cell[ki][3], sizeof(cell[ki][3]));
+		snprintf(cell[ki][0], sizeof(cell[ki][0]), "%s", knob_name(k));
+		knob_format(&v->runtime, k, cell[ki][1], sizeof(cell[ki][1]));
+		knob_format(&v->sd.final, k, cell[ki][2], sizeof(cell[ki][2]));
+		knob_format(&v->pp.final, k, cell[ki][3], sizeof(cell[ki][3]));
 		decided_by(v, &v->sd, k, dec[ki], sizeof(dec[ki]));
 		for (c = 0; c < 4; c++)
 			if (strlen(cell[ki][c]) > w[c])
@@ -433,8 +388,8 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 	printf("%s%-*s  %*s  %*s  %*s  %s%s\n", clr(ctx->color, C_BOLD), (int)w[0], head[0],
 	       (int)w[1], head[1], (int)w[2], head[2], (int)w[3], head[3], head[4],
 	       clr_off(ctx->color));
-	for (ki = 0; ki < PREC_NKEYS; ki++) {
-		bool drift = !key_equal(&v->runtime, &v->sd.final, show_keys[ki]);
+	for (ki = 0; ki < KNOB_COUNT; ki++) {
+		bool drift = !knob_equal(&v->runtime, &v->sd.final, (enum knob)ki);
 
 		printf("%-*s  %*s  %s%*s%s  %*s  %s\n", (int)w[0], cell[ki][0], (int)w[1],
 		       cell[ki][1], drift ? clr(ctx->color, C_RED) : "", (int)w[2], cell[ki][2],
@@ -470,8 +425,8 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 		       clr(ctx->color, C_GREEN), clr_off(ctx->color));
 	} else {
 		printf("%sdrift:%s", clr(ctx->color, C_RED), clr_off(ctx->color));
-		for (ki = 0, c = 0; ki < PREC_NKEYS; ki++)
-			if (!key_equal(&v->runtime, &v->sd.final, show_keys[ki]))
+		for (ki = 0, c = 0; ki < KNOB_COUNT; ki++)
+			if (!knob_equal(&v->runtime, &v->sd.final, (enum knob)ki))
 				printf("%s %s is %s now, %s after boot", c++ ? ";" : "",
 				       cell[ki][0], cell[ki][1], cell[ki][2]);
 		printf("\n");
@@ -493,7 +448,6 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 {
-	static const struct model_policy boot_start = { .mode = 0, .ratio = 50, .kbytes = 0 };
 	struct ovc_err err = { 0 };
 	struct procfs_host ph;
 	struct verify *v;
@@ -532,7 +486,11 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 	if (pname && !profile_name_ok(pname))
 		return cli_usage_error(ctx, "'%s' is not a profile name", pname);
 
-	rc = cli_load_host(ctx, &ph);
+	rc = cli_open_root(ctx);
+	if (!rc)
+		rc = cli_load_host(ctx, &ph);
+	if (!rc && !ctx->root.live)
+		rc = cli_open_host(ctx);
 	if (rc)
 		return rc;
 	v = calloc(1, sizeof(*v));
@@ -552,29 +510,30 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 			hf.swap_kb = w.swap_kb;
 			hf.hugetlb_kb = w.hugetlb_set ? w.hugetlb_kb : 0;
 		}
-		int r = profiles_open(&ps, ctx->root_dir, &err);
+		char dirs[3 * 4300];
+		int r;
 
-		if (r == 0)
-			r = profile_resolve(pname, profiles_load, &ps, &v->prof, &err);
+		profiles_open(&ps, &ctx->root, &ctx->host);
+		r = profile_resolve(pname, profiles_load, &ps, &v->prof, &err);
 		profiles_close(&ps);
 		if (r == 1)
-			ovc_fail(&err, OVC_E_USAGE, 0, NULL, 0, "no profile '%s' in %s or %s", pname,
-				 ps.dir[0], ps.dir[1]);
+			ovc_fail(&err, OVC_E_USAGE, 0, NULL, 0, "no profile '%s' in %s", pname,
+				 profiles_dirs_text(&ps, dirs, sizeof(dirs)));
 		if (r != 0 || profile_request(&v->prof, &hf, &v->rq, &err) < 0) {
 			rc = cli_report(ctx, &err);
 			goto out;
 		}
 		v->has_profile = true;
 	}
-	if (confdirs_load(&v->cd, ctx->root_dir, &err) < 0 ||
-	    prec_resolve(PREC_SYSTEMD, v->cd.files, v->cd.nfiles, &boot_start, &v->sd, &err) < 0 ||
-	    prec_resolve(PREC_PROCPS, v->cd.files, v->cd.nfiles, &boot_start, &v->pp, &err) < 0) {
+	if (confdirs_load(&v->cd, &ctx->root, &err) < 0 ||
+	    prec_resolve(PREC_SYSTEMD, v->cd.files, v->cd.nfiles, &knob_kernel_defaults, &v->sd, &err) < 0 ||
+	    prec_resolve(PREC_PROCPS, v->cd.files, v->cd.nfiles, &knob_kernel_defaults, &v->pp, &err) < 0) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
 	v->in_sync = true;
-	for (ki = 0; ki < PREC_NKEYS; ki++)
-		if (!key_equal(&v->runtime, &v->sd.final, show_keys[ki]))
+	for (ki = 0; ki < KNOB_COUNT; ki++)
+		if (!knob_equal(&v->runtime, &v->sd.final, (enum knob)ki))
 			v->in_sync = false;
 	if (v->has_profile) {
 		v->prof_runtime = matches(&v->rq, &v->runtime);

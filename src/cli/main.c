@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - the command table, global options, privilege policy and exit codes.
- * Only this file decides how a command is prepared (capabilities) and how ovc exits.
+ * main.c - the command table, global options, privilege policy, hints and exit codes.
+ * Only this file decides how a command is prepared (capabilities, colour, the seams it
+ * opens) and how ovc exits. sys/audit raises a capability kept here to effective only
+ * around the one call that needs it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +37,18 @@ struct ovc_cmd {
 	unsigned flags;
 	const char *summary;
 	const char *help;   /* options, after the synopsis */
+	/* subcommands, NULL-terminated: argv[1] names one; any other word is the last
+	 * one's operand ("ovc profile NAME" = "ovc profile apply NAME"); the terminator's
+	 * summary lists them for "ovc profile" alone */
+	const struct ovc_cmd *subs;
+};
+
+static const struct ovc_cmd profile_subs[] = {
+	{ "list", cmd_profile_list, CMD_READONLY, NULL, NULL, NULL },
+	{ "show", cmd_profile_show, CMD_READONLY, NULL, NULL, NULL },
+	{ "export", cmd_profile_export, CMD_READONLY, NULL, NULL, NULL },
+	{ "apply", cmd_profile_apply, CMD_WRITES_PROC, NULL, NULL, NULL },
+	{ NULL, NULL, 0, "list, show NAME, export NAME, or [apply] NAME", NULL, NULL },
 };
 
 static const char common_help[] =
@@ -63,10 +77,10 @@ static const struct ovc_cmd commands[] = {
 	  "      --format FMT      text (the default), json (as --json), or prometheus: the\n"
 	  "                        metrics for node_exporter's textfile collector\n"
 	  "      --root DIR        read the boot configuration (sysctl.d, ovc's drop-in)\n"
-	  "                        under DIR instead of /\n" },
+	  "                        under DIR instead of /\n", NULL },
 	{ "simulate", cmd_simulate, CMD_READONLY,
 	  "CommitLimit and the largest allocation under each mode",
-	  "" },
+	  "", NULL },
 	{ "check", cmd_check, CMD_READONLY,
 	  "would one allocation of SIZE (or a NumPy array) succeed?",
 	  "Usage: ovc check SIZE | --shape DIMS --dtype DTYPE | --numpy-error MSG|- [options]\n"
@@ -74,7 +88,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --dtype DTYPE     NumPy dtype, e.g. uint8, float64, f8, <i4 (default float64)\n"
 	  "      --numpy-error MSG the MemoryError text as NumPy prints it; - reads stdin\n"
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
-	  "      --pid PID         answer for that process (size, CAP_SYS_ADMIN, RLIMIT_AS)\n" },
+	  "      --pid PID         answer for that process (size, CAP_SYS_ADMIN, RLIMIT_AS)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
@@ -88,7 +102,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --persist         also write ovc's drop-in " DROPIN_PATH_TEXT ", all or\n"
 	  "                        nothing with the running values\n"
 	  "      --root DIR        prefix of /etc, /run, /usr (drop-in, lock, boot files);\n"
-	  "                        without --proc an offline image: --persist only\n" },
+	  "                        without --proc an offline image: --persist only\n", NULL },
 	{ "persist", cmd_persist, CMD_WRITES_PROC,
 	  "make a policy the boot configuration (ovc's sysctl.d drop-in), atomically",
 	  "Usage: ovc persist [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
@@ -98,7 +112,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           write even when another file would override it at boot,\n"
 	  "                        over a file ovc did not write, or past the guard\n"
 	  "      --audit=auto|on|off  as for set\n"
-	  "      --root DIR        write under DIR (an image, a chroot) instead of /\n" },
+	  "      --root DIR        write under DIR (an image, a chroot) instead of /\n", NULL },
 	{ "reset", cmd_reset, CMD_WRITES_PROC,
 	  "back to the kernel defaults 0/50/0 (with --persist: remove ovc's drop-in)",
 	  "Usage: ovc reset [--persist] [options]\n"
@@ -106,8 +120,8 @@ static const struct ovc_cmd commands[] = {
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           remove a drop-in ovc did not write\n"
 	  "      --audit=auto|on|off  as for set\n"
-	  "      --root DIR        as for set; without --proc: --persist only\n" },
-	{ "profile", cmd_profile, CMD_WRITES_PROC,
+	  "      --root DIR        as for set; without --proc: --persist only\n", NULL },
+	{ "profile", NULL, CMD_WRITES_PROC,
 	  "named policies: list, show NAME, export NAME, or apply one (ovc-profile(5))",
 	  "Usage: ovc profile list | show NAME | export NAME | [apply] NAME [options]\n"
 	  "      list              the profiles, local (/etc/ovc/profiles) and shipped\n"
@@ -124,12 +138,13 @@ static const struct ovc_cmd commands[] = {
 	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show,\n"
 	  "                        export or an offline image (--root without --proc)\n"
 	  "      --root DIR        profiles, sysctl.d and the drop-in under DIR (an image, a\n"
-	  "                        chroot) instead of /\n" },
+	  "                        chroot) instead of /\n",
+	  profile_subs },
 	{ "probe", cmd_probe, CMD_READONLY,
 	  "measure the largest allocation the kernel accepts now (mmap, never touched)",
 	  "Usage: ovc probe [--force] [--json]\n"
 	  "      --force           probe in mode 2 too (each attempt briefly charges the\n"
-	  "                        commit limit and can make other allocations fail)\n" },
+	  "                        commit limit and can make other allocations fail)\n", NULL },
 	{ "verify", cmd_verify, CMD_READONLY,
 	  "do the running values equal what the sysctl.d boot configuration applies?",
 	  "Usage: ovc verify [--profile NAME] [--root DIR] [--proc DIR] [--json]\n"
@@ -140,7 +155,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --mem SIZE, --swap SIZE, --hugetlb SIZE\n"
 	  "                        with --profile: the host's figures for a host-relative\n"
 	  "                        profile (an image has none; --mem and --swap together)\n"
-	  "Exit status: 0 in sync, 1 drift (a running value differs from boot's).\n" },
+	  "Exit status: 0 in sync, 1 drift (a running value differs from boot's).\n", NULL },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -190,19 +205,6 @@ void cli_print_help(const char *cmd)
 	printf("%s\nSee ovc(8).\n", common_help);
 }
 
-/* "--root /" (or a path to it) is the running system, not an offline image. Looked up
- * only once the capabilities are dropped, like every other path. */
-void cli_settle_root(struct ovc_ctx *ctx)
-{
-	struct stat a, b;
-
-	if (!ctx->root_pending)
-		return;
-	ctx->root_pending = false;
-	ctx->root_set = !(stat(ctx->root_dir, &a) == 0 && stat("/", &b) == 0 &&
-			  a.st_dev == b.st_dev && a.st_ino == b.st_ino);
-}
-
 int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 {
 	switch (c) {
@@ -210,18 +212,15 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 		ctx->proc_dir = arg;
 		ctx->proc_set = true;
 		return 1;
-	case OPT_ROOT:
+	case OPT_ROOT:   /* opened, and compared with "/", on first use: cli_open_root */
 		ctx->root_dir = arg;
-		ctx->root_set = true;
-		ctx->root_pending = true;
-		if (ctx->cmd)   /* a command's own option: the privileges are settled */
-			cli_settle_root(ctx);
 		return 1;
 	case OPT_JSON:
 		ctx->json = true;
+		ctx->color = false;
 		return 1;
 	case OPT_NO_COLOR:
-		ctx->no_color = true;
+		ctx->color = false;
 		return 1;
 	case OPT_HELP:
 	case 'h':
@@ -314,94 +313,69 @@ static int exit_for(const struct ovc_err *err)
 	return EXIT_SYSTEM;
 }
 
-/* Is the failed path in the boot configuration (drop-in, sysctl.d) rather than /proc? */
-static bool config_path(const struct ovc_ctx *ctx, const struct ovc_err *err)
+/* The advice the failing module attached, in words; some depend on who runs ovc. */
+static const char *hint_words(const struct ovc_err *err)
 {
-	size_t n = ctx->proc_dir ? strlen(ctx->proc_dir) : 0;
+	bool root = geteuid() == 0;
 
-	return err->path[0] && !(n && !strncmp(err->path, ctx->proc_dir, n)) &&
-	       strncmp(err->path, "/proc", 5);
-}
-
-static const char *hint_for(const struct ovc_ctx *ctx, const struct ovc_err *err)
-{
-	if (config_path(ctx, err)) {
-		if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
-			return ctx->root_set ? "is --root pointing at a system root (with its etc/)?"
-					     : NULL;
-		if (err->code == OVC_E_PERM && (strstr(err->path, "/ovc/profiles") ||
-						 strstr(err->msg, "above the profiles")))
-			return "profiles, their directories and the directories above them must be "
-			       "owned by root (or by you) and writable only by their owner, and a "
-			       "profile may not be a link";
-		if (err->code == OVC_E_PERM && err->errnum && geteuid() != 0)
-			return "the boot configuration and ovc's lock in /run/ovc belong to root: "
-			       "run ovc as root (or, for an image, as the owner of --root)";
-		if (err->code == OVC_E_PERM)
-			return "ovc writes with no capabilities, so root gets no override of mode "
-			       "bits: the directory must be owned by root (or by you) and writable only "
-			       "by its owner";
-		if (err->code == OVC_E_ROFS)
-			return "the file system holding the boot configuration is mounted read-only "
-			       "(remount it read-write, or use --root on a writable copy)";
-		if (err->code == OVC_E_GUARD)
-			return "--force overrides; see ovc(8)";
-		if (err->code == OVC_E_INPUT && err->line && strlen(err->path) > 8 &&
-		    !strcmp(err->path + strlen(err->path) - 8, ".profile"))
-			return "the file format is described in ovc-profile(5)";
-		return NULL;
+	switch (err->hint) {
+	case OVC_H_PROC_TREE:
+		return "is --proc pointing at a proc tree (a saved /proc or an sosreport's proc/ folder)?";
+	case OVC_H_PROC_MOUNTED:
+		return "is /proc mounted?";
+	case OVC_H_PROC_FORMAT:
+		return "the file is not in the format the kernel writes; was it edited or truncated?";
+	case OVC_H_READ_PERM:
+		return root ? "ovc reads with no capabilities, so even root needs read permission on the file"
+			    : "check the file's permissions, or run ovc as root";
+	case OVC_H_SYSCTL_ACCESS:
+		return root ? "root in a user namespace (a rootless container) is not the host's root, and an LSM such as AppArmor may deny /proc/sys: set it on the host"
+			    : "only root may change vm.overcommit_*: run ovc set as root";
+	case OVC_H_SYSCTL_EPERM:
+		return "the kernel refused the write itself (EPERM): a cgroup-BPF sysctl filter or a security policy forbids changing vm.overcommit_* from here";
+	case OVC_H_SYSCTL_ROFS:
+		return "vm.overcommit_* is host-wide and this /proc/sys is read-only (a container?): set it on the host";
+	case OVC_H_SAVED_WRITE:
+		return "ovc set writes with no capabilities, so its own user needs write permission on the file through its mode bits (root gets no override)";
+	case OVC_H_ROOT_LAYOUT:
+		return "is --root pointing at a system root (with its etc/)?";
+	case OVC_H_CONFIG_PERM:
+		return err->errnum && !root
+			       ? "the boot configuration and ovc's lock in /run/ovc belong to root: run ovc as root (or, for an image, as the owner of --root)"
+			       : "ovc writes with no capabilities, so root gets no override of mode bits: the directory must be owned by root (or by you) and writable only by its owner";
+	case OVC_H_CONFIG_ROFS:
+		return "the file system holding the boot configuration is mounted read-only (remount it read-write, or use --root on a writable copy)";
+	case OVC_H_PROFILE_TRUST:
+		return "profiles, their directories and the directories above them must be owned by root (or by you) and writable only by their owner, and a profile may not be a link";
+	case OVC_H_PROFILE_FORMAT:
+		return "the file format is described in ovc-profile(5)";
+	case OVC_H_NONE:
+		break;
 	}
-	if (err->code == OVC_E_INPUT && err->errnum == ENOENT)
-		return strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC)
-			       ? "is --proc pointing at a proc tree (a saved /proc or an "
-				 "sosreport's proc/ folder)?"
-			       : "is /proc mounted?";
-	if (err->code == OVC_E_INPUT && err->line)
-		return "the file is not in the format the kernel writes; was it edited or "
-		       "truncated?";
-	/* ref §9: EPERM at write() comes from the kernel's own re-check or a filter */
-	if (err->code == OVC_E_PERM && ctx->writer && ctx->fs.proc_fd >= 0 && ctx->fs.is_default &&
-	    err->errnum == EPERM)
-		return "the kernel refused the write itself (EPERM): a cgroup-BPF sysctl filter or "
-		       "a security policy forbids changing vm.overcommit_* from here";
-	if (err->code == OVC_E_PERM && ctx->writer && ctx->fs.proc_fd >= 0 && ctx->fs.is_default)
-		return geteuid() == 0
-			       ? "root in a user namespace (a rootless container) is not the host's "
-				 "root, and an LSM such as AppArmor may deny /proc/sys: set it on the host"
-			       : "only root may change vm.overcommit_*: run ovc set as root";
-	if (err->code == OVC_E_PERM && ctx->writer)
-		return "ovc set writes with no capabilities, so its own user needs write "
-		       "permission on the file through its mode bits (root gets no override)";
-	if (err->code == OVC_E_PERM)
-		return geteuid() == 0 ? "read-only commands drop every capability, so even root "
-					"needs read permission on the file"
-				      : "check the file's permissions, or run ovc as root";
 	if (err->code == OVC_E_GUARD)
 		return "--force overrides; see ovc(8)";
-	if (err->code == OVC_E_ROFS)
-		return "vm.overcommit_* is host-wide and this /proc/sys is read-only (a container?): "
-		       "set it on the host";
 	if (err->code == OVC_E_AUDIT)
 		return "--audit=auto carries on without the record; --audit=off sends none";
 	return NULL;
 }
 
-static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json);
+static int report(const struct ovc_err *err, bool json);
 
 int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
 {
-	return report(ctx, err, ctx->json);
+	return report(err, ctx->json);
 }
 
 int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err)
 {
-	return report(ctx, err, false);
+	(void)ctx;
+	return report(err, false);
 }
 
-static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json)
+static int report(const struct ovc_err *err, bool json)
 {
 	char text[2048];
-	const char *hint = hint_for(ctx, err);
+	const char *hint = hint_words(err);
 	int code = exit_for(err);
 
 	if (err->errnum && err->path[0])
@@ -427,18 +401,64 @@ static int report(struct ovc_ctx *ctx, const struct ovc_err *err, bool json)
 	return code;
 }
 
+int cli_open_proc(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	if (ctx->proc.fd < 0 && fsroot_open_proc(&ctx->proc, ctx->proc_dir, &err) < 0)
+		return cli_report(ctx, &err);
+	return 0;
+}
+
+int cli_open_root(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	if (ctx->root.fd >= 0)
+		return 0;
+	if (fsroot_open_root(&ctx->root, ctx->root_dir, &err) < 0)
+		return cli_report(ctx, &err);
+	ctx->root_set = !ctx->root.live;
+	return 0;
+}
+
+bool cli_root_is_image(struct ovc_ctx *ctx)
+{
+	struct ovc_err ignored;
+
+	if (ctx->root.fd < 0 && fsroot_open_root(&ctx->root, ctx->root_dir, &ignored) < 0)
+		return true;   /* not this system's "/"; cli_open_root reports why */
+	ctx->root_set = !ctx->root.live;
+	return ctx->root_set;
+}
+
+int cli_open_host(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	if (ctx->host.fd < 0 && fsroot_open_root(&ctx->host, FSROOT_DEFAULT_ROOT, &err) < 0)
+		return cli_report(ctx, &err);
+	return 0;
+}
+
 int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph)
 {
 	struct ovc_err err = { 0 };
-	const char *nc = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
+	int rc = cli_open_proc(ctx);
 
-	/* NO_COLOR (no-color.org): any non-empty value disables colour; it selects no files. */
-	ctx->color = !ctx->json && !ctx->no_color && isatty(STDOUT_FILENO) &&
-		     !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
-	if (ctx->fs.proc_fd < 0 && fsroot_open(&ctx->fs, ctx->proc_dir, &err) < 0)
+	if (rc)
+		return rc;
+	if (procfs_read_host(&ctx->proc, ph, &err) < 0)
 		return cli_report(ctx, &err);
-	if (procfs_read_host(&ctx->fs, ph, &err) < 0)
+	return 0;
+}
+
+int cli_writer_privileges(struct ovc_ctx *ctx, bool audit)
+{
+	struct ovc_err err = { 0 };
+
+	/* CAP_AUDIT_CONTROL only asks whether auditing is on */
+	if (caps_keep_audit(audit, audit, &err) < 0)
 		return cli_report(ctx, &err);
 	return 0;
 }
@@ -464,12 +484,17 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ovc_ctx ctx = { .cmd = NULL, .proc_dir = FSROOT_DEFAULT_PROC, .root_dir = "/" };
+	struct ovc_ctx ctx = { .cmd = NULL, .proc_dir = FSROOT_DEFAULT_PROC,
+			       .root_dir = FSROOT_DEFAULT_ROOT };
 	const struct ovc_cmd *cmd;
 	char *default_argv[] = { (char *)"status", NULL };
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	int c, rc;
 
-	ctx.fs.proc_fd = -1;
+	ctx.proc.fd = ctx.root.fd = ctx.host.fd = -1;
+	/* NO_COLOR (no-color.org): any non-empty value disables colour; it selects no files.
+	 * --json and --no-color turn it off where they are parsed (cli_common_opt). */
+	ctx.color = isatty(STDOUT_FILENO) && !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
 	/* --json anywhere: even a usage error found before it is parsed gets a JSON document */
 	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
 		if (!strcmp(argv[c], "--json"))
@@ -498,21 +523,44 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return cli_usage_error(&ctx, "unknown command '%s'", argv[0]);
 	ctx.cmd = cmd->name;
+	if (cmd->subs) {
+		const struct ovc_cmd *sub = cmd->subs, *end = sub;
+		const char *word = argc > 1 ? argv[1] : NULL;
+
+		while (end->name)
+			end++;
+		if (!word)
+			return cli_usage_error(&ctx, "%s what? %s", cmd->name, end->summary);
+		if (!strcmp(word, "-h") || !strcmp(word, "--help")) {
+			cli_print_help(cmd->name);
+			return cli_close_stdout(EXIT_OK);
+		}
+		while (sub->name && strcmp(sub->name, word) && sub[1].name)
+			sub++;
+		if (!strcmp(sub->name, word)) {   /* the subcommand's name is not an operand */
+			argv[1] = argv[0];
+			argc--;
+			argv++;
+		}
+		cmd = sub;
+	}
 	ctx.writer = cmd->flags & CMD_WRITES_PROC;
 	argv[0] = (char *)"ovc";   /* getopt names the program in its messages */
 
 	/* The privilege policy, per command: read-only commands keep nothing; writers keep
-	 * only what the audit record needs (writing /proc/sys needs no capability). */
-	if (cmd->flags & (CMD_READONLY | CMD_WRITES_PROC)) {
+	 * only what the audit record needs (writing /proc/sys needs no capability), and
+	 * narrow that once their options are read (cli_writer_privileges). */
+	{
 		struct ovc_err err = { 0 };
 
 		if ((cmd->flags & CMD_READONLY ? caps_drop_all(&err)
 					       : caps_keep_audit(true, true, &err)) < 0)
 			return cli_report(&ctx, &err);
 	}
-	cli_settle_root(&ctx);
 	optind = 0;   /* glibc: reinitialise getopt for the command's own options */
 	rc = cmd->run(&ctx, argc, argv);
-	fsroot_close(&ctx.fs);
+	fsroot_close(&ctx.proc);
+	fsroot_close(&ctx.root);
+	fsroot_close(&ctx.host);
 	return cli_close_stdout(rc);
 }

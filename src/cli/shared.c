@@ -143,20 +143,36 @@ void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_p
 	task->rlimit_as_bytes = w->rlimit_set ? w->rlimit_as : ph->self_rlimit_as;
 }
 
-uint64_t pages_kb(const struct model_host *h, uint64_t pages)
+void json_policy_fields(struct json *j, const struct model_policy *p)
 {
-	unsigned s = model_kb_shift(h);
-
-	return pages > (UINT64_MAX >> s) ? UINT64_MAX : pages << s;
+	json_i64(j, "mode", p->mode);
+	json_str(j, "mode_name", model_mode_name(p->mode));
+	json_i64(j, "ratio", p->ratio);
+	json_u64(j, "kbytes", p->kbytes);
 }
 
 void json_policy(struct json *j, const char *key, const struct model_policy *p)
 {
 	json_obj(j, key);
-	json_i64(j, "mode", p->mode);
-	json_str(j, "mode_name", model_mode_name(p->mode));
-	json_i64(j, "ratio", p->ratio);
-	json_u64(j, "kbytes", p->kbytes);
+	json_policy_fields(j, p);
+	json_end(j);
+}
+
+void json_request(struct json *j, const char *key, const struct plan_request *rq)
+{
+	json_obj(j, key);
+	if (rq->mode_set)
+		json_i64(j, "mode", rq->mode);
+	else
+		json_null(j, "mode");
+	if (rq->ratio_set)
+		json_i64(j, "ratio", rq->ratio);
+	else
+		json_null(j, "ratio");
+	if (rq->kbytes_set)
+		json_u64(j, "kbytes", rq->kbytes);
+	else
+		json_null(j, "kbytes");
 	json_end(j);
 }
 
@@ -310,7 +326,7 @@ static size_t gather_warnings(const struct procfs_host *ph, const struct model_p
 	return sim_warnings(&ph->host, p, &f, w, max);
 }
 
-size_t print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
+size_t print_warnings(const struct ovc_ctx *ctx, const struct procfs_host *ph,
 		      const struct model_policy *p, bool blank_first)
 {
 	struct sim_warning w[16];

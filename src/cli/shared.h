@@ -6,6 +6,7 @@
 #ifndef OVC_SHARED_H
 #define OVC_SHARED_H
 
+#include "../core/plan.h"
 #include "../core/simulate.h"
 #include "cli.h"
 #include "json.h"
@@ -50,12 +51,19 @@ int whatif_check_host(struct ovc_ctx *ctx, const struct procfs_host *ph);
 
 /* JSON "host" object. */
 void json_host(struct json *j, const struct procfs_host *ph, const struct model_task *t);
-/* JSON policy object {mode, ratio, kbytes} under key. */
+/*
+ * A policy in JSON, the one encoding every command uses: {mode, mode_name, ratio,
+ * kbytes} under key, or its members inside an object the caller opened.
+ */
 void json_policy(struct json *j, const char *key, const struct model_policy *p);
+void json_policy_fields(struct json *j, const struct model_policy *p);
+
+/* What a request (a profile's, for this host) asks: {mode, ratio, kbytes}, null if not. */
+void json_request(struct json *j, const char *key, const struct plan_request *rq);
 
 /* Warnings for ph's host under policy p: words on stdout, or a JSON "warnings" array. */
 /* Returns how many; with blank_first, a blank line precedes them (when there are any). */
-size_t print_warnings(struct ovc_ctx *ctx, const struct procfs_host *ph,
+size_t print_warnings(const struct ovc_ctx *ctx, const struct procfs_host *ph,
 		      const struct model_policy *p, bool blank_first);
 void json_warnings(struct json *j, const struct procfs_host *ph, const struct model_policy *p);
 /* The same array left open (ph NULL: none of the host's), for json_warning() to add to;
@@ -70,8 +78,5 @@ const char *advice_action(enum advice_kind k);
 
 /* "RAM + swap", "CommitLimit", ...: the limit in words. */
 const char *limit_words(enum model_limit l);
-
-/* kB of a page count, saturating. */
-uint64_t pages_kb(const struct model_host *h, uint64_t pages);
 
 #endif

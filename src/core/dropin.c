@@ -149,7 +149,7 @@ void dropin_parse(const char *text, size_t len, struct dropin_info *out)
 	bool first = true;
 
 	memset(out, 0, sizeof(*out));
-	out->policy.ratio = 50;
+	out->policy = knob_kernel_defaults;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
@@ -160,25 +160,14 @@ void dropin_parse(const char *text, size_t len, struct dropin_info *out)
 	}
 }
 
-static bool key_differs(const struct model_policy *a, const struct model_policy *b,
-			enum prec_key k)
-{
-	if (k == PREC_MEMORY)
-		return a->mode != b->mode;
-	if (k == PREC_RATIO)
-		return a->ratio != b->ratio;
-	return a->kbytes != b->kbytes;
-}
-
 int dropin_check(struct prec_file *files, size_t *nfiles, size_t cap, const char *path,
 		 const char *text, size_t len, const struct model_policy *want,
 		 struct dropin_check *out, struct ovc_err *err)
 {
-	static const struct model_policy boot = { .mode = 0, .ratio = 50, .kbytes = 0 };
+	const struct model_policy *boot = &knob_kernel_defaults;
 	const struct prec_result *rs[2];
 	struct prec_file *f = NULL;
 	size_t i, t;
-	int k;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < *nfiles; i++)
@@ -203,23 +192,24 @@ int dropin_check(struct prec_file *files, size_t *nfiles, size_t cap, const char
 	f->regular = text != NULL;
 	f->masked = false;
 	f->hidden = false;
-	if (prec_resolve(PREC_SYSTEMD, files, *nfiles, &boot, &out->sd, err) < 0 ||
-	    prec_resolve(PREC_PROCPS, files, *nfiles, &boot, &out->pp, err) < 0)
+	if (prec_resolve(PREC_SYSTEMD, files, *nfiles, boot, &out->sd, err) < 0 ||
+	    prec_resolve(PREC_PROCPS, files, *nfiles, boot, &out->pp, err) < 0)
 		return -1;
 	if (!want)
 		return 0;
 	rs[0] = &out->sd;
 	rs[1] = &out->pp;
 	for (t = 0; t < 2; t++)
-		for (k = 0; k < PREC_NKEYS; k++) {
+		for (i = 0; i < KNOB_COUNT; i++) {   /* in the order both tools apply a glob */
+			enum knob k = knob_sorted[i];
 			const struct prec_decider *d = &rs[t]->decider[k];
 			struct dropin_shadow *s;
 
-			if (!key_differs(&rs[t]->final, want, (enum prec_key)k))
+			if (knob_equal(&rs[t]->final, want, k))
 				continue;
 			s = &out->shadows[out->nshadows++];
 			s->tool = rs[t]->tool;
-			s->key = (enum prec_key)k;
+			s->key = k;
 			s->want = *want;
 			s->got = rs[t]->final;
 			s->by_set = d->set;

@@ -68,7 +68,7 @@ void dropin_parse(const char *text, size_t len, struct dropin_info *out);
 /* One key whose boot value would not be ovc's, under one tool. */
 struct dropin_shadow {
 	enum prec_tool tool;
-	enum prec_key key;
+	enum knob key;
 	struct model_policy want, got;   /* the whole policies, for the message */
 	bool by_set;                     /* the decider is a file line (else: the default) */
 	size_t by_file;                  /* index into the files given to dropin_check */

@@ -32,6 +32,13 @@ unsigned model_kb_shift(const struct model_host *h)
 	return s;
 }
 
+uint64_t model_pages_kb(const struct model_host *h, uint64_t pages)
+{
+	unsigned s = model_kb_shift(h);
+
+	return pages > (UINT64_MAX >> s) ? UINT64_MAX : pages << s;
+}
+
 static uint64_t kb_to_pages(const struct model_host *h, uint64_t kb)
 {
 	return kb >> model_kb_shift(h);

@@ -103,6 +103,9 @@ int model_kver_cmp(struct model_kver v, unsigned major, unsigned minor);
 /* log2(page_size) - 10: the kernel's kB <-> pages shift. */
 unsigned model_kb_shift(const struct model_host *h);
 
+/* kB of a page count, saturating at UINT64_MAX. */
+uint64_t model_pages_kb(const struct model_host *h, uint64_t pages);
+
 /* vm_commit_limit() in pages, wrapping like the kernel (ref §3). */
 uint64_t model_commit_limit_pages(const struct model_host *h, const struct model_policy *p);
 

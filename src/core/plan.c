@@ -43,13 +43,13 @@ void plan_after(const struct model_policy *before, const struct plan_request *rq
 	}
 }
 
-static void put_i(struct plan_write *w, enum plan_key k, int64_t v)
+static void put_i(struct plan_write *w, enum knob k, int64_t v)
 {
 	w->key = k;
 	snprintf(w->value, sizeof(w->value), "%lld", (long long)v);
 }
 
-static void put_u(struct plan_write *w, enum plan_key k, uint64_t v)
+static void put_u(struct plan_write *w, enum knob k, uint64_t v)
 {
 	w->key = k;
 	snprintf(w->value, sizeof(w->value), "%llu", (unsigned long long)v);
@@ -92,19 +92,19 @@ void plan_make(const struct model_host *h, const struct model_policy *before,
 	if (limit_w && (!mode_w || enforced(out->after.mode))) {
 		/* entering mode 2, or no mode change: limit first (unenforced, or the only write) */
 		if (rq->kbytes_set)
-			put_u(&out->writes[out->nwrites++], KEY_KBYTES, rq->kbytes);
+			put_u(&out->writes[out->nwrites++], KNOB_KBYTES, rq->kbytes);
 		else
-			put_i(&out->writes[out->nwrites++], KEY_RATIO, rq->ratio);
+			put_i(&out->writes[out->nwrites++], KNOB_RATIO, rq->ratio);
 		limit_w = false;
 	}
 	if (mode_w)
-		put_i(&out->writes[out->nwrites++], KEY_MODE, out->after.mode);
+		put_i(&out->writes[out->nwrites++], KNOB_MODE, out->after.mode);
 	if (limit_w) {
 		/* leaving mode 2 (or 0 <-> 1): the mode first, then the now unenforced limit */
 		if (rq->kbytes_set)
-			put_u(&out->writes[out->nwrites++], KEY_KBYTES, rq->kbytes);
+			put_u(&out->writes[out->nwrites++], KNOB_KBYTES, rq->kbytes);
 		else
-			put_i(&out->writes[out->nwrites++], KEY_RATIO, rq->ratio);
+			put_i(&out->writes[out->nwrites++], KNOB_RATIO, rq->ratio);
 	}
 
 	limit_kb = model_commit_limit_kb(h, &out->after);
@@ -123,23 +123,34 @@ size_t plan_rollback(const struct plan *p, size_t done, struct plan_write out[2]
 	size_t n = 0, i;
 
 	for (i = done; i-- > 0;) {
-		if (p->writes[i].key == KEY_MODE)
-			put_i(&out[n], KEY_MODE, p->before.mode);
+		if (p->writes[i].key == KNOB_MODE)
+			put_i(&out[n], KNOB_MODE, p->before.mode);
 		else if (p->before.kbytes)
-			put_u(&out[n], KEY_KBYTES, p->before.kbytes);
+			put_u(&out[n], KNOB_KBYTES, p->before.kbytes);
 		else   /* ratio (possibly 0) zeroes kbytes, which was 0 before */
-			put_i(&out[n], KEY_RATIO, p->before.ratio);
+			put_i(&out[n], KNOB_RATIO, p->before.ratio);
 		n++;
 	}
 	return n;
 }
 
-const char *plan_key_name(enum plan_key k)
+
+const char *plan_invalid_text(enum plan_invalid v, const struct plan_request *rq)
 {
-	switch (k) {
-	case KEY_MODE:   return "vm.overcommit_memory";
-	case KEY_RATIO:  return "vm.overcommit_ratio";
-	case KEY_KBYTES: return "vm.overcommit_kbytes";
+	switch (v) {
+	case PLAN_VALID:
+		break;
+	case PLAN_EMPTY:
+		return "nothing to set: give --mode, --ratio or --kbytes";
+	case PLAN_BOTH_LIMITS:
+		return "--ratio and --kbytes exclude each other: the kernel keeps only one (writing either zeroes the other)";
+	case PLAN_BAD_MODE:
+		return "--mode must be 0, 1 or 2";
+	case PLAN_NEGATIVE_RATIO:
+		return "a negative --ratio is accepted by the kernel but wraps CommitLimit to an astronomic value; refused";
+	case PLAN_ZERO_LIMIT:
+		return rq->ratio_set ? "--ratio 0 makes CommitLimit swap only (writing either knob zeroes the other); --force if that is really meant"
+				     : "--kbytes 0 makes CommitLimit swap only (writing either knob zeroes the other); --force if that is really meant";
 	}
-	return "?";
+	return "valid";
 }

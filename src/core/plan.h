@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "knobs.h"
 #include "model.h"
 
 struct plan_request {
@@ -24,14 +25,8 @@ struct plan_request {
 	uint64_t kbytes;
 };
 
-enum plan_key {
-	KEY_MODE,    /* vm.overcommit_memory */
-	KEY_RATIO,   /* vm.overcommit_ratio (zeroes kbytes) */
-	KEY_KBYTES,  /* vm.overcommit_kbytes (zeroes ratio) */
-};
-
 struct plan_write {
-	enum plan_key key;
+	enum knob key;
 	char value[24];   /* decimal text, without newline */
 };
 
@@ -65,6 +60,9 @@ enum plan_invalid {
  */
 enum plan_invalid plan_validate(const struct plan_request *rq, bool force);
 
+/* What is wrong with rq, in words (for v != PLAN_VALID). */
+const char *plan_invalid_text(enum plan_invalid v, const struct plan_request *rq);
+
 /* The state the kernel holds after rq: the counterpart of a written knob reads 0. */
 void plan_after(const struct model_policy *before, const struct plan_request *rq,
 		struct model_policy *after);
@@ -86,8 +84,5 @@ void plan_make(const struct model_host *h, const struct model_policy *before,
  * the same states). A limit is restored by writing before's non-zero knob, or ratio 0.
  */
 size_t plan_rollback(const struct plan *p, size_t done, struct plan_write out[2]);
-
-/* "vm.overcommit_memory", ... */
-const char *plan_key_name(enum plan_key k);
 
 #endif

@@ -11,17 +11,11 @@
 #define KEY_MAX 256     /* longer keys cannot be ours (nor a useful glob for them) */
 #define MAX_ITEMS 256   /* relevant lines across the files a tool reads */
 
-static const char *const key_path[PREC_NKEYS] = {
-	[PREC_KBYTES] = "vm/overcommit_kbytes",
-	[PREC_MEMORY] = "vm/overcommit_memory",
-	[PREC_RATIO] = "vm/overcommit_ratio",
-};
-
-static const char *const key_dotted[PREC_NKEYS] = {
-	[PREC_KBYTES] = "vm.overcommit_kbytes",
-	[PREC_MEMORY] = "vm.overcommit_memory",
-	[PREC_RATIO] = "vm.overcommit_ratio",
-};
+/* A key as both tools normalise it: its path under /proc/sys ("vm/overcommit_memory"). */
+static const char *key_path(enum knob k)
+{
+	return knob_proc_rel(k) + sizeof("sys/") - 1;
+}
 
 /*
  * anchors.md §2.1 says Debian 12's systemd-sysctl has only the first four, from strings(1);
@@ -40,9 +34,14 @@ static const char *const procps_dirs[] = {
 	"/lib/sysctl.d",
 };
 
-const char *prec_key_name(enum prec_key key)
+const char *prec_tool_name(enum prec_tool tool)
 {
-	return (unsigned)key < PREC_NKEYS ? key_dotted[key] : "?";
+	return tool == PREC_SYSTEMD ? "systemd-sysctl" : "sysctl --system";
+}
+
+const char *prec_tool_token(enum prec_tool tool)
+{
+	return tool == PREC_SYSTEMD ? "systemd" : "procps";
 }
 
 const char *prec_shadow_why_name(enum prec_shadow_why why)
@@ -105,7 +104,7 @@ static int digit_val(char c)
 	return 99;
 }
 
-int prec_kernel_parse(enum prec_key key, const char *value, size_t len, int64_t *ival,
+int prec_kernel_parse(enum knob key, const char *value, size_t len, int64_t *ival,
 		      uint64_t *uval, const char **reason)
 {
 	const char *p = value, *end = value + len, *start;
@@ -160,7 +159,7 @@ int prec_kernel_parse(enum prec_key key, const char *value, size_t len, int64_t 
 	 * the digits ("60#x") is EINVAL, above.
 	 */
 	switch (key) {
-	case PREC_MEMORY:   /* proc_dointvec_minmax, 0..2 */
+	case KNOB_MODE:   /* proc_dointvec_minmax, 0..2 */
 		if (v > 2) {
 			*reason = "mode must be 0, 1 or 2";
 			return -1;
@@ -171,21 +170,21 @@ int prec_kernel_parse(enum prec_key key, const char *value, size_t len, int64_t 
 			return -1;
 		}
 		return 0;
-	case PREC_RATIO:    /* proc_dointvec, no range */
+	case KNOB_RATIO:    /* proc_dointvec, no range */
 		if ((!neg && v > (uint64_t)INT_MAX) || (neg && v > (uint64_t)INT_MAX + 1)) {
 			*reason = "ratio out of int range";
 			return -1;
 		}
 		*ival = neg ? -(int64_t)v : (int64_t)v;
 		return 0;
-	case PREC_KBYTES:   /* proc_doulongvec_minmax: a negative number is EINVAL (≥5.17) */
+	case KNOB_KBYTES:   /* proc_doulongvec_minmax: a negative number is EINVAL (≥5.17) */
 		if (neg) {
 			*reason = "kbytes must not be negative";
 			return -1;
 		}
 		*uval = v;
 		return 0;
-	case PREC_NKEYS:
+	case KNOB_COUNT:
 		break;
 	}
 	*reason = "unknown key";
@@ -308,14 +307,14 @@ static bool glob_match(const char *pat, const char *s)
 	return !*s;
 }
 
-/* Bit per prec_key the normalized key names or matches. */
+/* Bit per knob the normalized key names or matches. */
 static unsigned key_mask(const char *key, bool glob)
 {
 	unsigned m = 0;
 	int k;
 
-	for (k = 0; k < PREC_NKEYS; k++)
-		if (glob ? glob_match(key, key_path[k]) : !strcmp(key, key_path[k]))
+	for (k = 0; k < KNOB_COUNT; k++)
+		if (glob ? glob_match(key, key_path(k)) : !strcmp(key, key_path(k)))
 			m |= 1u << k;
 	return m;
 }
@@ -434,7 +433,7 @@ struct ctx {
 	size_t write_item[PREC_MAX_WRITES];   /* item index of each write */
 };
 
-static int add_shadow(struct ctx *c, enum prec_key key, size_t file, unsigned line,
+static int add_shadow(struct ctx *c, enum knob key, size_t file, unsigned line,
 		      enum prec_shadow_why why, bool has_by, size_t by_file, unsigned by_line)
 {
 	struct prec_shadow *s;
@@ -467,12 +466,17 @@ static void add_diag(struct ctx *c, enum prec_diag_kind kind, size_t file, unsig
 		c->res->tool_fails = true;
 }
 
+const char *const *prec_tool_dirs(enum prec_tool tool, size_t *n)
+{
+	*n = tool == PREC_SYSTEMD ? sizeof(systemd_dirs) / sizeof(systemd_dirs[0])
+				  : sizeof(procps_dirs) / sizeof(procps_dirs[0]);
+	return tool == PREC_SYSTEMD ? systemd_dirs : procps_dirs;
+}
+
 static int dir_rank(enum prec_tool tool, const char *dir)
 {
-	const char *const *dirs = tool == PREC_SYSTEMD ? systemd_dirs : procps_dirs;
-	size_t n = tool == PREC_SYSTEMD ? sizeof(systemd_dirs) / sizeof(systemd_dirs[0])
-					: sizeof(procps_dirs) / sizeof(procps_dirs[0]);
-	size_t i;
+	size_t n, i;
+	const char *const *dirs = prec_tool_dirs(tool, &n);
 
 	for (i = 0; i < n; i++)
 		if (!strcmp(dir, dirs[i]))
@@ -571,18 +575,21 @@ static int shadow_unread(struct ctx *c, size_t fi, size_t by)
 	size_t n;
 	bool nl;
 	struct item it;
-	int k;
+	size_t o;
 
 	if (f->masked || !f->readable)
 		return 0;
 	while (next_line(&li, &line, &n, &nl)) {
 		if (parse_line(c->tool, line, n, nl, &it) != L_ITEM || !it.has_value)
 			continue;
-		for (k = 0; k < PREC_NKEYS; k++)
+		for (o = 0; o < KNOB_COUNT; o++) {   /* glob(3) order: sorted paths */
+			enum knob k = knob_sorted[o];
+
 			if (it.mask & (1u << k) &&
-			    add_shadow(c, (enum prec_key)k, fi, li.lineno, PREC_SH_NOT_READ,
-				       by != SIZE_MAX, by == SIZE_MAX ? 0 : by, 0) < 0)
+			    add_shadow(c, k, fi, li.lineno, PREC_SH_NOT_READ, by != SIZE_MAX,
+				       by == SIZE_MAX ? 0 : by, 0) < 0)
 				return -1;
+		}
 	}
 	return 0;
 }
@@ -684,7 +691,7 @@ static int add_write(struct ctx *c, size_t ii, int k)
 	c->write_item[c->res->nwrites] = ii;
 	w = &c->res->writes[c->res->nwrites++];
 	memset(w, 0, sizeof(*w));
-	w->key = (enum prec_key)k;
+	w->key = (enum knob)k;
 	w->file = it->file;
 	w->line = it->line;
 	w->value = it->value;
@@ -698,6 +705,7 @@ static int add_write(struct ctx *c, size_t ii, int k)
 static int plan_writes(struct ctx *c)
 {
 	size_t i;
+	size_t o;
 	int k;
 
 	for (i = 0; i < c->nitems; i++) {
@@ -705,7 +713,8 @@ static int plan_writes(struct ctx *c)
 
 		if (it->removed || !it->has_value)
 			continue;
-		for (k = 0; k < PREC_NKEYS; k++) {   /* glob(3) order: sorted paths */
+		for (o = 0; o < KNOB_COUNT; o++) {   /* glob(3) order: sorted paths */
+			k = (int)knob_sorted[o];
 			if (!(it->mask & (1u << k)))
 				continue;
 			if (it->glob && explicit_entry(c, k))
@@ -735,9 +744,9 @@ static void fmt_dec(char *buf, size_t size, bool neg, uint64_t v)
 
 static void current_text(const struct model_policy *s, int k, char *buf, size_t size)
 {
-	if (k == PREC_MEMORY)
+	if (k == KNOB_MODE)
 		fmt_dec(buf, size, s->mode < 0, (uint64_t)(s->mode < 0 ? -(int64_t)s->mode : s->mode));
-	else if (k == PREC_RATIO)
+	else if (k == KNOB_RATIO)
 		fmt_dec(buf, size, s->ratio < 0,
 			s->ratio < 0 ? (uint64_t)0 - (uint64_t)s->ratio : (uint64_t)s->ratio);
 	else
@@ -784,20 +793,20 @@ static void simulate(struct ctx *c)
 		w->status = PREC_W_OK;
 		set_decider(r, k, wi);
 		switch (w->key) {
-		case PREC_MEMORY:
+		case KNOB_MODE:
 			r->final.mode = (int)iv;
 			break;
-		case PREC_RATIO:   /* overcommit_ratio_handler: kbytes := 0 */
+		case KNOB_RATIO:   /* overcommit_ratio_handler: kbytes := 0 */
 			r->final.ratio = iv;
 			r->final.kbytes = 0;
-			set_decider(r, PREC_KBYTES, wi);
+			set_decider(r, KNOB_KBYTES, wi);
 			break;
-		case PREC_KBYTES:  /* overcommit_kbytes_handler: ratio := 0, even for 0 */
+		case KNOB_KBYTES:  /* overcommit_kbytes_handler: ratio := 0, even for 0 */
 			r->final.kbytes = uv;
 			r->final.ratio = 0;
-			set_decider(r, PREC_RATIO, wi);
+			set_decider(r, KNOB_RATIO, wi);
 			break;
-		case PREC_NKEYS:
+		case KNOB_COUNT:
 			break;
 		}
 	}
@@ -818,14 +827,15 @@ static int shadow_items(struct ctx *c)
 {
 	const struct prec_result *r = c->res;
 	size_t i;
-	int k;
+	size_t o;
 
 	for (i = 0; i < c->nitems; i++) {
 		const struct item *it = &c->items[i];
 
 		if (!it->has_value)
 			continue;
-		for (k = 0; k < PREC_NKEYS; k++) {
+		for (o = 0; o < KNOB_COUNT; o++) {
+			int k = (int)knob_sorted[o];
 			const struct prec_decider *d = &r->decider[k];
 			size_t wi;
 			int rc;
@@ -835,19 +845,19 @@ static int shadow_items(struct ctx *c)
 			if (it->removed) {
 				const struct item *by = &c->items[it->by];
 
-				rc = add_shadow(c, (enum prec_key)k, it->file, it->line, it->why,
+				rc = add_shadow(c, (enum knob)k, it->file, it->line, it->why,
 						true, by->file, by->line);
 			} else {
 				wi = find_write(c, i, k);
 				if (wi == SIZE_MAX || (d->set && d->write == wi))
 					continue;
 				if (r->writes[wi].status == PREC_W_EINVAL)
-					rc = add_shadow(c, (enum prec_key)k, it->file, it->line,
+					rc = add_shadow(c, (enum knob)k, it->file, it->line,
 							PREC_SH_REJECTED, false, 0, 0);
 				else if (!d->set)
 					continue;   /* cannot happen: a taken write decides */
 				else
-					rc = add_shadow(c, (enum prec_key)k, it->file, it->line,
+					rc = add_shadow(c, (enum knob)k, it->file, it->line,
 							(int)r->writes[d->write].key == k
 								? PREC_SH_OVERRIDDEN
 								: PREC_SH_ZEROED,

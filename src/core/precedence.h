@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "knobs.h"
 #include "model.h"
 
 enum prec_tool {
@@ -30,13 +31,6 @@ enum prec_tool {
 	PREC_PROCPS,    /* sysctl --system (procps 4.0.2): five dirs, then /etc/sysctl.conf */
 };
 
-/* The three keys, in the order glob(3) returns them (sorted paths). */
-enum prec_key {
-	PREC_KBYTES,    /* vm.overcommit_kbytes */
-	PREC_MEMORY,    /* vm.overcommit_memory */
-	PREC_RATIO,     /* vm.overcommit_ratio */
-	PREC_NKEYS
-};
 
 /*
  * One directory entry as found. dir is the canonical directory ("/etc/sysctl.d", ...,
@@ -65,7 +59,7 @@ enum prec_wstatus {
 
 /* One kernel write a tool performs, in order. */
 struct prec_write {
-	enum prec_key key;
+	enum knob key;
 	size_t file;          /* index into the caller's prec_file array */
 	unsigned line;        /* 1-based */
 	const char *value;    /* the value as written (a slice of the file text, no newline) */
@@ -89,7 +83,7 @@ enum prec_shadow_why {
 };
 
 struct prec_shadow {
-	enum prec_key key;
+	enum knob key;
 	size_t file;
 	unsigned line;
 	enum prec_shadow_why why;
@@ -134,7 +128,7 @@ struct prec_result {
 	 * zeroed it afterwards (issue 4: the assignment that decides boot, kernel side
 	 * effects included).
 	 */
-	struct prec_decider decider[PREC_NKEYS];
+	struct prec_decider decider[KNOB_COUNT];
 	struct prec_shadow shadows[PREC_MAX_SHADOWS];
 	size_t nshadows;
 	struct prec_diag diags[PREC_MAX_DIAGS];
@@ -145,18 +139,27 @@ struct prec_result {
 
 /*
  * Compute what tool writes for the three keys and simulate the kernel from start
- * (runtime values, or {0, 50, 0} for a boot). Returns 0, or -1 with err filled
+ * (runtime values, or knob_kernel_defaults for a boot). Returns 0, or -1 with err filled
  * (OVC_E_INPUT) when a limit above is exceeded. res is fully overwritten.
  */
 int prec_resolve(enum prec_tool tool, const struct prec_file *files, size_t nfiles,
 		 const struct model_policy *start, struct prec_result *res,
 		 struct ovc_err *err);
 
+/*
+ * The sysctl.d directories tool reads, in its order (an earlier directory's file takes
+ * the name of a later one's); *n gets their number, at most PREC_MAX_DIRS. The one
+ * definition: sys/confdirs lists exactly these (and /etc/sysctl.conf).
+ */
+#define PREC_MAX_DIRS 8
+const char *const *prec_tool_dirs(enum prec_tool tool, size_t *n);
+/* "systemd-sysctl", "sysctl --system": the tool as its users call it. */
+const char *prec_tool_name(enum prec_tool tool);
+/* "systemd", "procps": the stable JSON token. */
+const char *prec_tool_token(enum prec_tool tool);
 /* systemd's hidden_or_backup_file() (src/basic/path-util.c, v252). */
 bool prec_hidden_or_backup(const char *name);
 
-/* "vm.overcommit_memory" etc. */
-const char *prec_key_name(enum prec_key key);
 
 /* Lowercase words for the CLI: "not read", "overridden", ... */
 const char *prec_shadow_why_name(enum prec_shadow_why why);
@@ -165,7 +168,7 @@ const char *prec_shadow_why_name(enum prec_shadow_why why);
  * The kernel's acceptance of value text for key (kernel-overcommit.md §2; proc_get_long
  * base-0 parsing). Returns 0 and the value, or -1 and a reason (static string).
  */
-int prec_kernel_parse(enum prec_key key, const char *value, size_t len, int64_t *ival,
+int prec_kernel_parse(enum knob key, const char *value, size_t len, int64_t *ival,
 		      uint64_t *uval, const char **reason);
 
 #endif

@@ -317,7 +317,7 @@ int profile_resolve(const char *name, profile_loader load, void *arg, struct pro
 					chain[n - 1].name, cur);
 		if (profile_parse(cur, text, len, &chain[n], err) < 0) {
 			snprintf(err->path, sizeof(err->path), "%s", path);
-			return -1;
+			return err->line ? ovc_hint(err, OVC_H_PROFILE_FORMAT) : -1;
 		}
 		snprintf(chain[n].path, sizeof(chain[n].path), "%s", path);
 		n++;

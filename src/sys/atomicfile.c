@@ -13,30 +13,17 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
-#include "fsroot.h"
 
 #define TMP_TAG ".ovc-tmp."
 
-static enum ovc_ecode errclass(int e)
-{
-	switch (e) {
-	case EROFS:
-		return OVC_E_ROFS;
-	case EACCES:
-	case EPERM:
-		return OVC_E_PERM;
-	case ELOOP:
-	case ENOTDIR:
-	case ENOENT:
-		return OVC_E_INPUT;
-	default:
-		return OVC_E_SYSTEM;
-	}
-}
-
+/* A failure in the boot configuration: its class, and the advice for it. */
 static int fail_errno(struct ovc_err *err, int e, const char *path, const char *what)
 {
-	return ovc_fail(err, errclass(e), e, path, 0, "%s", what);
+	enum ovc_ecode code = ovc_errno_class(e);
+
+	ovc_fail(err, code, e, path, 0, "%s", what);
+	return ovc_hint(err, code == OVC_E_PERM ? OVC_H_CONFIG_PERM
+			     : code == OVC_E_ROFS ? OVC_H_CONFIG_ROFS : OVC_H_NONE);
 }
 
 static void join(char *out, size_t len, const char *a, const char *b)
@@ -54,27 +41,28 @@ static int check_dir(int fd, const char *path, struct ovc_err *err)
 	if (fstat(fd, &st) < 0)
 		return fail_errno(err, errno, path, "cannot stat");
 	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				"not owned by root (uid %u): ovc does not write into a directory "
-				"another user controls", (unsigned)st.st_uid);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				"writable by group or others (mode %04o): another user could "
-				"replace ovc's file; fix with chmod go-w",
-				(unsigned)(st.st_mode & 07777));
-	return 0;
+		ovc_fail(err, OVC_E_PERM, 0, path, 0,
+			 "not owned by root (uid %u): ovc does not write into a directory "
+			 "another user controls", (unsigned)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		ovc_fail(err, OVC_E_PERM, 0, path, 0,
+			 "writable by group or others (mode %04o): another user could replace "
+			 "ovc's file; fix with chmod go-w", (unsigned)(st.st_mode & 07777));
+	else
+		return 0;
+	return ovc_hint(err, OVC_H_CONFIG_PERM);
 }
 
-int afile_open_dir(struct afile_dir *d, const char *root_dir, const char *rel, bool create,
-		   struct ovc_err *err)
+int afile_open_dir(struct afile_dir *d, const struct fsroot *root, const char *rel,
+		   bool create, struct ovc_err *err)
 {
 	char comp[256], sofar[4200];
 	const char *p = rel;
 	int fd;
 
 	d->fd = -1;
-	snprintf(sofar, sizeof(sofar), "%s", root_dir && root_dir[0] ? root_dir : "/");
-	fd = open(sofar, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(sofar, sizeof(sofar), "%s", root->path);
+	fd = openat(root->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fail_errno(err, errno, sofar, "cannot open the root directory");
 	while (*p) {
@@ -121,6 +109,10 @@ int afile_open_dir(struct afile_dir *d, const char *root_dir, const char *rel, b
 			close(fd);
 			if (e == ENOENT && !create)
 				return 1;
+			if (e == ENOENT && !root->live) {   /* an image without its etc/ */
+				fail_errno(err, e, sofar, "cannot open the directory");
+				return ovc_hint(err, OVC_H_ROOT_LAYOUT);
+			}
 			if (e == ELOOP)
 				return ovc_fail(err, OVC_E_INPUT, 0, sofar, 0,
 						"is a symbolic link: ovc does not write through links "

@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include "../core/err.h"
+#include "fsroot.h"
 
 #define AFILE_MAX_SIZE (1u << 16)
 
@@ -40,13 +41,13 @@ struct afile_stage {
 };
 
 /*
- * Open root_dir/rel (rel "etc/sysctl.d"; root_dir "/" or "" for the running system).
+ * Open rel under the system root (rel "etc/sysctl.d").
  * With create, a missing last component is made (0755); the ones before it must exist.
  * ENOENT without create: returns 1 (no directory, so no file). ELOOP/ENOTDIR on a
  * component: refused as a link. 0 on success, -1 with err.
  */
-int afile_open_dir(struct afile_dir *d, const char *root_dir, const char *rel, bool create,
-		   struct ovc_err *err);
+int afile_open_dir(struct afile_dir *d, const struct fsroot *root, const char *rel,
+		   bool create, struct ovc_err *err);
 void afile_close_dir(struct afile_dir *d);
 
 /*

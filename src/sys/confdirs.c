@@ -22,26 +22,42 @@
 #include "confdirs.h"
 #include "fsroot.h"
 
-/* The directories both tools read (core/precedence.c), canonical and without the '/'. */
-static const char *const dirs[CONFDIRS_NDIRS] = {
-	"etc/sysctl.d", "run/sysctl.d", "usr/local/lib/sysctl.d", "usr/lib/sysctl.d",
-	"lib/sysctl.d",
-};
-/* The same with the leading '/', as prec_file.dir must spell them. */
-static const char *const dirs_abs[CONFDIRS_NDIRS] = {
-	"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
-	"/lib/sysctl.d",
-};
-
-/* Open rel (no leading '/') under the root, links resolved inside it (fsroot_open_in). */
-static int open_in_root(struct confdirs *cd, int rootfd, const char *rel, int extra)
+/* Every directory either tool reads (core/precedence's lists), each once, in order. */
+static size_t tool_dirs(const char *dirs[CONFDIRS_NDIRS])
 {
-	return fsroot_open_in(rootfd, rel, O_RDONLY | extra, &cd->contained);
+	static const enum prec_tool tools[] = { PREC_SYSTEMD, PREC_PROCPS };
+	size_t n = 0, t, i, j, m;
+
+	for (t = 0; t < 2; t++) {
+		const char *const *d = prec_tool_dirs(tools[t], &m);
+
+		for (i = 0; i < m; i++) {
+			for (j = 0; j < n && strcmp(dirs[j], d[i]); j++)
+				;
+			if (j == n && n < CONFDIRS_NDIRS)
+				dirs[n++] = d[i];
+		}
+	}
+	return n;
+}
+
+/* Open rel (no leading '/') under the root, links resolved inside it. */
+static int open_in_root(const struct confdirs *cd, const char *rel, int extra)
+{
+	return fsroot_openat(cd->rootfs, rel, O_RDONLY | extra);
 }
 
 static void show_path(const struct confdirs *cd, const char *rel, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", cd->root, rel);
+}
+
+/* A failure reading the boot configuration: its class and the advice. */
+static int fail(const struct confdirs *cd, struct ovc_err *err, int e, const char *path,
+		const char *what)
+{
+	ovc_fail(err, ovc_errno_class(e), e, path, 0, "%s", what);
+	return ovc_hint(err, fsroot_hint(cd->rootfs, e));
 }
 
 static bool is_null_link(int dirfd, const char *name)
@@ -59,8 +75,8 @@ static bool is_null_link(int dirfd, const char *name)
  * Add one entry: dirfd is its directory (opened inside the root), rel its path under
  * the root, dir/name as the model names them.
  */
-static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
-		    const char *name, const char *rel, struct ovc_err *err)
+static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char *name,
+		    const char *rel, struct ovc_err *err)
 {
 	struct prec_file *f;
 	struct stat st;
@@ -89,7 +105,7 @@ static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
 	f->masked = is_null_link(dirfd, name);
 	if (f->masked)
 		return 0;   /* reads empty; the model needs no text */
-	fd = open_in_root(cd, rootfd, rel, 0);
+	fd = open_in_root(cd, rel, 0);
 	if (fd < 0) {
 		int e = errno;
 
@@ -97,13 +113,13 @@ static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
 		if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EACCES || e == EPERM ||
 		    e == EXDEV)
 			return 0;
-		return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot open");
+		return fail(cd, err, e, path, "cannot open");
 	}
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 
 		close(fd);
-		return ovc_fail(err, OVC_E_SYSTEM, e, path, 0, "cannot stat");
+		return fail(cd, err, e, path, "cannot stat");
 	}
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
 		/* a link chain ending at a /dev/null device node inside the root */
@@ -119,7 +135,7 @@ static int add_file(struct confdirs *cd, int rootfd, int dirfd, const char *dir,
 	if (fsroot_read_fd(fd, CONFDIRS_MAX_SIZE, "a sysctl.d file",
 			   &cd->texts[cd->nfiles - 1], &f->len, path, err) < 0) {
 		close(fd);
-		return -1;
+		return ovc_hint(err, fsroot_hint(cd->rootfs, err->errnum));
 	}
 	close(fd);
 	f->text = cd->texts[cd->nfiles - 1];
@@ -133,7 +149,7 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Every *.conf entry of one directory (files, links, unknown types; not directories). */
-static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct ovc_err *err)
+static int list_dir(struct confdirs *cd, int dfd, const char *dir, struct ovc_err *err)
 {
 	char *names[CONFDIRS_MAX_FILES];
 	size_t n = 0, i;
@@ -142,14 +158,14 @@ static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct 
 	DIR *d;
 	int lfd, rc = 0;
 
-	show_path(cd, dirs[di], path, sizeof(path));
+	show_path(cd, dir + 1, path, sizeof(path));
 	lfd = dup(dfd);
 	if (lfd < 0 || !(d = fdopendir(lfd))) {
 		int e = errno;
 
 		if (lfd >= 0)
 			close(lfd);
-		return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot list");
+		return fail(cd, err, e, path, "cannot list");
 	}
 	for (;;) {
 		size_t l;
@@ -177,9 +193,7 @@ static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct 
 		n++;
 	}
 	if (errno) {
-		int e = errno;
-
-		rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot list");
+		rc = fail(cd, err, errno, path, "cannot list");
 		goto out;
 	}
 	/* readdir order is arbitrary; sorted, so results and messages are stable */
@@ -187,8 +201,8 @@ static int list_dir(struct confdirs *cd, int rootfd, int dfd, size_t di, struct 
 	for (i = 0; i < n && rc == 0; i++) {
 		char rel[4400];
 
-		snprintf(rel, sizeof(rel), "%s/%s", dirs[di], names[i]);
-		rc = add_file(cd, rootfd, dfd, dirs_abs[di], names[i], rel, err);
+		snprintf(rel, sizeof(rel), "%s/%s", dir + 1, names[i]);
+		rc = add_file(cd, dfd, dir, names[i], rel, err);
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -197,47 +211,41 @@ out:
 	return rc;
 }
 
-int confdirs_load(struct confdirs *cd, const char *root_dir, struct ovc_err *err)
+int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err *err)
 {
+	const char *dirs[CONFDIRS_NDIRS];
 	struct stat seen[CONFDIRS_NDIRS];
 	size_t seen_dir[CONFDIRS_NDIRS];
-	size_t nseen = 0, i, j, rl;
-	int rootfd, rc = 0;
+	size_t ndirs = tool_dirs(dirs), nseen = 0, i, j, rl;
+	int rc = 0;
 
 	memset(cd, 0, sizeof(*cd));
-	cd->contained = true;
-	snprintf(cd->root, sizeof(cd->root), "%s", root_dir);
+	cd->rootfs = root;
+	cd->contained = root->contained;
+	snprintf(cd->root, sizeof(cd->root), "%s", root->path);
 	rl = strlen(cd->root);
 	while (rl && cd->root[rl - 1] == '/')   /* "/" -> "", "/x/" -> "/x" */
 		cd->root[--rl] = '\0';
-	rootfd = open(root_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		int e = errno;
-
-		/* a --root that does not exist is a bad option value (as lock_open says) */
-		return ovc_fail(err, e == ENOENT || e == ENOTDIR ? OVC_E_USAGE : fsroot_errno_class(e), e,
-				root_dir, 0, "cannot open root directory");
-	}
-	for (i = 0; i < CONFDIRS_NDIRS && rc == 0; i++) {
+	for (i = 0; i < ndirs && rc == 0; i++) {
 		char path[4400];
 		struct stat st;
-		int dfd = open_in_root(cd, rootfd, dirs[i], O_DIRECTORY);
+		int dfd = open_in_root(cd, dirs[i] + 1, O_DIRECTORY);
 
 		if (dfd < 0) {
 			int e = errno;
 
 			if (e == ENOENT || e == ENOTDIR)
 				continue;
-			show_path(cd, dirs[i], path, sizeof(path));
-			rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot open directory");
+			show_path(cd, dirs[i] + 1, path, sizeof(path));
+			rc = fail(cd, err, e, path, "cannot open directory");
 			break;
 		}
 		if (fstat(dfd, &st) < 0) {
 			int e = errno;
 
 			close(dfd);
-			show_path(cd, dirs[i], path, sizeof(path));
-			rc = ovc_fail(err, OVC_E_SYSTEM, e, path, 0, "cannot stat");
+			show_path(cd, dirs[i] + 1, path, sizeof(path));
+			rc = fail(cd, err, e, path, "cannot stat");
 			break;
 		}
 		/* merged /usr: /lib -> usr/lib makes /lib/sysctl.d the same directory */
@@ -245,27 +253,26 @@ int confdirs_load(struct confdirs *cd, const char *root_dir, struct ovc_err *err
 			if (seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino)
 				break;
 		if (j < nseen) {
-			cd->same_dir[cd->nsame] = dirs_abs[i];
-			cd->same_as[cd->nsame++] = dirs_abs[seen_dir[j]];
+			cd->same_dir[cd->nsame] = dirs[i];
+			cd->same_as[cd->nsame++] = dirs[seen_dir[j]];
 			close(dfd);
 			continue;
 		}
 		seen_dir[nseen] = i;
 		seen[nseen++] = st;
-		rc = list_dir(cd, rootfd, dfd, i, err);
+		rc = list_dir(cd, dfd, dirs[i], err);
 		close(dfd);
 	}
 	if (rc == 0) {
-		int dfd = open_in_root(cd, rootfd, "etc", O_DIRECTORY);
+		int dfd = open_in_root(cd, "etc", O_DIRECTORY);
 		struct stat st;
 
 		/* absent: not listed at all (procps's stat() fails and it moves on) */
 		if (dfd >= 0 && fstatat(dfd, "sysctl.conf", &st, AT_SYMLINK_NOFOLLOW) == 0)
-			rc = add_file(cd, rootfd, dfd, "/etc", "sysctl.conf", "etc/sysctl.conf", err);
+			rc = add_file(cd, dfd, "/etc", "sysctl.conf", "etc/sysctl.conf", err);
 		if (dfd >= 0)
 			close(dfd);
 	}
-	close(rootfd);
 	return rc;
 }
 

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* fsroot.c - opens the --proc root once and reads files relative to it with openat(). */
+/* fsroot.c - opens the proc and system roots once and opens files relative to them. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,52 +16,115 @@
 
 #include "fsroot.h"
 
-enum ovc_ecode fsroot_errno_class(int e)
+static int openat2_in(int dirfd, const char *rel, int flags)
 {
-	switch (e) {
-	case ENOENT:
-	case ENOTDIR:
-	case ELOOP:   /* a link where none may be */
-	case EXDEV:   /* a link that would leave the tree (RESOLVE_IN_ROOT) */
-		return OVC_E_INPUT;
-	case EACCES:
-	case EPERM:
-		return OVC_E_PERM;
-	default:
-		return OVC_E_SYSTEM;
+	struct open_how how = { .flags = (uint64_t)flags,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = -1, i;
+
+	/* EAGAIN: a ".." lookup raced a rename somewhere on the system; try again */
+	for (i = 0; i < 16; i++) {
+		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
 	}
+	return fd;
 }
 
-int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err)
+/* Open dir; *fd and the path kept; whether openat2 works here (before 5.6: ENOSYS). */
+static int open_dir(struct fsroot *fs, const char *dir, bool is_proc)
+{
+	int probe;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->is_proc = is_proc;
+	snprintf(fs->path, sizeof(fs->path), "%s", dir);
+	fs->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fs->fd < 0)
+		return -1;
+	probe = openat2_in(fs->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fs->contained = probe >= 0 || errno != ENOSYS;
+	if (probe >= 0)
+		close(probe);
+	return 0;
+}
+
+int fsroot_open_proc(struct fsroot *fs, const char *dir, struct ovc_err *err)
 {
 	struct statfs sf;
 
-	snprintf(fs->proc_path, sizeof(fs->proc_path), "%s", proc_dir);
-	fs->proc_fd = open(proc_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fs->proc_fd < 0) {
+	if (open_dir(fs, dir, true) < 0) {
 		int e = errno;
 
-		return ovc_fail(err, fsroot_errno_class(e), e, proc_dir, 0, "cannot open proc directory");
+		ovc_fail(err, ovc_errno_class(e), e, dir, 0, "cannot open proc directory");
+		return ovc_hint(err, fsroot_hint(fs, e));
 	}
 	/* A procfs mount is the running kernel, whatever its path; anything else is saved. */
-	fs->is_default = fstatfs(fs->proc_fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	fs->live = fstatfs(fs->fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	return 0;
+}
+
+int fsroot_open_root(struct fsroot *fs, const char *dir, struct ovc_err *err)
+{
+	struct stat a, b;
+
+	if (open_dir(fs, dir, false) < 0) {
+		int e = errno;
+		enum ovc_ecode code = ovc_errno_class(e);
+
+		return ovc_fail(err, code == OVC_E_INPUT ? OVC_E_USAGE : code, e, dir, 0,
+				"cannot open the root directory");
+	}
+	/* "--root /" (or a path to it) is the running system, not an offline image */
+	fs->live = fstat(fs->fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
+		   a.st_ino == b.st_ino;
 	return 0;
 }
 
 void fsroot_close(struct fsroot *fs)
 {
-	if (fs->proc_fd >= 0)
-		close(fs->proc_fd);
-	fs->proc_fd = -1;
+	if (fs->fd >= 0)
+		close(fs->fd);
+	fs->fd = -1;
 }
 
 const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, size_t len)
 {
-	size_t l = strlen(fs->proc_path);
+	size_t l = strlen(fs->path);
 
-	snprintf(buf, len, "%s%s%s", fs->proc_path,
-		 l && fs->proc_path[l - 1] == '/' ? "" : "/", rel);
+	snprintf(buf, len, "%s%s%s", fs->path, l && fs->path[l - 1] == '/' ? "" : "/", rel);
 	return buf;
+}
+
+int fsroot_openat_in(const struct fsroot *fs, int dirfd, const char *rel, int flags)
+{
+	int fd;
+
+	flags |= O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	if (fs->is_proc && fs->live)   /* the kernel's own tree: its links are its own */
+		return openat(dirfd, rel, flags);
+	if (fs->contained) {
+		fd = openat2_in(dirfd, rel, flags);
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+	}
+	return openat(dirfd, rel, flags);   /* before 5.6: no symlink containment */
+}
+
+int fsroot_openat(const struct fsroot *fs, const char *rel, int flags)
+{
+	return fsroot_openat_in(fs, fs->fd, rel, flags);
+}
+
+enum ovc_hint fsroot_hint(const struct fsroot *fs, int errnum)
+{
+	if (!fs->is_proc)
+		return ovc_errno_class(errnum) == OVC_E_PERM ? OVC_H_CONFIG_PERM : OVC_H_NONE;
+	if (errnum == ENOENT)
+		return strcmp(fs->path, FSROOT_DEFAULT_PROC) ? OVC_H_PROC_TREE : OVC_H_PROC_MOUNTED;
+	if (errnum == EACCES || errnum == EPERM)
+		return OVC_H_READ_PERM;
+	return OVC_H_NONE;
 }
 
 int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *outlen,
@@ -96,7 +158,7 @@ int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *out
 			if (e == EINTR)
 				continue;
 			free(buf);
-			return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot read");
+			return ovc_fail(err, ovc_errno_class(e), e, path, 0, "cannot read");
 		}
 		if (r == 0)
 			break;
@@ -113,43 +175,6 @@ int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *out
 	return 0;
 }
 
-/*
- * Open rel under the proc root. A saved tree is untrusted: its symlinks resolve inside it
- * (an absolute link to /proc/meminfo must not read this host's file) and no magic links.
- * The live procfs needs its own links (self -> PID), which stay inside it anyway.
- * O_NONBLOCK: a FIFO planted in a tree must not hang ovc; it is refused after fstat.
- */
-int fsroot_open_in(int dirfd, const char *rel, int flags, bool *contained)
-{
-	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK),
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd;
-
-	if (*contained) {
-		int i;
-
-		/* EAGAIN: a ".." lookup raced a rename somewhere on the system; try again */
-		for (i = 0; i < 16; i++) {
-			fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-			if (fd >= 0 || errno != EAGAIN)
-				break;
-		}
-		if (fd >= 0 || errno != ENOSYS)
-			return fd;
-		*contained = false;   /* before 5.6: no symlink containment */
-	}
-	return openat(dirfd, rel, (int)how.flags);
-}
-
-static int open_in_root(const struct fsroot *fs, const char *rel)
-{
-	bool contained = true;
-
-	if (fs->is_default)
-		return openat(fs->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	return fsroot_open_in(fs->proc_fd, rel, O_RDONLY, &contained);
-}
-
 static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		   size_t *len, long *fstype, struct ovc_err *err, int optional)
 {
@@ -158,13 +183,14 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 
 	fsroot_path(fs, rel, path, sizeof(path));
 	*buf = NULL;
-	fd = open_in_root(fs, rel);
+	fd = fsroot_openat(fs, rel, O_RDONLY);
 	if (fd < 0) {
 		int e = errno;
 
 		if (optional && (e == ENOENT || e == ENOTDIR))
 			return 1;
-		return ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot open");
+		ovc_fail(err, ovc_errno_class(e), e, path, 0, "cannot open");
+		return ovc_hint(err, fsroot_hint(fs, e));
 	}
 	{
 		struct stat st;
@@ -181,6 +207,8 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 		*fstype = fstatfs(fd, &sf) == 0 ? (long)sf.f_type : 0;
 	}
 	r = fsroot_read_fd(fd, max, "a /proc file", buf, len, path, err);
+	if (r < 0)
+		ovc_hint(err, fsroot_hint(fs, err->errnum));
 	close(fd);
 	return r;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fsroot.h - the one seam between ovc and the filesystem: every /proc access is an
- * openat() relative to the --proc directory fd opened here (default "/proc").
+ * fsroot.h - the one seam between ovc and the filesystem. Two of them are opened, each
+ * once: the proc root (--proc, default /proc) and the system root (--root, default /).
+ * Every path ovc reads or writes is opened relative to one of them (openat, or openat2
+ * RESOLVE_IN_ROOT so that links resolve inside the tree), never by an absolute path.
  */
 #ifndef OVC_FSROOT_H
 #define OVC_FSROOT_H
@@ -12,28 +14,55 @@
 #include "../core/err.h"
 
 #define FSROOT_DEFAULT_PROC "/proc"
+#define FSROOT_DEFAULT_ROOT "/"
 
-/* Paths relative to the proc root. The only place they are spelled. */
+/* Paths relative to the proc root (the knobs' own: knob_proc_rel). */
 #define PROC_MEMINFO        "meminfo"
 #define PROC_ZONEINFO       "zoneinfo"
 #define PROC_STAT           "stat"
 #define PROC_OSRELEASE      "sys/kernel/osrelease"
 #define PROC_VM_DIR         "sys/vm"
-#define PROC_VM_MODE        "sys/vm/overcommit_memory"
-#define PROC_VM_RATIO       "sys/vm/overcommit_ratio"
-#define PROC_VM_KBYTES      "sys/vm/overcommit_kbytes"
 #define PROC_VM_ADMIN       "sys/vm/admin_reserve_kbytes"
 #define PROC_VM_USER        "sys/vm/user_reserve_kbytes"
 #define PROC_SELF           "self"
 
 struct fsroot {
-	int proc_fd;          /* O_PATH|O_DIRECTORY */
-	char proc_path[4096]; /* as given, for messages */
-	int is_default;       /* a procfs mount: the running kernel, not a saved tree */
+	int fd;               /* O_PATH|O_DIRECTORY; -1 when not open */
+	char path[4096];      /* as given, for messages ("/proc", "/mnt/img/") */
+	/* proc: a procfs mount, the running kernel (a saved tree otherwise); root: this
+	 * system's own "/", whatever the path given */
+	bool live;
+	bool contained;       /* openat2 RESOLVE_IN_ROOT works here (Linux 5.6+) */
+	bool is_proc;
 };
 
-/* ENOENT, ENOTDIR, ELOOP, EXDEV -> OVC_E_INPUT; EACCES, EPERM -> OVC_E_PERM; else SYSTEM. */
-enum ovc_ecode fsroot_errno_class(int e);
+/*
+ * Open the proc root. A missing one is OVC_E_INPUT (with the hint for a tree or for
+ * /proc), like any input file.
+ */
+int fsroot_open_proc(struct fsroot *fs, const char *dir, struct ovc_err *err);
+
+/*
+ * Open the system root. A --root that does not exist or is not a directory is a bad
+ * option value: OVC_E_USAGE, the same in every command.
+ */
+int fsroot_open_root(struct fsroot *fs, const char *dir, struct ovc_err *err);
+
+void fsroot_close(struct fsroot *fs);
+
+/* The path of rel under the root, as the user can ls it ("<path>/<rel>"), into buf. */
+const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, size_t len);
+
+/*
+ * openat(fs, rel) with links resolved inside the root (openat2 RESOLVE_IN_ROOT, no magic
+ * links) and O_CLOEXEC|O_NOCTTY|O_NONBLOCK added (a planted FIFO must not hang ovc).
+ * The live procfs keeps its own links (self -> PID), so it is opened with plain openat;
+ * so is everything on a kernel without openat2 (contained false). -1 with errno.
+ */
+int fsroot_openat(const struct fsroot *fs, const char *rel, int flags);
+
+/* The same below dirfd, a directory opened through fs. */
+int fsroot_openat_in(const struct fsroot *fs, int dirfd, const char *rel, int flags);
 
 /*
  * Read an open file to its end into a malloc'ed, NUL-terminated buffer the caller frees;
@@ -44,24 +73,10 @@ int fsroot_read_fd(int fd, size_t max, const char *kind, char **buf, size_t *len
 		   const char *path, struct ovc_err *err);
 
 /*
- * openat(dirfd, rel) with links resolved inside dirfd (openat2 RESOLVE_IN_ROOT, no magic
- * links), O_CLOEXEC|O_NOCTTY|O_NONBLOCK added (a planted FIFO must not hang ovc). On a
- * kernel without openat2 (before 5.6) *contained turns false and plain openat is used.
- */
-int fsroot_open_in(int dirfd, const char *rel, int flags, bool *contained);
-
-/* Open the proc root. Fails with the path and errno. */
-int fsroot_open(struct fsroot *fs, const char *proc_dir, struct ovc_err *err);
-void fsroot_close(struct fsroot *fs);
-
-/* "<proc_path>/<rel>" for messages, into buf. */
-const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, size_t len);
-
-/*
- * Read the whole file rel (at most max bytes, else an OVC_E_INPUT "too large" error)
- * into a malloc'ed, NUL-terminated buffer the caller frees. The first read() is at
- * offset 0 with a buffer large enough for any /proc/sys value (ref §2).
- * ENOENT -> OVC_E_INPUT, EACCES/EPERM -> OVC_E_PERM, others OVC_E_SYSTEM.
+ * Read the whole regular file rel (at most max bytes) into a malloc'ed, NUL-terminated
+ * buffer the caller frees. The first read() is at offset 0 with a buffer large enough
+ * for any /proc/sys value (proc_sys_call_handler hands the handler the whole buffer
+ * once; a read at another offset is a continuation).
  */
 int fsroot_read(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		size_t *len, struct ovc_err *err);
@@ -73,5 +88,8 @@ int fsroot_read_fstype(const struct fsroot *fs, const char *rel, size_t max, cha
 /* Like fsroot_read but a missing file is not an error: returns 1 and *buf = NULL. */
 int fsroot_read_opt(const struct fsroot *fs, const char *rel, size_t max, char **buf,
 		    size_t *len, struct ovc_err *err);
+
+/* The hint for a failure at path under fs (the --proc tree, or /proc itself). */
+enum ovc_hint fsroot_hint(const struct fsroot *fs, int errnum);
 
 #endif

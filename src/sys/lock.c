@@ -12,36 +12,30 @@
 #include "atomicfile.h"
 #include "lock.h"
 
-static int errclass(int e)
+/* The lock is part of the boot configuration's protection: the same advice. */
+static int fail(struct ovc_err *err, enum ovc_ecode code, int e, const char *path,
+		const char *what)
 {
-	return e == EACCES || e == EPERM ? OVC_E_PERM : e == EROFS ? OVC_E_ROFS : OVC_E_SYSTEM;
+	ovc_fail(err, code, e, path, 0, "%s", what);
+	return ovc_hint(err, code == OVC_E_PERM ? OVC_H_CONFIG_PERM
+			     : code == OVC_E_ROFS ? OVC_H_CONFIG_ROFS : OVC_H_NONE);
 }
 
-int lock_open(struct ovc_lock *l, const char *root_dir, struct ovc_err *err)
+int lock_open(struct ovc_lock *l, const struct fsroot *root, struct ovc_err *err)
 {
 	struct afile_dir d;
 	struct stat st;
-	int rootfd, e;
+	int e;
 
 	l->fd = -1;
-	rootfd = open(root_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		e = errno;
-		snprintf(l->path, sizeof(l->path), "%s", root_dir);
-		return ovc_fail(err, e == ENOENT ? OVC_E_USAGE : OVC_E_SYSTEM, e, root_dir, 0,
-				"cannot open the root directory");
-	}
 	/* /run exists on every host; a test or image root may lack it (a link in its
 	 * place: EEXIST here, refused by afile_open_dir) */
-	if (mkdirat(rootfd, "run", 0755) < 0 && errno != EEXIST) {
+	if (mkdirat(root->fd, "run", 0755) < 0 && errno != EEXIST) {
 		e = errno;
-		close(rootfd);
-		snprintf(l->path, sizeof(l->path), "%s%srun", root_dir,
-			 root_dir[0] && root_dir[strlen(root_dir) - 1] == '/' ? "" : "/");
-		return ovc_fail(err, errclass(e), e, l->path, 0, "cannot create the directory");
+		fsroot_path(root, "run", l->path, sizeof(l->path));
+		return fail(err, ovc_errno_class(e), e, l->path, "cannot create the directory");
 	}
-	close(rootfd);
-	if (afile_open_dir(&d, root_dir, LOCK_DIR_REL, true, err) < 0)
+	if (afile_open_dir(&d, root, LOCK_DIR_REL, true, err) < 0)
 		return -1;
 	snprintf(l->path, sizeof(l->path), "%s/%s", d.path, LOCK_NAME);
 	l->fd = openat(d.fd, LOCK_NAME,
@@ -53,12 +47,12 @@ int lock_open(struct ovc_lock *l, const char *root_dir, struct ovc_err *err)
 			return ovc_fail(err, OVC_E_INPUT, 0, l->path, 0,
 					"is a symbolic link: ovc does not follow links to its lock "
 					"(remove it, then run ovc again)");
-		return ovc_fail(err, errclass(e), e, l->path, 0, "cannot open the lock");
+		return fail(err, ovc_errno_class(e), e, l->path, "cannot open the lock");
 	}
 	if (fstat(l->fd, &st) < 0) {
 		e = errno;
 		lock_close(l);
-		return ovc_fail(err, OVC_E_SYSTEM, e, l->path, 0, "cannot stat the lock");
+		return fail(err, ovc_errno_class(e), e, l->path, "cannot stat the lock");
 	}
 	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid())) {
 		lock_close(l);
@@ -75,14 +69,14 @@ int lock_try(struct ovc_lock *l, struct ovc_err *err)
 		return 1;
 	if (errno == EWOULDBLOCK)
 		return 0;
-	return ovc_fail(err, OVC_E_SYSTEM, errno, l->path, 0, "cannot lock");
+	return fail(err, ovc_errno_class(errno), errno, l->path, "cannot lock");
 }
 
 int lock_wait(struct ovc_lock *l, struct ovc_err *err)
 {
 	while (flock(l->fd, LOCK_EX) < 0)
 		if (errno != EINTR)
-			return ovc_fail(err, OVC_E_SYSTEM, errno, l->path, 0, "cannot lock");
+			return fail(err, ovc_errno_class(errno), errno, l->path, "cannot lock");
 	return 0;
 }
 

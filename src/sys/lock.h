@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "../core/err.h"
+#include "fsroot.h"
 
 #define LOCK_DIR_REL "run/ovc"
 #define LOCK_NAME "lock"
@@ -25,8 +26,8 @@ struct ovc_lock {
 	char path[4400];
 };
 
-/* Open (creating run and run/ovc if needed) under root_dir. */
-int lock_open(struct ovc_lock *l, const char *root_dir, struct ovc_err *err);
+/* Open (creating run and run/ovc if needed) under the system root. */
+int lock_open(struct ovc_lock *l, const struct fsroot *root, struct ovc_err *err);
 /* 1: taken; 0: busy (another ovc holds it); -1: error. */
 int lock_try(struct ovc_lock *l, struct ovc_err *err);
 /* Block until taken. */

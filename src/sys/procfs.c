@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/knobs.h"
 #include "procfs.h"
 
 #define MAX_PROC_FILE (4u << 20)   /* no /proc file ovc reads is near this */
@@ -29,7 +30,7 @@ static int read_parsed(const struct fsroot *fs, const char *rel, bool optional, 
 		return r;   /* -1 error, 1 missing (optional) */
 	r = parse(buf, len, fsroot_path(fs, rel, path, sizeof(path)), out, err);
 	free(buf);
-	return r;
+	return r < 0 && err->line ? ovc_hint(err, OVC_H_PROC_FORMAT) : r;
 }
 
 static int p_mode(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
@@ -108,7 +109,7 @@ static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct 
 	r = proctext_meminfo(buf, len, fsroot_path(fs, PROC_MEMINFO, path, sizeof(path)),
 			     &ph->mi, err);
 	free(buf);
-	return r;
+	return r < 0 && err->line ? ovc_hint(err, OVC_H_PROC_FORMAT) : r;
 }
 
 uint64_t procfs_address_space(uint64_t page_size)
@@ -135,13 +136,13 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 
 	memset(ph, 0, sizeof(*ph));
 	if (read_meminfo(fs, ph, err) < 0 ||
-	    read_parsed(fs, PROC_VM_MODE, false, p_mode, &ph->policy, err) < 0 ||
-	    read_parsed(fs, PROC_VM_RATIO, false, p_ratio, &ratio, err) < 0 ||
+	    read_parsed(fs, knob_proc_rel(KNOB_MODE), false, p_mode, &ph->policy, err) < 0 ||
+	    read_parsed(fs, knob_proc_rel(KNOB_RATIO), false, p_ratio, &ratio, err) < 0 ||
 	    read_parsed(fs, PROC_OSRELEASE, false, p_osrelease, ph, err) < 0)
 		return -1;
 	ph->policy.ratio = ratio;
 
-	r = read_parsed(fs, PROC_VM_KBYTES, true, p_ulong, &ph->policy.kbytes, err);
+	r = read_parsed(fs, knob_proc_rel(KNOB_KBYTES), true, p_ulong, &ph->policy.kbytes, err);
 	if (r < 0)
 		return -1;
 	ph->has_kbytes = r == 0;
@@ -167,8 +168,8 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	 * would). A saved tree belongs to another host and session: unknown, so unlimited.
 	 */
 	ph->self_rlimit_as = UINT64_MAX;
-	ph->live = fs->is_default;
-	if (fs->is_default) {
+	ph->live = fs->live;
+	if (fs->live) {
 		struct rlimit rl;
 
 		if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)

@@ -12,8 +12,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fsroot.h"
 #include "profiles.h"
+
+/* A failure on the way to a profile; PERM ones get the trust advice. */
+static int fail(struct ovc_err *err, int e, const char *path, const char *what)
+{
+	enum ovc_ecode code = ovc_errno_class(e);
+
+	ovc_fail(err, code, e, path, 0, "%s", what);
+	return ovc_hint(err, code == OVC_E_PERM ? OVC_H_PROFILE_TRUST : OVC_H_NONE);
+}
 
 /* Owned by root (or by us, when we are not root) and not writable by group or others. */
 static int trusted(int fd, const char *path, const char *what, struct ovc_err *err)
@@ -21,49 +29,57 @@ static int trusted(int fd, const char *path, const char *what, struct ovc_err *e
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
-		return ovc_fail(err, fsroot_errno_class(errno), errno, path, 0, "cannot stat");
+		return fail(err, errno, path, "cannot stat");
 	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				"%s not owned by root (uid %u): profiles drive privileged changes, "
-				"so ovc refuses it", what, (unsigned)st.st_uid);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				"%s writable by group or others (mode %04o): profiles drive privileged "
-				"changes, so ovc refuses it (chmod go-w)", what,
-				(unsigned)(st.st_mode & 07777));
-	return 0;
+		ovc_fail(err, OVC_E_PERM, 0, path, 0,
+			 "%s not owned by root (uid %u): profiles drive privileged changes, so ovc "
+			 "refuses it", what, (unsigned)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		ovc_fail(err, OVC_E_PERM, 0, path, 0,
+			 "%s writable by group or others (mode %04o): profiles drive privileged "
+			 "changes, so ovc refuses it (chmod go-w)", what,
+			 (unsigned)(st.st_mode & 07777));
+	else
+		return 0;
+	return ovc_hint(err, OVC_H_PROFILE_TRUST);
 }
 
-int profiles_open(struct profiles *ps, const char *root_dir, struct ovc_err *err)
+void profiles_open(struct profiles *ps, const struct fsroot *root, const struct fsroot *host)
 {
 	static const char shipped[] = OVC_DATADIR "/profiles";
-	size_t i, n;
+	const char *srel = shipped[0] == '/' ? shipped + 1 : shipped;
+	size_t i;
 
 	memset(ps, 0, sizeof(*ps));
-	ps->contained = true;
-	snprintf(ps->root, sizeof(ps->root), "%s", root_dir ? root_dir : "/");
-	n = strlen(ps->root);
-	while (n > 0 && ps->root[n - 1] == '/')
-		ps->root[--n] = '\0';
+	ps->root[0] = root;
 	ps->rel[0] = "etc/ovc/profiles";
-	ps->rel[1] = shipped[0] == '/' ? shipped + 1 : shipped;
-	for (i = 0; i < PROFILES_NDIRS; i++)
-		snprintf(ps->dir[i], sizeof(ps->dir[i]), "%s/%s", ps->root, ps->rel[i]);
-	ps->rootfd = open(root_dir && root_dir[0] ? root_dir : "/",
-			  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (ps->rootfd < 0)
-		return ovc_fail(err, fsroot_errno_class(errno), errno, root_dir, 0,
-				"cannot open the root directory");
-	return 0;
+	ps->root[1] = root;
+	ps->rel[1] = srel;
+	ps->ndirs = 2;
+	if (!root->live && host) {   /* another system: the running ovc's own profiles last */
+		ps->root[2] = host;
+		ps->rel[2] = srel;
+		ps->ndirs = 3;
+	}
+	for (i = 0; i < ps->ndirs; i++)
+		fsroot_path(ps->root[i], ps->rel[i], ps->dir[i], sizeof(ps->dir[i]));
 }
 
 void profiles_close(struct profiles *ps)
 {
-	if (ps->rootfd >= 0)
-		close(ps->rootfd);
-	ps->rootfd = -1;
 	free(ps->text);
 	ps->text = NULL;
+}
+
+const char *profiles_dirs_text(const struct profiles *ps, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ps->ndirs && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s",
+				      !i ? "" : i + 1 == ps->ndirs ? " or " : ", ", ps->dir[i]);
+	return buf;
 }
 
 /*
@@ -79,8 +95,8 @@ static int trusted_parents(const struct profiles *ps, size_t i, int fd, struct o
 	char path[sizeof(ps->dir[0])];
 	int cur = fd, depth, e, rc = 0;
 
-	if (fstat(ps->rootfd, &root) < 0 || fstat(fd, &prev) < 0)
-		return ovc_fail(err, fsroot_errno_class(errno), errno, ps->dir[i], 0, "cannot stat");
+	if (fstat(ps->root[i]->fd, &root) < 0 || fstat(fd, &prev) < 0)
+		return fail(err, errno, ps->dir[i], "cannot stat");
 	snprintf(path, sizeof(path), "%s", ps->dir[i]);
 	for (depth = 0; depth < 256; depth++) {
 		char *slash = strrchr(path, '/');
@@ -95,13 +111,11 @@ static int trusted_parents(const struct profiles *ps, size_t i, int fd, struct o
 		else
 			snprintf(path, sizeof(path), "/");
 		if (up < 0) {
-			rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0,
-				      "cannot open the directory above the profiles");
+			rc = fail(err, e, path, "cannot open the directory above the profiles");
 			break;
 		}
 		if (fstat(up, &st) < 0) {
-			e = errno;
-			rc = ovc_fail(err, fsroot_errno_class(e), e, path, 0, "cannot stat");
+			rc = fail(err, errno, path, "cannot stat");
 			break;
 		}
 		/* the root itself is --root's owner's business; "/.." is "/": not below it */
@@ -109,17 +123,18 @@ static int trusted_parents(const struct profiles *ps, size_t i, int fd, struct o
 		    (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino))
 			break;
 		if (st.st_uid != 0 && st.st_uid != geteuid()) {
-			rc = ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				      "above the profiles, not owned by root (uid %u): its owner could "
-				      "swap the profile directory, so ovc refuses it",
-				      (unsigned)st.st_uid);
+			ovc_fail(err, OVC_E_PERM, 0, path, 0,
+				 "above the profiles, not owned by root (uid %u): its owner could swap "
+				 "the profile directory, so ovc refuses it", (unsigned)st.st_uid);
+			rc = ovc_hint(err, OVC_H_PROFILE_TRUST);
 			break;
 		}
 		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-			rc = ovc_fail(err, OVC_E_PERM, 0, path, 0,
-				      "above the profiles, writable by group or others (mode %04o): "
-				      "they could swap the profile directory, so ovc refuses it (chmod "
-				      "go-w)", (unsigned)(st.st_mode & 07777));
+			ovc_fail(err, OVC_E_PERM, 0, path, 0,
+				 "above the profiles, writable by group or others (mode %04o): they could "
+				 "swap the profile directory, so ovc refuses it (chmod go-w)",
+				 (unsigned)(st.st_mode & 07777));
+			rc = ovc_hint(err, OVC_H_PROFILE_TRUST);
 			break;
 		}
 		prev = st;
@@ -132,12 +147,11 @@ static int trusted_parents(const struct profiles *ps, size_t i, int fd, struct o
 /* Open directory i; 1 if it does not exist. */
 static int open_dir(struct profiles *ps, size_t i, int *fd, struct ovc_err *err)
 {
-	*fd = fsroot_open_in(ps->rootfd, ps->rel[i], O_RDONLY | O_DIRECTORY, &ps->contained);
+	*fd = fsroot_openat(ps->root[i], ps->rel[i], O_RDONLY | O_DIRECTORY);
 	if (*fd < 0) {
 		if (errno == ENOENT)
 			return 1;
-		return ovc_fail(err, fsroot_errno_class(errno), errno, ps->dir[i], 0,
-				"cannot open the profile directory");
+		return fail(err, errno, ps->dir[i], "cannot open the profile directory");
 	}
 	if (trusted(*fd, ps->dir[i], "the directory is", err) < 0 ||
 	    trusted_parents(ps, i, *fd, err) < 0) {
@@ -157,7 +171,7 @@ int profiles_load(void *arg, const char *name, const char **text, size_t *len,
 	free(ps->text);
 	ps->text = NULL;
 	snprintf(file, sizeof(file), "%s" PROFILES_SUFFIX, name);
-	for (i = 0; i < PROFILES_NDIRS; i++) {
+	for (i = 0; i < ps->ndirs; i++) {
 		struct stat st;
 		int dfd, fd, r = open_dir(ps, i, &dfd, err);
 
@@ -170,13 +184,14 @@ int profiles_load(void *arg, const char *name, const char **text, size_t *len,
 		close(dfd);
 		if (fd < 0 && errno == ENOENT)
 			continue;
-		if (fd < 0 && errno == ELOOP)
-			return ovc_fail(err, OVC_E_PERM, 0, ps->path, 0,
-					"is a symbolic link: profiles drive privileged changes, so "
-					"ovc does not follow links (copy the file instead)");
+		if (fd < 0 && errno == ELOOP) {
+			ovc_fail(err, OVC_E_PERM, 0, ps->path, 0,
+				 "is a symbolic link: profiles drive privileged changes, so ovc does "
+				 "not follow links (copy the file instead)");
+			return ovc_hint(err, OVC_H_PROFILE_TRUST);
+		}
 		if (fd < 0)
-			return ovc_fail(err, fsroot_errno_class(errno), errno, ps->path, 0,
-					"cannot open the profile");
+			return fail(err, errno, ps->path, "cannot open the profile");
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
 			return ovc_fail(err, OVC_E_INPUT, 0, ps->path, 0, "is not a regular file");
@@ -210,7 +225,7 @@ int profiles_list(struct profiles *ps, struct profile_entry *out, size_t max, si
 	size_t i, k, m = 0;
 
 	*n = 0;
-	for (i = 0; i < PROFILES_NDIRS; i++) {
+	for (i = 0; i < ps->ndirs; i++) {
 		struct dirent *de;
 		DIR *d;
 		int dfd, r = open_dir(ps, i, &dfd, err);
@@ -222,7 +237,7 @@ int profiles_list(struct profiles *ps, struct profile_entry *out, size_t max, si
 		d = fdopendir(dfd);
 		if (!d) {
 			close(dfd);
-			return ovc_fail(err, OVC_E_SYSTEM, errno, ps->dir[i], 0, "cannot list");
+			return fail(err, errno, ps->dir[i], "cannot list");
 		}
 		while ((de = readdir(d))) {
 			size_t l = strlen(de->d_name), s = strlen(PROFILES_SUFFIX);
@@ -251,7 +266,7 @@ int profiles_list(struct profiles *ps, struct profile_entry *out, size_t max, si
 	qsort(out, m, sizeof(*out), cmp_entry);
 	for (i = 0, k = 0; i < m; i++) {
 		if (k && !strcmp(out[k - 1].name, out[i].name)) {
-			out[k - 1].overrides = true;   /* the local one hides the shipped one */
+			out[k - 1].overrides = true;   /* it hides a later directory's */
 			continue;
 		}
 		out[k++] = out[i];

@@ -12,33 +12,10 @@
 
 #include "sysctl.h"
 
-const char *sysctl_rel(enum plan_key k)
-{
-	switch (k) {
-	case KEY_MODE:   return PROC_VM_MODE;
-	case KEY_RATIO:  return PROC_VM_RATIO;
-	case KEY_KBYTES: return PROC_VM_KBYTES;
-	}
-	return PROC_VM_MODE;
-}
-
-static enum ovc_ecode write_class(int e)
-{
-	switch (e) {
-	case EACCES:
-	case EPERM:
-		return OVC_E_PERM;
-	case EROFS:
-		return OVC_E_ROFS;
-	default:
-		return OVC_E_SYSTEM;
-	}
-}
-
 static int open_live(const struct fsroot *fs, const char *rel)
 {
 	/* a fresh open; O_TRUNC as a shell's '>' does (procfs ignores it) */
-	return openat(fs->proc_fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	return openat(fs->fd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 }
 
 /* One directory, not through a link: a link fails ELOOP, as under RESOLVE_NO_SYMLINKS
@@ -63,12 +40,12 @@ static int open_vm_dir(const struct fsroot *fs)
 {
 	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
-	int fd = (int)syscall(SYS_openat2, fs->proc_fd, PROC_VM_DIR, &how, sizeof(how));
+	int fd = (int)syscall(SYS_openat2, fs->fd, PROC_VM_DIR, &how, sizeof(how));
 	int sys, e;
 
 	if (fd >= 0 || errno != ENOSYS)
 		return fd;
-	sys = open_dir_nofollow(fs->proc_fd, "sys");
+	sys = open_dir_nofollow(fs->fd, "sys");
 	if (sys < 0)
 		return -1;
 	fd = open_dir_nofollow(sys, "vm");
@@ -92,13 +69,28 @@ static int open_saved(const struct fsroot *fs, const char *rel)
 	return fd;
 }
 
-static int fail_errno(struct ovc_err *err, int e, const char *path, const char *value,
-		      const char *what)
+/*
+ * A failed write, with the advice for it: on the running kernel, EACCES is the
+ * permission check of /proc/sys (not root, or root of another user namespace) and
+ * EPERM a refusal by the kernel itself (a cgroup-BPF sysctl hook, an LSM); on a saved
+ * tree, the file's own mode bits.
+ */
+static int fail_errno(const struct fsroot *fs, struct ovc_err *err, int e, const char *path,
+		      const char *value, const char *what)
 {
+	enum ovc_ecode code = ovc_errno_class(e);
+
 	if (e == EINVAL)
 		return ovc_fail(err, OVC_E_SYSTEM, e, path, 0, "the kernel refused the value %s for",
 				value);
-	return ovc_fail(err, write_class(e), e, path, 0, "%s", what);
+	ovc_fail(err, code, e, path, 0, "%s", what);
+	if (code == OVC_E_ROFS)
+		return ovc_hint(err, OVC_H_SYSCTL_ROFS);
+	if (code != OVC_E_PERM)
+		return -1;
+	if (!fs->live)
+		return ovc_hint(err, OVC_H_SAVED_WRITE);
+	return ovc_hint(err, e == EPERM ? OVC_H_SYSCTL_EPERM : OVC_H_SYSCTL_ACCESS);
 }
 
 /* The bytes a plain file held before ovc wrote it, to put back on failure. */
@@ -191,7 +183,7 @@ static int write_value(const struct fsroot *fs, const char *rel, const char *val
 	n = snprintf(text, sizeof(text), "%s\n", value);
 	fd = pv ? open_saved(fs, rel) : open_live(fs, rel);
 	if (fd < 0)
-		return fail_errno(err, errno, path, value, "cannot open for writing");
+		return fail_errno(fs, err, errno, path, value, "cannot open for writing");
 	if (pv) {
 		struct stat st;
 		int k;
@@ -201,12 +193,12 @@ static int write_value(const struct fsroot *fs, const char *rel, const char *val
 		if (fstat(fd, &st) < 0) {
 			e = errno;
 			close(fd);
-			return fail_errno(err, e, path, value, "cannot stat");
+			return fail_errno(fs, err, e, path, value, "cannot stat");
 		}
 		k = replace_saved(fs, rel, text, (size_t)n, st.st_mode, tpath, sizeof(tpath));
 		e = errno;
 		close(fd);   /* nothing was written through it */
-		return k == 0 ? 0 : fail_errno(err, e, tpath, value, "cannot write");
+		return k == 0 ? 0 : fail_errno(fs, err, e, tpath, value, "cannot write");
 	}
 	r = write(fd, text, (size_t)n);
 	e = errno;
@@ -215,19 +207,21 @@ static int write_value(const struct fsroot *fs, const char *rel, const char *val
 		return 0;
 	if (r >= 0)
 		return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes", (int)r);
-	return fail_errno(err, e, path, value, "cannot write");
+	return fail_errno(fs, err, e, path, value, "cannot write");
 }
 
 int sysctl_apply(const struct fsroot *fs, const struct plan_write *w, struct ovc_err *err)
 {
-	const char *rel = sysctl_rel(w->key), *other;
+	const char *rel = knob_proc_rel(w->key), *other;
 	struct prev pv, ignored;
 
-	if (fs->is_default)   /* the kernel's handler zeroes the counterpart itself */
+	if (fs->live)   /* the kernel's handler zeroes the counterpart itself */
 		return write_value(fs, rel, w->value, NULL, err);
 	if (write_value(fs, rel, w->value, &pv, err) < 0)
 		return -1;
-	other = w->key == KEY_RATIO ? PROC_VM_KBYTES : w->key == KEY_KBYTES ? PROC_VM_RATIO : NULL;
+	other = w->key == KNOB_RATIO    ? knob_proc_rel(KNOB_KBYTES)
+		: w->key == KNOB_KBYTES ? knob_proc_rel(KNOB_RATIO)
+					  : NULL;
 	/* the kernel's side effect, reproduced; both files change, or neither */
 	if (other && write_value(fs, other, "0", &ignored, err) < 0) {
 		restore_saved(fs, rel, &pv);

@@ -10,9 +10,6 @@
 #include "../core/plan.h"
 #include "fsroot.h"
 
-/* Path of a key relative to the proc root ("sys/vm/overcommit_memory"). */
-const char *sysctl_rel(enum plan_key k);
-
 /*
  * Write one planned value. EACCES/EPERM -> OVC_E_PERM, EROFS -> OVC_E_ROFS, EINVAL (the
  * kernel refused the value) and the rest -> OVC_E_SYSTEM; err names the path.

@@ -238,7 +238,7 @@ vm.overcommit_memory = 1
 vm.overcommit_ratio = 60"
 	assert_result '.changed == true and .rc == 0 and .refused == false and .forced == false'
 	assert_result '.before.mode == 0 and .before.ratio == 50 and .after.mode == 1 and .after.ratio == 60 and .after.kbytes == 0'
-	assert_result '.policy == {"mode": 1, "ratio": 60, "kbytes": 0}'
+	assert_result '.policy == {"mode": 1, "mode_name": "always", "ratio": 60, "kbytes": 0}'
 	assert_result --arg d "$DROPIN" '.persist.path == $d and .persist.result == "written" and .persist.changed == true and .persist.previous.content == null'
 	assert_result '.ovc.changed == true and .ovc.dry_run == false and (.ovc.writes | map(.result) | all(. == "written"))'
 	assert_result '(.diff // null) == null'

@@ -206,7 +206,7 @@ check_left_report() {
 	mv "$PROC/sys/vm" "$PROC/sys/vm.real"
 	ln -s "$out/vm" "$PROC/sys/vm"
 	run --separate-stderr nosys set --proc "$PROC" --root "$root" --mode 1
-	assert_equal "$status" 7
+	assert_equal "$status" 6   # a link where ovc writes: malformed input (ELOOP)
 	assert_equal "$stderr" "ovc: cannot open for writing '$PROC/sys/vm/overcommit_memory': Too many levels of symbolic links"
 	grep -q '^fault openat2 .*ENOSYS' "$BATS_TEST_TMPDIR/log" || fail "openat2 was not failed: $(cat "$BATS_TEST_TMPDIR/log")"
 	assert_equal "$(tree_state "$out")" "$before"
@@ -215,7 +215,7 @@ check_left_report() {
 	mv "$PROC/sys/vm.real" "$PROC/sys/vm"
 	ln -sfn "$out/vm/overcommit_memory" "$PROC/sys/vm/overcommit_memory"
 	run --separate-stderr nosys set --proc "$PROC" --root "$root" --mode 1
-	assert_equal "$status" 7
+	assert_equal "$status" 6   # a link where ovc writes: malformed input (ELOOP)
 	assert_equal "$stderr" "ovc: cannot open for writing '$PROC/sys/vm/overcommit_memory': Too many levels of symbolic links"
 	assert_equal "$(tree_state "$out")" "$before"
 	[[ -L $PROC/sys/vm/overcommit_memory ]]

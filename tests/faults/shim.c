@@ -340,10 +340,12 @@ static const char *at_path(int dirfd, const char *name, char *out, size_t len)
 	}
 	d = fd_get_path(dirfd, dbuf, sizeof(dbuf));
 	n = strlen(d);
+	if (n >= 2 && !strcmp(d + n - 2, "/."))   /* a walk from openat(root, "."): name its children plainly */
+		n -= 2;
 	if (!name[0])   /* AT_EMPTY_PATH */
-		snprintf(out, len, "%s", d);
+		snprintf(out, len, "%.*s", (int)n, d);
 	else
-		snprintf(out, len, "%s%s%s", d, n && d[n - 1] == '/' ? "" : "/", name);
+		snprintf(out, len, "%.*s%s%s", (int)n, d, n && d[n - 1] == '/' ? "" : "/", name);
 	return out;
 }
 

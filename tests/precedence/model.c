@@ -106,13 +106,13 @@ static void scan(const char *root, const char *dir)
 
 static void plain(enum prec_tool tool)
 {
-	static const struct model_policy boot = { 0, 50, 0 };
-	char cur[PREC_NKEYS][256] = { "0", "0", "50" };   /* kbytes, memory, ratio */
+	const struct model_policy *boot = &knob_kernel_defaults;
+	char cur[KNOB_COUNT][256] = { [KNOB_MODE] = "0", [KNOB_RATIO] = "50", [KNOB_KBYTES] = "0" };
 	char order[4096] = "";
 	struct ovc_err e;
 	size_t i, o = 0;
 
-	if (prec_resolve(tool, files, nfiles, &boot, &res, &e) < 0) {
+	if (prec_resolve(tool, files, nfiles, boot, &res, &e) < 0) {
 		fprintf(stderr, "model: %s\n", e.msg);
 		exit(2);
 	}
@@ -126,16 +126,16 @@ static void plain(enum prec_tool tool)
 		snprintf(cur[w->key], sizeof(cur[0]), "%s", v);
 		if (o < sizeof(order))
 			o += (size_t)snprintf(order + o, sizeof(order) - o, "%s%s", o ? "," : "",
-					      prec_key_name(w->key) + 14);
+					      knob_name(w->key) + 14);
 	}
 	printf("%s plain %s|%s|%s\n", tool == PREC_SYSTEMD ? "systemd" : "procps",
-	       cur[PREC_MEMORY], cur[PREC_RATIO], cur[PREC_KBYTES]);
+	       cur[KNOB_MODE], cur[KNOB_RATIO], cur[KNOB_KBYTES]);
 	printf("%s kernel %d|%lld|%llu\n", tool == PREC_SYSTEMD ? "systemd" : "procps",
 	       res.final.mode, (long long)res.final.ratio, (unsigned long long)res.final.kbytes);
 	printf("%s order %s\n", tool == PREC_SYSTEMD ? "systemd" : "procps", order);
 	for (i = 0; i < res.nwrites; i++)
 		printf("%s write %s=%.*s\n", tool == PREC_SYSTEMD ? "systemd" : "procps",
-		       prec_key_name(res.writes[i].key), (int)res.writes[i].value_len,
+		       knob_name(res.writes[i].key), (int)res.writes[i].value_len,
 		       res.writes[i].value);
 }
 

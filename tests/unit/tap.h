@@ -75,5 +75,6 @@ void test_export(void);
 void test_journal(void);
 void test_regress(void);
 void test_promtext(void);
+void test_decide(void);
 
 #endif

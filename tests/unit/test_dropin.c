@@ -125,7 +125,7 @@ static void test_check(void)
 		add("/usr/lib/sysctl.d", "10-k.conf", "vm.overcommit_kbytes = 262144\n");
 		dropin_check(F, &NF, MAXF, "/etc/sysctl.d/" DROPIN_NAME, t0, (size_t)n0, &w0, &C, &err);
 		TAP_U64(C.nshadows == 1 && C.shadows[0].tool == PREC_SYSTEMD &&
-				C.shadows[0].key == PREC_KBYTES && C.shadows[0].got.kbytes == 262144,
+				C.shadows[0].key == KNOB_KBYTES && C.shadows[0].got.kbytes == 262144,
 			1, "check: ratio 0 after kbytes: systemd's equal-value skip keeps kbytes");
 	}
 

@@ -25,7 +25,7 @@ static const char *order(const struct plan_write *w, size_t n)
 	buf[0] = '\0';
 	for (i = 0; i < n; i++)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s=%s", i ? "," : "",
-				      plan_key_name(w[i].key) + 3, w[i].value);
+				      knob_name(w[i].key) + 3, w[i].value);
 	return buf;
 }
 

@@ -42,7 +42,7 @@ static const struct prec_result *run(const struct tree *t, enum prec_tool tool)
 }
 
 /* "path:line" of the decider of k, or "none" */
-static const char *dec(const struct tree *t, const struct prec_result *r, enum prec_key k)
+static const char *dec(const struct tree *t, const struct prec_result *r, enum knob k)
 {
 	static char buf[4][128];
 	static unsigned slot;
@@ -66,7 +66,7 @@ static const char *writes(const struct prec_result *r)
 		const struct prec_write *w = &r->writes[i];
 
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s=%.*s%s%s", i ? "," : "",
-				      prec_key_name(w->key) + 14, (int)w->value_len, w->value,
+				      knob_name(w->key) + 14, (int)w->value_len, w->value,
 				      w->status == PREC_W_EINVAL  ? "!"
 				      : w->status == PREC_W_REDUNDANT ? "~"
 								      : "",
@@ -86,7 +86,7 @@ static const char *shadows(const struct tree *t, const struct prec_result *r)
 		const struct prec_shadow *s = &r->shadows[i];
 
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s %s:%u %s", i ? "; " : "",
-				      prec_key_name(s->key) + 14, t->f[s->file].path, s->line,
+				      knob_name(s->key) + 14, t->f[s->file].path, s->line,
 				      prec_shadow_why_name(s->why));
 		if (s->has_by && o < sizeof(buf))
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o, " by %s:%u",
@@ -109,7 +109,7 @@ static void test_dirs_and_order(void)
 	add(&t, ETC, "50-x.conf", "# admin\nvm.overcommit_memory = 1\n");
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.mode, 1, "systemd: /etc/sysctl.d/50-x.conf overrides /usr/lib's by name");
-	TAP_STR(dec(&t, r, PREC_MEMORY), ETC "/50-x.conf:2", "systemd: decided by /etc line 2");
+	TAP_STR(dec(&t, r, KNOB_MODE), ETC "/50-x.conf:2", "systemd: decided by /etc line 2");
 	TAP_STR(shadows(&t, r), "memory " USR "/50-x.conf:1 not read by " ETC "/50-x.conf:0",
 		"systemd: the /usr/lib line is reported as not read, because of /etc's file");
 	TAP_U64(r->norder, 1, "systemd: one file read");
@@ -124,7 +124,7 @@ static void test_dirs_and_order(void)
 	add(&t, RUN, "60-y.conf", "vm.overcommit_ratio = 30\n");
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.ratio, 30, "systemd: /etc before /run by name; 60-y sorts last");
-	TAP_STR(dec(&t, r, PREC_RATIO), RUN "/60-y.conf:1", "systemd: decided by /run/60-y");
+	TAP_STR(dec(&t, r, KNOB_RATIO), RUN "/60-y.conf:1", "systemd: decided by /run/60-y");
 	TAP_STR(shadows(&t, r),
 		"ratio " RUN "/50-x.conf:1 not read by " ETC "/50-x.conf:0; "
 		"ratio " ETC "/50-x.conf:1 overridden by " RUN "/60-y.conf:1",
@@ -153,7 +153,7 @@ static void test_dirs_and_order(void)
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.ratio, 70, "systemd: /usr/lib/99-a sorts after /etc/10-b and wins");
 	TAP_I64(r->final.mode, 1, "systemd: a.conf sorts after B.conf (strcmp) and wins");
-	TAP_STR(dec(&t, r, PREC_MEMORY), ETC "/a.conf:1", "systemd: memory decided by a.conf");
+	TAP_STR(dec(&t, r, KNOB_MODE), ETC "/a.conf:1", "systemd: memory decided by a.conf");
 	r = run(&t, PREC_PROCPS);
 	TAP_STR(writes(r), "ratio=60,ratio=70,memory=2,memory=1",
 		"procps: files in strcmp order 10-b, 99-a, B, a");
@@ -171,13 +171,13 @@ static void test_sysctl_conf(void)
 	add(&t, "/etc", "sysctl.conf", conf);
 	r = run(&t, PREC_PROCPS);
 	TAP_I64(r->final.mode, 1, "procps: /etc/sysctl.conf is applied last and beats 99-ovc");
-	TAP_STR(dec(&t, r, PREC_MEMORY), "/etc/sysctl.conf:1", "procps: decided by sysctl.conf");
+	TAP_STR(dec(&t, r, KNOB_MODE), "/etc/sysctl.conf:1", "procps: decided by sysctl.conf");
 	TAP_STR(shadows(&t, r),
 		"memory " ETC "/99-ovc.conf:2 overridden by /etc/sysctl.conf:1",
 		"procps: ovc's line is shadowed by sysctl.conf");
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.mode, 2, "systemd: /etc/sysctl.conf is not read");
-	TAP_STR(dec(&t, r, PREC_MEMORY), ETC "/99-ovc.conf:2", "systemd: decided by 99-ovc");
+	TAP_STR(dec(&t, r, KNOB_MODE), ETC "/99-ovc.conf:2", "systemd: decided by 99-ovc");
 	TAP_STR(shadows(&t, r), "memory /etc/sysctl.conf:1 not read",
 		"systemd: sysctl.conf reported as not read");
 
@@ -185,12 +185,12 @@ static void test_sysctl_conf(void)
 	add(&t, ETC, "99-sysctl.conf", conf);
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.mode, 1, "systemd+Debian link: 99-sysctl.conf sorts after 99-ovc");
-	TAP_STR(dec(&t, r, PREC_MEMORY), ETC "/99-sysctl.conf:1",
+	TAP_STR(dec(&t, r, KNOB_MODE), ETC "/99-sysctl.conf:1",
 		"systemd+Debian link: decided by the link");
 	r = run(&t, PREC_PROCPS);
 	TAP_STR(writes(r), "memory=2,memory=1,memory=1",
 		"procps+Debian link: sysctl.conf is applied twice");
-	TAP_STR(dec(&t, r, PREC_MEMORY), "/etc/sysctl.conf:1",
+	TAP_STR(dec(&t, r, KNOB_MODE), "/etc/sysctl.conf:1",
 		"procps+Debian link: the last application decides");
 
 	/* sysctl.conf masked with /dev/null: not a regular file, procps skips it */
@@ -211,7 +211,7 @@ static void test_mask_hidden(void)
 	add(&t, ETC, "50-vendor.conf", NULL)->masked = true;
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.mode, 0, "systemd: /dev/null link masks the vendor file");
-	TAP_STR(dec(&t, r, PREC_MEMORY), "none", "systemd: nothing decides: kernel default");
+	TAP_STR(dec(&t, r, KNOB_MODE), "none", "systemd: nothing decides: kernel default");
 	TAP_U64(r->norder, 0, "systemd: the mask itself is not read");
 	TAP_STR(shadows(&t, r), "memory " USR "/50-vendor.conf:1 not read by " ETC
 				"/50-vendor.conf:0",
@@ -300,7 +300,7 @@ static void test_grammar(void)
 	TAP_STR(writes(r), "memory=1 # redis",
 		"systemd: '1 # redis' replaces the vendor entry in the merge and is written");
 	TAP_I64(r->final.mode, 1, "systemd: the kernel stores the 1");
-	TAP_STR(dec(&t, r, PREC_MEMORY), ETC "/99-admin.conf:1", "systemd: the admin line decides");
+	TAP_STR(dec(&t, r, KNOB_MODE), ETC "/99-admin.conf:1", "systemd: the admin line decides");
 	TAP_OK(!r->tool_fails, "systemd: the short write is not a failure");
 	r = run(&t, PREC_PROCPS);
 	TAP_I64(r->final.mode, 1, "procps: vendor 2, then the admin's 1 is stored");
@@ -318,7 +318,7 @@ static void test_grammar(void)
 	    "   vm.overcommit_ratio\t=  33  \n");
 	r = run(&t, PREC_SYSTEMD);
 	TAP_STR(writes(r), "ratio=33", "systemd: comments skipped, blanks stripped");
-	TAP_STR(dec(&t, r, PREC_RATIO), ETC "/10-a.conf:4", "systemd: line numbers count all lines");
+	TAP_STR(dec(&t, r, KNOB_RATIO), ETC "/10-a.conf:4", "systemd: line numbers count all lines");
 	r = run(&t, PREC_PROCPS);
 	TAP_STR(writes(r), "ratio=33", "procps: same");
 
@@ -363,7 +363,7 @@ static void test_side_effects(void)
 	r = run(&t, PREC_SYSTEMD);
 	TAP_I64(r->final.ratio, 80, "kbytes then ratio: ratio 80");
 	TAP_U64(r->final.kbytes, 0, "kbytes then ratio: kbytes zeroed");
-	TAP_STR(dec(&t, r, PREC_KBYTES), ETC "/20-b.conf:1",
+	TAP_STR(dec(&t, r, KNOB_KBYTES), ETC "/20-b.conf:1",
 		"kbytes then ratio: kbytes decided by the ratio line");
 	TAP_STR(shadows(&t, r), "kbytes " ETC "/10-a.conf:1 zeroed by the other limit knob by "
 				ETC "/20-b.conf:1",
@@ -378,12 +378,12 @@ static void test_side_effects(void)
 	r = run(&t, PREC_PROCPS);
 	TAP_I64(r->final.ratio, 0, "ratio then kbytes=0: ratio zeroed");
 	TAP_U64(r->final.kbytes, 0, "ratio then kbytes=0: kbytes 0");
-	TAP_STR(dec(&t, r, PREC_RATIO), ETC "/20-b.conf:1", "ratio decided by the kbytes=0 line");
+	TAP_STR(dec(&t, r, KNOB_RATIO), ETC "/20-b.conf:1", "ratio decided by the kbytes=0 line");
 	r = run(&t, PREC_SYSTEMD);
 	TAP_STR(writes(r), "ratio=80,kbytes=0~",
 		"systemd: kbytes=0 equals the current 0: not written");
 	TAP_I64(r->final.ratio, 80, "systemd: so ratio keeps 80 (redundant write suppressed)");
-	TAP_STR(dec(&t, r, PREC_KBYTES), ETC "/20-b.conf:1", "systemd: kbytes decided by 20-b");
+	TAP_STR(dec(&t, r, KNOB_KBYTES), ETC "/20-b.conf:1", "systemd: kbytes decided by 20-b");
 
 	/* kbytes then ratio = 0 in a later file: procps zeroes kbytes, systemd skips */
 	memset(&t, 0, sizeof(t));
@@ -451,7 +451,7 @@ static void test_globs(void)
 	TAP_I64(r->final.mode, 2, "systemd: explicit memory=2");
 	TAP_I64(r->final.ratio, 1, "systemd: ratio 1 from the glob");
 	TAP_U64(r->final.kbytes, 0, "systemd: kbytes 1 then zeroed by the glob's ratio write");
-	TAP_STR(dec(&t, r, PREC_KBYTES), USR "/10-g.conf:1", "systemd: glob line decides kbytes");
+	TAP_STR(dec(&t, r, KNOB_KBYTES), USR "/10-g.conf:1", "systemd: glob line decides kbytes");
 	TAP_STR(shadows(&t, r), "kbytes " USR "/10-g.conf:1 zeroed by the other limit knob by "
 				USR "/10-g.conf:1",
 		"systemd: the glob's kbytes write is zeroed by its own ratio write");
@@ -495,26 +495,26 @@ static void test_globs(void)
 static void test_kernel_parse(void)
 {
 	static const struct {
-		enum prec_key k;
+		enum knob k;
 		const char *v;
 		int ok;
 		int64_t want;
 	} cases[] = {
-		{ PREC_MEMORY, "2", 1, 2 },          { PREC_MEMORY, " 0 ", 1, 0 },
-		{ PREC_MEMORY, "3", 0, 0 },          { PREC_MEMORY, "-1", 0, 0 },
-		{ PREC_MEMORY, "-0", 1, 0 },         { PREC_MEMORY, "0x2", 1, 2 },
-		{ PREC_MEMORY, "1 # x", 1, 1 },      { PREC_MEMORY, "", 0, 0 },
-		{ PREC_MEMORY, "1#x", 0, 0 },        { PREC_MEMORY, "1\t2", 1, 1 },
-		{ PREC_KBYTES, "262144 ; was 0", 1, 262144 },
-		{ PREC_MEMORY, "one", 0, 0 },        { PREC_MEMORY, "\"1\"", 0, 0 },
-		{ PREC_RATIO, "-1", 1, -1 },         { PREC_RATIO, "2147483647", 1, 2147483647 },
-		{ PREC_RATIO, "2147483648", 0, 0 },  { PREC_RATIO, "-2147483648", 1, INT32_MIN },
-		{ PREC_RATIO, "010", 1, 8 },         { PREC_RATIO, "08", 0, 0 },
-		{ PREC_RATIO, "50%", 0, 0 },         { PREC_RATIO, "1.5", 0, 0 },
-		{ PREC_KBYTES, "18446744073709551615", 1, -1 },
-		{ PREC_KBYTES, "18446744073709551616", 0, 0 },
-		{ PREC_KBYTES, "-0", 0, 0 },
-		{ PREC_KBYTES, "000000000000000000001", 0, 0 },
+		{ KNOB_MODE, "2", 1, 2 },          { KNOB_MODE, " 0 ", 1, 0 },
+		{ KNOB_MODE, "3", 0, 0 },          { KNOB_MODE, "-1", 0, 0 },
+		{ KNOB_MODE, "-0", 1, 0 },         { KNOB_MODE, "0x2", 1, 2 },
+		{ KNOB_MODE, "1 # x", 1, 1 },      { KNOB_MODE, "", 0, 0 },
+		{ KNOB_MODE, "1#x", 0, 0 },        { KNOB_MODE, "1\t2", 1, 1 },
+		{ KNOB_KBYTES, "262144 ; was 0", 1, 262144 },
+		{ KNOB_MODE, "one", 0, 0 },        { KNOB_MODE, "\"1\"", 0, 0 },
+		{ KNOB_RATIO, "-1", 1, -1 },         { KNOB_RATIO, "2147483647", 1, 2147483647 },
+		{ KNOB_RATIO, "2147483648", 0, 0 },  { KNOB_RATIO, "-2147483648", 1, INT32_MIN },
+		{ KNOB_RATIO, "010", 1, 8 },         { KNOB_RATIO, "08", 0, 0 },
+		{ KNOB_RATIO, "50%", 0, 0 },         { KNOB_RATIO, "1.5", 0, 0 },
+		{ KNOB_KBYTES, "18446744073709551615", 1, -1 },
+		{ KNOB_KBYTES, "18446744073709551616", 0, 0 },
+		{ KNOB_KBYTES, "-0", 0, 0 },
+		{ KNOB_KBYTES, "000000000000000000001", 0, 0 },
 	};
 	size_t i;
 
@@ -525,11 +525,11 @@ static void test_kernel_parse(void)
 		int rc = prec_kernel_parse(cases[i].k, cases[i].v, strlen(cases[i].v), &iv, &uv,
 					   &why);
 
-		TAP_I64(rc, cases[i].ok ? 0 : -1, "kernel %s '%s' %s", prec_key_name(cases[i].k),
+		TAP_I64(rc, cases[i].ok ? 0 : -1, "kernel %s '%s' %s", knob_name(cases[i].k),
 			cases[i].v, cases[i].ok ? "accepted" : "rejected");
 		if (rc == 0)
-			TAP_I64(cases[i].k == PREC_KBYTES ? (int64_t)uv : iv, cases[i].want,
-				"kernel %s '%s' value", prec_key_name(cases[i].k), cases[i].v);
+			TAP_I64(cases[i].k == KNOB_KBYTES ? (int64_t)uv : iv, cases[i].want,
+				"kernel %s '%s' value", knob_name(cases[i].k), cases[i].v);
 	}
 }
 

@@ -25,8 +25,8 @@ static struct fuzz_tree T;
 
 static bool differs(const struct model_policy *a, const struct model_policy *b, int k)
 {
-	return k == PREC_MEMORY ? a->mode != b->mode
-	       : k == PREC_RATIO ? a->ratio != b->ratio
+	return k == KNOB_MODE ? a->mode != b->mode
+	       : k == KNOB_RATIO ? a->ratio != b->ratio
 				 : a->kbytes != b->kbytes;
 }
 
@@ -34,13 +34,14 @@ static void check_shadows(const struct dropin_check *c, const struct model_polic
 {
 	const struct prec_result *rs[2] = { &c->sd, &c->pp };
 	size_t s = 0;
-	int t, k;
+	int t, i, k;
 
 	FUZZ_CHECK(c->nshadows <= DROPIN_MAX_SHADOWS, "%zu shadows", c->nshadows);
 	for (t = 0; t < 2; t++)
-		for (k = 0; k < PREC_NKEYS; k++) {
+		for (i = 0; i < KNOB_COUNT; i++) {   /* reported in the glob order, as the tools sort */
 			const struct dropin_shadow *sh;
 
+			k = knob_sorted[i];
 			if (!differs(&rs[t]->final, want, k))
 				continue;
 			FUZZ_CHECK(s < c->nshadows, "tool %d key %d differs and is not reported", t, k);

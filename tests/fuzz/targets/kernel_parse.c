@@ -68,15 +68,15 @@ static int kernel(int key, const char *buf, size_t size, int64_t *iv, uint64_t *
 	if (len < size && !wsp(*p))
 		return -1;
 	switch (key) {
-	case PREC_MEMORY:   /* do_proc_dointvec_minmax_conv, 0..2 */
-	case PREC_RATIO:    /* do_proc_dointvec_conv */
+	case KNOB_MODE:   /* do_proc_dointvec_minmax_conv, 0..2 */
+	case KNOB_RATIO:    /* do_proc_dointvec_conv */
 		if (neg ? v > (unsigned __int128)INT_MAX + 1 : v > INT_MAX)
 			return -1;
 		*iv = neg ? -(int64_t)v : (int64_t)v;
-		if (key == PREC_MEMORY && (*iv < 0 || *iv > 2))
+		if (key == KNOB_MODE && (*iv < 0 || *iv > 2))
 			return -1;
 		return 0;
-	case PREC_KBYTES:   /* __do_proc_doulongvec_minmax: err || neg */
+	case KNOB_KBYTES:   /* __do_proc_doulongvec_minmax: err || neg */
 		if (neg)
 			return -1;
 		*uv = (uint64_t)v;
@@ -97,13 +97,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	key = data[0] & 3;
 	t = fuzz_dup(data + 1, size - 1);
-	r = prec_kernel_parse((enum prec_key)key, t, size - 1, &iv, &uv, &reason);
+	r = prec_kernel_parse((enum knob)key, t, size - 1, &iv, &uv, &reason);
 	k = kernel(key, t, size - 1, &kiv, &kuv);
 	FUZZ_CHECK(r == k, "key %d: ovc says %d (%s), the kernel %d", key, r,
 		   reason ? reason : "-", k);
 	if (r < 0)
 		FUZZ_CHECK(reason && reason[0], "a refusal without a reason");
-	else if (key == PREC_KBYTES)
+	else if (key == KNOB_KBYTES)
 		FUZZ_CHECK(uv == kuv, "kbytes %" PRIu64 ", the kernel %" PRIu64, uv, kuv);
 	else
 		FUZZ_CHECK(iv == kiv, "key %d: %" PRId64 ", the kernel %" PRId64, key, iv, kiv);

@@ -24,9 +24,9 @@ static struct prec_result R[2];   /* forward, reversed; large: off the stack */
 
 static void cur_text(const struct model_policy *p, int k, char *buf, size_t n)
 {
-	if (k == PREC_MEMORY)
+	if (k == KNOB_MODE)
 		snprintf(buf, n, "%d", p->mode);
-	else if (k == PREC_RATIO)
+	else if (k == KNOB_RATIO)
 		snprintf(buf, n, "%" PRId64, p->ratio);
 	else
 		snprintf(buf, n, "%" PRIu64, p->kbytes);
@@ -36,7 +36,7 @@ static void check_one(enum prec_tool tool, const struct prec_file *files, size_t
 		      const struct model_policy *start, const struct prec_result *r)
 {
 	struct model_policy pol = *start;
-	struct prec_decider dec[PREC_NKEYS];
+	struct prec_decider dec[KNOB_COUNT];
 	bool seen[FUZZ_MAX_FILES + 1] = { false };
 	size_t i, expect_sysctl_conf = SIZE_MAX;
 	int k;
@@ -65,7 +65,7 @@ static void check_one(enum prec_tool tool, const struct prec_file *files, size_t
 	FUZZ_CHECK(r->nwrites <= PREC_MAX_WRITES && r->nshadows <= PREC_MAX_SHADOWS,
 		   "counts past the limits");
 	FUZZ_CHECK(r->ndiags <= PREC_MAX_DIAGS && r->ndiags <= r->ndiags_total, "diag counts");
-	for (k = 0; k < PREC_NKEYS; k++)
+	for (k = 0; k < KNOB_COUNT; k++)
 		dec[k].set = false;
 	for (i = 0; i < r->nwrites; i++) {
 		const struct prec_write *w = &r->writes[i];
@@ -76,7 +76,7 @@ static void check_one(enum prec_tool tool, const struct prec_file *files, size_t
 		char cur[32];
 		int pr;
 
-		FUZZ_CHECK((unsigned)w->key < PREC_NKEYS && w->file < nf && seen[w->file] &&
+		FUZZ_CHECK((unsigned)w->key < KNOB_COUNT && w->file < nf && seen[w->file] &&
 				   w->line >= 1, "write %zu: key %d file %zu line %u", i, (int)w->key,
 			   w->file, w->line);
 		f = &files[w->file];
@@ -107,18 +107,18 @@ static void check_one(enum prec_tool tool, const struct prec_file *files, size_t
 				   i);
 			dec[k].set = true;
 			dec[k].write = i;
-			if (k == PREC_MEMORY) {
+			if (k == KNOB_MODE) {
 				pol.mode = (int)iv;
-			} else if (k == PREC_RATIO) {
+			} else if (k == KNOB_RATIO) {
 				pol.ratio = iv;
 				pol.kbytes = 0;
-				dec[PREC_KBYTES].set = true;
-				dec[PREC_KBYTES].write = i;
+				dec[KNOB_KBYTES].set = true;
+				dec[KNOB_KBYTES].write = i;
 			} else {
 				pol.kbytes = uv;
 				pol.ratio = 0;
-				dec[PREC_RATIO].set = true;
-				dec[PREC_RATIO].write = i;
+				dec[KNOB_RATIO].set = true;
+				dec[KNOB_RATIO].write = i;
 			}
 			break;
 		default:
@@ -129,7 +129,7 @@ static void check_one(enum prec_tool tool, const struct prec_file *files, size_t
 			   pol.kbytes == r->final.kbytes,
 		   "final %d/%" PRId64 "/%" PRIu64 ", the writes give %d/%" PRId64 "/%" PRIu64,
 		   r->final.mode, r->final.ratio, r->final.kbytes, pol.mode, pol.ratio, pol.kbytes);
-	for (k = 0; k < PREC_NKEYS; k++) {
+	for (k = 0; k < KNOB_COUNT; k++) {
 		const struct prec_decider *d = &r->decider[k];
 
 		FUZZ_CHECK(d->set == dec[k].set, "key %d: decider set %d, want %d", k, d->set,
@@ -142,7 +142,7 @@ static void check_one(enum prec_tool tool, const struct prec_file *files, size_t
 	for (i = 0; i < r->nshadows; i++) {
 		const struct prec_shadow *s = &r->shadows[i];
 
-		FUZZ_CHECK((unsigned)s->key < PREC_NKEYS && s->file < nf && s->line >= 1 &&
+		FUZZ_CHECK((unsigned)s->key < KNOB_COUNT && s->file < nf && s->line >= 1 &&
 				   (unsigned)s->why <= PREC_SH_REJECTED &&
 				   (!s->has_by || s->by_file < nf),
 			   "shadow %zu out of range", i);
