@@ -34,21 +34,31 @@ else
   B        := build
   OPT      := -O2 -g -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
               -fstack-clash-protection -fPIE
-  ifneq ($(filter x86_64%,$(shell $(CC) -dumpmachine)),)
-    OPT    += -fcf-protection
-  endif
+  # asked of the compiler when a recipe needs it, not when make starts (see PKG_CFLAGS)
+  OPT_ARCH  = $(call once,OPT_ARCH,$(if $(filter x86_64%,$(shell $(CC) -dumpmachine 2>/dev/null)),-fcf-protection))
   LDOPT    := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 endif
 ifneq ($(DEV)$(CI),)
   WARN     += -Werror
 endif
 
+# The libraries' flags are asked of pkg-config when a recipe first needs them, not when make
+# parses this file: "make deps all" (or ./bootstrap) installs pkg-config and the -dev
+# packages after make has started. $(call once,VAR,VALUE) computes VALUE once and keeps it.
+# A missing pkg-config or .pc file stops the build with the package to install, before
+# anything is compiled or linked.
 PKGS       := libmnl libcap
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+once        = $(eval $(1) := $$(strip $(2)))$($(1))
+PKG_CFLAGS  = $(call once,PKG_CFLAGS,$(pkg_check)$(shell $(PKG_CONFIG) --cflags $(PKGS)))
+PKG_LIBS    = $(call once,PKG_LIBS,$(pkg_check)$(shell $(PKG_CONFIG) --libs $(PKGS)))
+pkg_dev     = $(if $(filter libmnl,$(1)),libmnl-dev (Fedora: libmnl-devel),libcap-dev (Fedora: libcap-devel))
+pkg_check   = $(if $(shell command -v $(PKG_CONFIG) 2>/dev/null),,$(error pkg-config ('$(PKG_CONFIG)') \
+              not found: install pkg-config (Debian/Ubuntu: apt-get install pkg-config, or run \
+              ./bootstrap)))$(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(error \
+              $(PKG_CONFIG) cannot find $(p): install $(call pkg_dev,$(p)), or run ./bootstrap)))
 
-ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' \
-              -DOVC_AUDIT_MODULE='"$(PKGLIBDIR)/audit.so"' -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = -std=gnu11 $(WARN) $(OPT) $(OPT_ARCH) -DOVC_VERSION='"$(VERSION)"' -DOVC_DATADIR='"$(DATADIR)"' \
+              -DOVC_AUDIT_MODULE='"$(PKGLIBDIR)/audit.so"' -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDOPT) $(LDFLAGS)
 # the module: position-independent, everything hidden but its one symbol, every
 # reference resolved (libmnl, and core/err linked in)
@@ -86,16 +96,17 @@ SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 
 .PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-golden check-bats check-ansible \
         check-valgrind check-tools check-kernel check-san lint \
-        install uninstall clean deps run bench help
+        check-fresh install uninstall clean deps run bench help
 
 all: $(OVC) $(AUDIT_MOD)
 
 # Objects depend on the flags they were built with: "make install PREFIX=/usr" after a
 # plain "make" rebuilds, so the binary looks for profiles where they are installed.
+# The libraries (PKG_LIBS) are in it too: a build that found other ones links again.
 $(B)/.flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
-	  echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' >$@
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' | cmp -s - $@ || \
+	  echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' >$@
 
 FORCE:
 
@@ -124,10 +135,15 @@ endif
 $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB) $(PKG_LIBS)
 
-# Everything: unit, purity, bats, man lint, the real kernel in a VM, then all of it
-# again under ASan+UBSan.
-check: check-unit check-core-pure lint check-fuzz check-golden check-bats check-ansible check-valgrind check-faults check-tools \
-       check-kernel check-san
+# Everything: unit, purity, golden output, bats, man lint, the real kernel in a VM, all of
+# it again under ASan+UBSan, then the quick start and the package on a fresh Debian 12
+# (check-fresh). CHECK_TIERS (and BATS_FILES for check-bats) choose fewer: check-fresh runs
+# the README's "make check" inside the fresh root with a short list (tests/fresh/run,
+# FRESH_TIERS).
+CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-golden check-bats check-ansible \
+               check-valgrind check-faults check-tools check-kernel check-san check-fresh
+BATS_FILES  ?= tests/
+check: $(CHECK_TIERS)
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -155,7 +171,7 @@ check-golden: $(OVC)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure \
-	  $(BATS_JOBS) tests/
+	  $(BATS_JOBS) $(BATS_FILES)
 
 # The Ansible module (contrib/ansible) under a real ansible-playbook, on fake trees.
 check-ansible: $(OVC)
@@ -225,28 +241,20 @@ lint:
 run: $(OVC)
 	$(OVC) status
 
+# The README's quick start (both commands, the first as root and through sudo) and the
+# Debian package (install, use, purge: nothing left) on new minimal Debian 12 roots made by
+# mmdebstrap, in a private mount and pid namespace with /proc/sys read-only
+# (tests/fresh/README.md). Root, the network (the Debian mirror) and a clean clone of HEAD.
+check-fresh:
+	tests/fresh/run
+
 bench: $(OVC)
 	tests/bench/run $(OVC)
 
-# Build and test dependencies, Debian/Ubuntu.
+# Build and test dependencies, Debian/Ubuntu: the one package list is in ./bootstrap (a
+# fresh system has no make to run this target, so the README's first command is that script).
 deps:
-	@if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
-	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get update -qq && \
-	$$SUDO apt-get install -y -qq --no-install-recommends \
-	  build-essential pkg-config libmnl-dev libcap-dev bats bats-assert bats-support \
-	  bats-file jq mandoc cppcheck procps hyperfine xz-utils python3 util-linux strace systemd \
-	  qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev valgrind \
-	  ansible python3-yaml python3-jsonschema python3-configobj python3-jinja2 python3-jsonpatch \
-	  python3-requests python3-netifaces python3-oauthlib python3-serial python3-dbus python3-gi \
-	  python3-pyudev python3-linux-procfs bash-completion parallel >/dev/null
-	@# TuneD's loader and cloud-init for tests/51-export.bats, unpacked, not installed:
-	@# installed, tuned's daemon retunes the host and cloud-init runs at the next boot.
-	@# promtool from the prometheus package, unpacked too: installed, it enables a server.
-	@mkdir -p build/deps && cd build/deps && rm -rf tuned cloud-init prometheus ./*.deb && \
-	  apt-get -qq download tuned cloud-init prometheus 2>/dev/null && \
-	  dpkg-deb -x tuned_*.deb tuned && dpkg-deb -x cloud-init_*.deb cloud-init && \
-	  dpkg-deb -x prometheus_*.deb prometheus && rm -f ./*.deb
+	sh ./bootstrap --deps-only
 
 # FHS paths under PREFIX; DESTDIR stages them (packaging). The man pages name the
 # directories this build uses; the binary has DATADIR compiled in (see $(B)/.flags).
@@ -281,7 +289,8 @@ uninstall:
 # bytes.
 DIST_NAME  := ovc-$(VERSION)
 DISTDIR    ?= .
-DIST_TOP   := Makefile README.md CHANGELOG LICENSE .ci .gitignore src man profiles contrib tests
+DIST_TOP   := Makefile README.md CHANGELOG LICENSE bootstrap .ci .gitignore src man profiles contrib \
+              debian tests
 DIST_MTIME ?= $(or $(SOURCE_DATE_EPOCH),$(shell [ -e .git ] && git log -1 --format=%ct 2>/dev/null),0)
 
 .PHONY: dist distcheck
@@ -326,19 +335,92 @@ distcheck: dist
 	trap - EXIT; rm -rf "$$d"; \
 	echo "$(DIST_NAME).tar.gz is ready for distribution"
 
+# --- packages ----------------------------------------------------------------------------
+# make deb: the Debian package build/ovc_$(VERSION)_ARCH.deb, built by dpkg-buildpackage
+# (debhelper; the packaging is in debian/) in build/deb/$(DIST_NAME), a copy of the files
+# make dist ships, so nothing is written beside the source tree. A tree with uncommitted
+# changes is built as it is, and make deb says so; a missing build dependency is named by
+# dpkg-checkbuilddeps before anything is compiled.
+# DEB_DIR and RPM_DIR are the work folders, PKG_OUT where the packages are copied to.
+DEB_DIR ?= build/deb
+RPM_DIR ?= build/rpm
+PKG_OUT ?= build
+
+# "make deb: the tree has uncommitted changes ..." on standard error, or nothing
+define dirty_note
+if [ -e .git ] && command -v git >/dev/null && [ -n "$$(git status --porcelain 2>/dev/null)" ]; then \
+  echo "make $(1): the tree has uncommitted changes: the package is built from the files as they" \
+    "are now, not from a commit (git status --short):" >&2; git status --short >&2; \
+  dirty=" (from a tree with uncommitted changes)"; else dirty=; fi
+endef
+
+.PHONY: deb rpm
+deb:
+	@set -e; \
+	for t in dpkg-buildpackage dpkg-checkbuilddeps dpkg-parsechangelog; do \
+	  command -v $$t >/dev/null || { echo "make deb: $$t not found: install dpkg-dev" \
+	    "(./bootstrap installs every build dependency)" >&2; exit 1; }; done; \
+	v=$$(dpkg-parsechangelog -l debian/changelog -S Version); \
+	[ "$$v" = "$(VERSION)" ] || { echo "make deb: debian/changelog is at $$v, the Makefile at" \
+	  "$(VERSION): add a debian/changelog entry (dch -v $(VERSION))" >&2; exit 1; }; \
+	$(call dirty_note,deb); \
+	rm -rf $(DEB_DIR); mkdir -p $(DEB_DIR); \
+	$(MAKE) --no-print-directory dist DISTDIR=$(DEB_DIR) >/dev/null; \
+	tar -xzf $(DEB_DIR)/$(DIST_NAME).tar.gz -C $(DEB_DIR); \
+	cd $(DEB_DIR)/$(DIST_NAME); \
+	dpkg-checkbuilddeps || { echo "make deb: install the build dependencies named above" \
+	  "(./bootstrap installs them)" >&2; exit 1; }; \
+	echo "make deb: dpkg-buildpackage -us -uc -b in $(DEB_DIR)/$(DIST_NAME)" \
+	  "(log: $(DEB_DIR)/dpkg-buildpackage.log)"; \
+	dpkg-buildpackage -us -uc -b -Jauto >../dpkg-buildpackage.log 2>&1 || { \
+	  tail -n 40 ../dpkg-buildpackage.log >&2; echo "make deb: dpkg-buildpackage failed;" \
+	    "the whole log is $(DEB_DIR)/dpkg-buildpackage.log" >&2; exit 1; }; \
+	cd $(CURDIR); \
+	f=ovc_$(VERSION)_$$(dpkg-architecture -qDEB_HOST_ARCH).deb; \
+	mkdir -p $(PKG_OUT); cp $(DEB_DIR)/$$f $(PKG_OUT)/$$f; \
+	echo "$(PKG_OUT)/$$f$$dirty"
+
+# make rpm: the RPM package from make dist's tarball and contrib/rpm/ovc.spec, with
+# rpmbuild -bb in build/rpm. --nodeps: on Debian, rpm's own database has no libmnl-devel
+# or libcap-devel (the build dependencies are dpkg's here); on Fedora, drop it. Debian's
+# rpm runs brp-compress (bash: read -d) with sh, which leaves the manual pages
+# uncompressed: make rpm runs it with bash. rpmlint: contrib/rpm/rpmlint.toml.
+rpm:
+	@set -e; \
+	command -v rpmbuild >/dev/null || { echo "make rpm: rpmbuild not found: install rpm" \
+	  "(./bootstrap installs it)" >&2; exit 1; }; \
+	v=$$(sed -n 's/^Version: *//p' contrib/rpm/ovc.spec); \
+	[ "$$v" = "$(VERSION)" ] || { echo "make rpm: contrib/rpm/ovc.spec is at $$v, the" \
+	  "Makefile at $(VERSION)" >&2; exit 1; }; \
+	$(call dirty_note,rpm); \
+	rm -rf $(RPM_DIR); mkdir -p $(RPM_DIR)/SOURCES; \
+	$(MAKE) --no-print-directory dist DISTDIR=$(RPM_DIR)/SOURCES >/dev/null; \
+	echo "make rpm: rpmbuild -bb contrib/rpm/ovc.spec in $(RPM_DIR) (log: $(RPM_DIR)/rpmbuild.log)"; \
+	rpmbuild -bb --nodeps --define "_topdir $(abspath $(RPM_DIR))" --define "__brp_compress bash /usr/lib/rpm/brp-compress %{_prefix}" \
+	  contrib/rpm/ovc.spec \
+	  >$(RPM_DIR)/rpmbuild.log 2>&1 || { tail -n 40 $(RPM_DIR)/rpmbuild.log >&2; \
+	  echo "make rpm: rpmbuild failed; the whole log is $(RPM_DIR)/rpmbuild.log" >&2; exit 1; }; \
+	for f in $(RPM_DIR)/RPMS/*/ovc-$(VERSION)-*.rpm; do \
+	  case $$f in *debuginfo*|*debugsource*) continue;; esac; \
+	  mkdir -p $(PKG_OUT); cp "$$f" $(PKG_OUT)/; echo "$(PKG_OUT)/$${f##*/}$$dirty"; done
+
 clean:
 	rm -rf build build-san build-ubsan ovc-*.tar.gz
 
 help:
 	@echo "make [all]        build $(OVC)"
-	@echo "make deps run     install build/test dependencies (apt), then ovc status"
+	@echo "./bootstrap       install build/test dependencies (apt, sudo if not root), build, ovc status"
+	@echo "make deps         the same dependencies only (./bootstrap --deps-only)"
 	@echo "make check        every test: unit, core purity, man lint, bats, VM, sanitizers"
 	@echo "make check-kernel the real-kernel tier (qemu)"
+	@echo "make check-fresh  the quick start and the .deb on a fresh Debian 12 root (mmdebstrap)"
 	@echo "make check-ansible the Ansible module under ansible-playbook (fake trees)"
 	@echo "make check-valgrind the bats tier under valgrind memcheck"
 	@echo "make check-faults fault injection, kills and racing writers"
 	@echo "make bench        ovc status/simulate against sysctl -n"
 	@echo "make install      PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) (make uninstall: the same)"
 	@echo "make dist         ovc-$(VERSION).tar.gz (DISTDIR=.); make distcheck builds and tests it"
+	@echo "make deb          build/ovc_$(VERSION)_ARCH.deb (debian/, dpkg-buildpackage)"
+	@echo "make rpm          build/ovc-$(VERSION)-1.ARCH.rpm (contrib/rpm/ovc.spec, rpmbuild)"
 
 -include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

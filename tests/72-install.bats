@@ -185,7 +185,8 @@ profiles_at() {
 	list=$(tar -tzf "$DIST/ovc-$v.tar.gz")
 	# one top folder
 	run -1 grep -v "^ovc-$v/" <<<"$list"
-	for f in Makefile README.md CHANGELOG .ci/run src/core/promtext.c src/cli/main.c man/ovc.8 \
+	for f in Makefile README.md CHANGELOG LICENSE bootstrap debian/control debian/rules \
+		contrib/rpm/ovc.spec .ci/run src/core/promtext.c src/cli/main.c man/ovc.8 \
 		man/ovc-profile.5 profiles/strict.profile contrib/bash-completion/ovc \
 		contrib/prometheus/ovc-prometheus.service tests/helpers/common.bash \
 		tests/unit/main.c tests/fixtures/hosts/seed-24g-noswap/proc/meminfo \
@@ -196,7 +197,7 @@ profiles_at() {
 	# from a checkout: every file git has under the shipped paths
 	if [[ -e $REPO_DIR/.git ]] && command -v git >/dev/null; then
 		local missing
-		missing=$(cd "$REPO_DIR" && git ls-files -c -- src man profiles contrib tests .ci Makefile |
+		missing=$(cd "$REPO_DIR" && git ls-files -c -- src man profiles contrib tests debian .ci Makefile bootstrap LICENSE |
 			while IFS= read -r f; do
 				[[ -e $f || -L $f ]] || continue
 				grep -qxF "ovc-$v/$f" <<<"$list" || echo "$f"
