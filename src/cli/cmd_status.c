@@ -32,14 +32,14 @@ static const char *mode_blurb(int mode)
 }
 
 /* What boot will apply (sysctl.d under --root) and ovc's drop-in, for the drift line. */
-struct boot_view {
+struct boot_view {   /* the small fields first: a status touches few of its pages */
 	bool known;                   /* false: not read (a saved --proc tree without --root) */
-	struct ovc_err err;           /* err.msg set: the configuration could not be read */
-	struct confdirs cd;
-	struct prec_result sd, pp;
 	bool dropin, managed;
+	struct ovc_err err;           /* err.msg set: the configuration could not be read */
 	struct dropin_info info;
 	char dropin_path[4400];
+	struct prec_result sd, pp;
+	struct confdirs cd;
 };
 
 /* bv is 60 KiB, most of it arrays filled up to their counts: only the rest is cleared */

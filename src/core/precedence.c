@@ -3,7 +3,9 @@
  * precedence.c - the systemd-sysctl and procps "sysctl --system" merge rules over an
  * in-memory file list, and the kernel's answer to each write. No I/O, no allocation.
  */
+#include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "precedence.h"
@@ -424,15 +426,15 @@ static bool next_line(struct line_iter *li, const char **line, size_t *n, bool *
 
 /* ---- state of one resolution ---- */
 
-struct ctx {
+struct ctx {   /* the scalars first: a run touches only the pages it uses */
 	enum prec_tool tool;
 	const struct prec_file *files;
 	size_t nfiles;
 	struct prec_result *res;
 	struct ovc_err *err;
-	struct item items[MAX_ITEMS];
 	size_t nitems;
 	size_t write_item[PREC_MAX_WRITES];   /* item index of each write */
+	struct item items[MAX_ITEMS];
 };
 
 static int add_shadow(struct ctx *c, enum knob key, size_t file, unsigned line,
@@ -878,14 +880,33 @@ static int shadow_items(struct ctx *c)
 	return 0;
 }
 
+static int resolve(struct ctx *c)
+{
+	bool read[PREC_MAX_FILES];
+	size_t unread_by[PREC_MAX_FILES];
+	size_t i;
+
+	if (select_files(c, read, unread_by) < 0)
+		return -1;
+	for (i = 0; i < c->nfiles; i++)
+		if (!read[i] && shadow_unread(c, i, unread_by[i]) < 0)
+			return -1;
+	if (collect_items(c) < 0)
+		return -1;
+	if (c->tool == PREC_SYSTEMD)
+		systemd_merge(c);
+	if (plan_writes(c) < 0)
+		return -1;
+	simulate(c);
+	return shadow_items(c);
+}
+
 int prec_resolve(enum prec_tool tool, const struct prec_file *files, size_t nfiles,
 		 const struct model_policy *start, struct prec_result *res,
 		 struct ovc_err *err)
 {
-	struct ctx c;
-	bool read[PREC_MAX_FILES];
-	size_t unread_by[PREC_MAX_FILES];
-	size_t i;
+	struct ctx *c;
+	int r;
 
 	/*
 	 * Only the counts and the per-key fields are cleared: the arrays are written entry by
@@ -901,23 +922,21 @@ int prec_resolve(enum prec_tool tool, const struct prec_file *files, size_t nfil
 	if (nfiles > PREC_MAX_FILES)
 		return ovc_fail(err, OVC_E_INPUT, 0, NULL, 0, "more than %d files",
 				PREC_MAX_FILES);
-	c.tool = tool;
-	c.files = files;
-	c.nfiles = nfiles;
-	c.res = res;
-	c.err = err;
-	c.nitems = 0;
-	if (select_files(&c, read, unread_by) < 0)
-		return -1;
-	for (i = 0; i < nfiles; i++)
-		if (!read[i] && shadow_unread(&c, i, unread_by[i]) < 0)
-			return -1;
-	if (collect_items(&c) < 0)
-		return -1;
-	if (tool == PREC_SYSTEMD)
-		systemd_merge(&c);
-	if (plan_writes(&c) < 0)
-		return -1;
-	simulate(&c);
-	return shadow_items(&c);
+	/*
+	 * The context (80 KiB of items) lives on the heap, where only the pages used are
+	 * touched: on the stack, -fstack-clash-protection probes every page of the frame,
+	 * a page fault each (14 of them in every `ovc status`).
+	 */
+	c = malloc(sizeof(*c));
+	if (!c)
+		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
+	c->tool = tool;
+	c->files = files;
+	c->nfiles = nfiles;
+	c->res = res;
+	c->err = err;
+	c->nitems = 0;
+	r = resolve(c);
+	free(c);
+	return r;
 }

@@ -118,11 +118,13 @@ struct prec_decider {
 #define PREC_MAX_FILES 256
 
 struct prec_result {
+	/* the counts and per-key fields first, the arrays after them: a short result
+	 * touches few pages (prec_resolve clears only these) */
 	enum prec_tool tool;
-	size_t order[PREC_MAX_FILES];   /* indices of the files read, in read order */
-	size_t norder;
-	struct prec_write writes[PREC_MAX_WRITES];
-	size_t nwrites;
+	size_t norder, nwrites, nshadows;
+	size_t ndiags;                  /* stored; ndiags_total counts all of them */
+	size_t ndiags_total;
+	bool tool_fails;                /* the tool would exit non-zero (for our keys or syntax) */
 	struct model_policy start, final;
 	/*
 	 * Per key, the write that decides its final value: the last accepted (or, for
@@ -131,12 +133,10 @@ struct prec_result {
 	 * side effect (overcommit_{ratio,kbytes}_handler zero the counterpart).
 	 */
 	struct prec_decider decider[KNOB_COUNT];
+	size_t order[PREC_MAX_FILES];   /* indices of the files read, in read order */
+	struct prec_write writes[PREC_MAX_WRITES];
 	struct prec_shadow shadows[PREC_MAX_SHADOWS];
-	size_t nshadows;
 	struct prec_diag diags[PREC_MAX_DIAGS];
-	size_t ndiags;                  /* stored; ndiags_total counts all of them */
-	size_t ndiags_total;
-	bool tool_fails;                /* the tool would exit non-zero (for our keys or syntax) */
 };
 
 /*

@@ -180,7 +180,7 @@ int afile_read(const struct afile_dir *d, const char *name, char **buf, size_t *
 					"is a symbolic link: ovc does not read through links");
 		return fail_errno(err, errno, path, "cannot open");
 	}
-	r = fsroot_read_fd(fd, AFILE_MAX_SIZE, "ovc's drop-in", buf, len, path, err);
+	r = fsroot_read_fd(fd, AFILE_MAX_SIZE, "ovc's drop-in", true, 0, buf, len, path, err);
 	close(fd);
 	return r < 0 ? -1 : 0;
 }

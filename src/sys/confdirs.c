@@ -65,17 +65,32 @@ static void join(char *buf, size_t len, const char *a, const char *b)
 	buf[la + lb] = '\0';
 }
 
-static void show_path(const struct confdirs *cd, const char *rel, char *buf, size_t len)
+/*
+ * err's path: the root joined with rel, made only when something failed (no path
+ * buffers in the frames of every run: -fstack-clash-protection touches every page of a
+ * large frame).
+ */
+static int blame(const struct confdirs *cd, struct ovc_err *err, const char *rel)
 {
-	join(buf, len, cd->root, rel);
+	if (err)
+		join(err->path, sizeof(err->path), cd->root, rel);
+	return -1;
 }
 
-/* A failure reading the boot configuration: its class and the advice. */
-static int fail(const struct confdirs *cd, struct ovc_err *err, int e, const char *path,
+/* A failure reading the boot configuration: its class, rel's path and the advice. */
+static int fail(const struct confdirs *cd, struct ovc_err *err, int e, const char *rel,
 		const char *what)
 {
-	ovc_fail(err, ovc_errno_class(e), e, path, 0, "%s", what);
+	ovc_fail(err, ovc_errno_class(e), e, NULL, 0, "%s", what);
+	blame(cd, err, rel);
 	return ovc_hint(err, fsroot_hint(cd->rootfs, e));
+}
+
+static int too_many(const struct confdirs *cd, struct ovc_err *err, const char *rel)
+{
+	ovc_fail(err, OVC_E_INPUT, 0, NULL, 0, "more than %d sysctl configuration files",
+		 CONFDIRS_MAX_FILES);
+	return blame(cd, err, rel);
 }
 
 static bool is_null_link(int dirfd, const char *name)
@@ -98,21 +113,19 @@ static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char 
 {
 	struct prec_file *f;
 	struct stat st;
-	size_t nl = strlen(name) + 1, pl;
-	char path[4400];
+	size_t nl = strlen(name) + 1, pl = strlen(cd->root) + 1 + strlen(rel) + 1;
+	const char *path;
 	char *blk;
 	int fd;
 
-	show_path(cd, rel, path, sizeof(path));
 	if (cd->nfiles >= CONFDIRS_MAX_FILES)
-		return ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-				"more than %d sysctl configuration files", CONFDIRS_MAX_FILES);
-	pl = strlen(path) + 1;
+		return too_many(cd, err, rel);
 	blk = malloc(nl + pl);
 	if (!blk)
-		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot read");
+		return fail(cd, err, ENOMEM, rel, "cannot read");
 	memcpy(blk, name, nl);
-	memcpy(blk + nl, path, pl);
+	join(blk + nl, pl, cd->root, rel);
+	path = blk + nl;
 	cd->owned[cd->nfiles] = blk;
 	cd->texts[cd->nfiles] = NULL;
 	f = &cd->files[cd->nfiles++];
@@ -132,13 +145,13 @@ static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char 
 		if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EACCES || e == EPERM ||
 		    e == EXDEV)
 			return 0;
-		return fail(cd, err, e, path, "cannot open");
+		return fail(cd, err, e, rel, "cannot open");
 	}
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 
 		close(fd);
-		return fail(cd, err, e, path, "cannot stat");
+		return fail(cd, err, e, rel, "cannot stat");
 	}
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
 		/* a link chain ending at a /dev/null device node inside the root */
@@ -151,7 +164,7 @@ static int add_file(struct confdirs *cd, int dirfd, const char *dir, const char 
 		return 0;
 	}
 	f->regular = true;
-	if (fsroot_read_fd(fd, CONFDIRS_MAX_SIZE, "a sysctl.d file",
+	if (fsroot_read_fd(fd, CONFDIRS_MAX_SIZE, "a sysctl.d file", true, (size_t)st.st_size,
 			   &cd->texts[cd->nfiles - 1], &f->len, path, err) < 0) {
 		close(fd);
 		return ovc_hint(err, fsroot_hint(cd->rootfs, err->errnum));
@@ -180,18 +193,16 @@ static int cmp_name(const void *a, const void *b)
 static int list_dir(struct confdirs *cd, int dfd, const char *dir, struct ovc_err *err)
 {
 	struct entry names[CONFDIRS_MAX_FILES];
-	char buf[8192] __attribute__((aligned(8)));
+	char buf[4096] __attribute__((aligned(8)));
 	size_t n = 0, i;
-	char path[4400];
 	ssize_t got;
 	int rc = 0;
 
-	show_path(cd, dir + 1, path, sizeof(path));
 	while ((got = getdents64(dfd, buf, sizeof(buf))) != 0) {
 		ssize_t off = 0;
 
 		if (got < 0) {
-			rc = fail(cd, err, errno, path, "cannot list");
+			rc = fail(cd, err, errno, dir + 1, "cannot list");
 			goto out;
 		}
 		while (off < got) {
@@ -204,15 +215,13 @@ static int list_dir(struct confdirs *cd, int dfd, const char *dir, struct ovc_er
 			if (de->d_type == DT_DIR)
 				continue;
 			if (cd->nfiles + n >= CONFDIRS_MAX_FILES) {
-				rc = ovc_fail(err, OVC_E_INPUT, 0, path, 0,
-					      "more than %d sysctl configuration files",
-					      CONFDIRS_MAX_FILES);
+				rc = too_many(cd, err, dir + 1);
 				goto out;
 			}
 			names[n].maybe_link = de->d_type == DT_LNK || de->d_type == DT_UNKNOWN;
 			names[n].name = strdup(de->d_name);
 			if (!names[n].name) {
-				rc = ovc_fail(err, OVC_E_SYSTEM, ENOMEM, path, 0, "cannot list");
+				rc = fail(cd, err, ENOMEM, dir + 1, "cannot list");
 				goto out;
 			}
 			n++;
@@ -222,7 +231,7 @@ static int list_dir(struct confdirs *cd, int dfd, const char *dir, struct ovc_er
 	if (n > 1)
 		qsort(names, n, sizeof(names[0]), cmp_name);
 	for (i = 0; i < n && rc == 0; i++) {
-		char rel[4400];
+		char rel[512];   /* a tool directory (under 32 bytes) and a name (under 256) */
 
 		join(rel, sizeof(rel), dir + 1, names[i].name);
 		rc = add_file(cd, dfd, dir, names[i].name, rel, names[i].maybe_link, err);
@@ -245,13 +254,11 @@ int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err
 	cd->nfiles = 0;
 	cd->nsame = 0;
 	cd->rootfs = root;
-	cd->contained = root->contained;
 	snprintf(cd->root, sizeof(cd->root), "%s", root->path);
 	rl = strlen(cd->root);
 	while (rl && cd->root[rl - 1] == '/')   /* "/" -> "", "/x/" -> "/x" */
 		cd->root[--rl] = '\0';
 	for (i = 0; i < ndirs && rc == 0; i++) {
-		char path[4400];
 		struct stat st;
 		int dfd = open_in_root(cd, dirs[i] + 1, O_DIRECTORY);
 
@@ -260,16 +267,14 @@ int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err
 
 			if (e == ENOENT || e == ENOTDIR)
 				continue;
-			show_path(cd, dirs[i] + 1, path, sizeof(path));
-			rc = fail(cd, err, e, path, "cannot open directory");
+			rc = fail(cd, err, e, dirs[i] + 1, "cannot open directory");
 			break;
 		}
 		if (fstat(dfd, &st) < 0) {
 			int e = errno;
 
 			close(dfd);
-			show_path(cd, dirs[i] + 1, path, sizeof(path));
-			rc = fail(cd, err, e, path, "cannot stat");
+			rc = fail(cd, err, e, dirs[i] + 1, "cannot stat");
 			break;
 		}
 		/* merged /usr: /lib -> usr/lib makes /lib/sysctl.d the same directory */
@@ -298,6 +303,7 @@ int confdirs_load(struct confdirs *cd, const struct fsroot *root, struct ovc_err
 		if (dfd >= 0)
 			close(dfd);
 	}
+	cd->contained = fsroot_contained(root);   /* known by now: openat2 was called */
 	return rc;
 }
 

@@ -31,32 +31,32 @@ static int openat2_in(int dirfd, const char *rel, int flags)
 	return fd;
 }
 
-/* Whether openat2 exists (Linux 5.6+): asked of the kernel once per run. */
-static bool openat2_works(int dirfd)
+/*
+ * Whether openat2 exists (Linux 5.6+): -1 not known yet, then 0 or 1 for the rest of the
+ * run. The first openat2 call answers it (ENOSYS or not); no call is made just to ask.
+ */
+static int openat2_state = -1;
+
+bool fsroot_contained(const struct fsroot *fs)
 {
-	static int works = -1;
+	if (openat2_state < 0 && fs->fd >= 0) {
+		int probe = openat2_in(fs->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (works < 0) {
-		int probe = openat2_in(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		works = probe >= 0 || errno != ENOSYS;
+		openat2_state = probe >= 0 || errno != ENOSYS;
 		if (probe >= 0)
 			close(probe);
 	}
-	return works;
+	return openat2_state > 0;
 }
 
-/* Open dir; *fd and the path kept; whether openat2 works here (before 5.6: ENOSYS). */
+/* Open dir; its fd and the path kept. */
 static int open_dir(struct fsroot *fs, const char *dir, bool is_proc)
 {
 	memset(fs, 0, sizeof(*fs));
 	fs->is_proc = is_proc;
 	fs->path = dir;
 	fs->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fs->fd < 0)
-		return -1;
-	fs->contained = openat2_works(fs->fd);
-	return 0;
+	return fs->fd < 0 ? -1 : 0;
 }
 
 int fsroot_open_proc(struct fsroot *fs, const char *dir, struct ovc_err *err)
@@ -86,8 +86,9 @@ int fsroot_open_root(struct fsroot *fs, const char *dir, struct ovc_err *err)
 				"cannot open the root directory");
 	}
 	/* "--root /" (or a path to it) is the running system, not an offline image */
-	fs->live = fstat(fs->fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
-		   a.st_ino == b.st_ino;
+	fs->live = !strcmp(dir, "/") ||
+		   (fstat(fs->fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino);
 	return 0;
 }
 
@@ -113,10 +114,13 @@ int fsroot_openat_in(const struct fsroot *fs, int dirfd, const char *rel, int fl
 	flags |= O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	if (fs->is_proc && fs->live)   /* the kernel's own tree: its links are its own */
 		return openat(dirfd, rel, flags);
-	if (fs->contained) {
+	if (openat2_state != 0) {
 		fd = openat2_in(dirfd, rel, flags);
-		if (fd >= 0 || errno != ENOSYS)
+		if (fd >= 0 || errno != ENOSYS) {
+			openat2_state = 1;
 			return fd;
+		}
+		openat2_state = 0;
 	}
 	return openat(dirfd, rel, flags);   /* before 5.6: no symlink containment */
 }
@@ -137,10 +141,11 @@ enum ovc_hint fsroot_hint(const struct fsroot *fs, int errnum)
 	return OVC_H_NONE;
 }
 
-int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *outlen,
-		   const char *path, struct ovc_err *err)
+int fsroot_read_fd(int fd, size_t max, const char *kind, bool regular, size_t size,
+		   char **out, size_t *outlen, const char *path, struct ovc_err *err)
 {
-	size_t cap = 4096, len = 0;
+	/* one byte more than the size: the read that fills it is short, so the last */
+	size_t cap = !regular || !size ? 4096 : size < max ? size + 1 : max + 1, len = 0;
 	char *buf = malloc(cap + 1);
 
 	if (!buf)
@@ -173,6 +178,8 @@ int fsroot_read_fd(int fd, size_t max, const char *kind, char **out, size_t *out
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (regular && len < cap)
+			break;   /* short: the end of a regular file */
 	}
 	if (len > max) {
 		free(buf);
@@ -221,7 +228,15 @@ static int do_read(const struct fsroot *fs, const char *rel, size_t max, char **
 
 		*fstype = fstatfs(fd, &sf) == 0 ? (long)sf.f_type : 0;
 	}
-	r = fsroot_read_fd(fd, max, "a /proc file", buf, len, NULL, err);
+	/*
+	 * A short read is the end of a saved tree's (regular) file, and of a live sysctl:
+	 * proc_sys_call_handler (fs/proc/proc_sysctl.c) hands the handler the whole buffer,
+	 * which formats the whole value into it; proc_dointvec and friends return nothing at
+	 * a later offset. Other live /proc files are read until a read returns 0.
+	 */
+	r = fsroot_read_fd(fd, max, "a /proc file",
+			   !(fs->is_proc && fs->live) || !strncmp(rel, "sys/", 4),
+			   fs->is_proc && fs->live ? 0 : (size_t)st.st_size, buf, len, NULL, err);
 	close(fd);
 	if (r < 0) {
 		ovc_hint(err, fsroot_hint(fs, err->errnum));

@@ -33,9 +33,11 @@ struct fsroot {
 	/* proc: a procfs mount, the running kernel (a saved tree otherwise); root: this
 	 * system's own "/", whatever the path given */
 	bool live;
-	bool contained;       /* openat2 RESOLVE_IN_ROOT works here (Linux 5.6+) */
 	bool is_proc;
 };
+
+/* Whether links resolve inside the root: openat2 RESOLVE_IN_ROOT exists (Linux 5.6+). */
+bool fsroot_contained(const struct fsroot *fs);
 
 /*
  * Open the proc root. A missing one is OVC_E_INPUT (with the hint for a tree or for
@@ -64,7 +66,7 @@ int fsroot_blame(const struct fsroot *fs, const char *rel, struct ovc_err *err);
  * openat(fs, rel) with links resolved inside the root (openat2 RESOLVE_IN_ROOT, no magic
  * links) and O_CLOEXEC|O_NOCTTY|O_NONBLOCK added (a planted FIFO must not hang ovc).
  * The live procfs keeps its own links (self -> PID), so it is opened with plain openat;
- * so is everything on a kernel without openat2 (contained false). -1 with errno.
+ * so is everything on a kernel without openat2 (fsroot_contained false). -1 with errno.
  */
 int fsroot_openat(const struct fsroot *fs, const char *rel, int flags);
 
@@ -74,10 +76,13 @@ int fsroot_openat_in(const struct fsroot *fs, int dirfd, const char *rel, int fl
 /*
  * Read an open file to its end into a malloc'ed, NUL-terminated buffer the caller frees;
  * a file over max bytes is an OVC_E_INPUT error "file is larger than MAX bytes; not KIND".
- * path is for messages.
+ * path is for messages. regular: the caller checked S_ISREG, so a read shorter than asked
+ * is the end of the file (POSIX read(2) on a regular file) and the read that would
+ * return 0 is not made; a procfs file is read until a read returns 0. size: the size
+ * fstat gave (0 if unknown), for a buffer of the file's size rather than a page.
  */
-int fsroot_read_fd(int fd, size_t max, const char *kind, char **buf, size_t *len,
-		   const char *path, struct ovc_err *err);
+int fsroot_read_fd(int fd, size_t max, const char *kind, bool regular, size_t size,
+		   char **buf, size_t *len, const char *path, struct ovc_err *err);
 
 /*
  * Read the whole regular file rel (at most max bytes) into a malloc'ed, NUL-terminated

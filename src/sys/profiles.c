@@ -193,7 +193,7 @@ int profiles_load(void *arg, const char *name, const char **text, size_t *len,
 			return ovc_fail(err, OVC_E_INPUT, 0, ps->path, 0, "is not a regular file");
 		}
 		if (trusted(fd, ps->path, "the file is", err) < 0 ||
-		    fsroot_read_fd(fd, PROFILE_MAX_SIZE, "a profile", &ps->text, &ps->len, ps->path,
+		    fsroot_read_fd(fd, PROFILE_MAX_SIZE, "a profile", true, (size_t)st.st_size, &ps->text, &ps->len, ps->path,
 				   err) < 0) {
 			close(fd);
 			return -1;
