@@ -417,7 +417,7 @@ void advice_text(const struct model_host *h, const struct advice *a, char *buf, 
 			 units_iec(a->value, s, sizeof(s)), (a->value + 1023) / 1024);
 		break;
 	case ADV_MEMMAP:
-		snprintf(buf, len, "np.memmap (a file-backed array) is never charged to the commit limit; neither are MAP_NORESERVE mappings outside mode 2");
+		snprintf(buf, len, "np.memmap of a file on disk (mode r+ or w+) is not charged to the commit limit (a file on tmpfs or /dev/shm is, page by page as it is written; mode 'c' is, in full); neither are MAP_NORESERVE mappings outside mode 2");
 		break;
 	case ADV_ADDRESS_SPACE:
 		snprintf(buf, len, "no policy helps: the request is near or beyond the process address space; split it (chunks, np.memmap, a sparse format)");

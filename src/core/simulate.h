@@ -33,7 +33,8 @@ enum advice_kind {
 	ADV_KBYTES,        /* value = smallest vm.overcommit_kbytes (mode 2) */
 	ADV_SWAP,          /* value = kB of additional swap that makes mode 0 accept it */
 	ADV_RLIMIT_AS,     /* value = bytes RLIMIT_AS must at least be */
-	ADV_MEMMAP,        /* a shared file-backed np.memmap (not mode 'c') is never charged */
+	ADV_MEMMAP,        /* np.memmap r+/w+ of a disk file is not charged (a tmpfs file is,
+	                      per page: shmem_acct_block; mode 'c' is private, in full) */
 	ADV_ADDRESS_SPACE, /* larger than the address space: only chunking helps */
 	ADV_BORDERLINE,    /* within the per-CPU band: value = band in kB */
 };
