@@ -46,6 +46,14 @@ oset() {
 	ovc_set --proc "$PROC" --root "$ROOT" "$@"
 }
 
+# the same as a command line for bash -c (redirections, pipes): "$@" runs it; PROC,
+# ROOT and OVC are exported by seed_in_mode
+oset_cmd() {
+	writer_args_safe --proc "$PROC" --root "$ROOT" || return 99
+	"$OVC" set --proc "$PROC" --root "$ROOT" "$@"
+}
+export -f oset_cmd writer_args_safe _inside_test_tmpdir
+
 # a successful set --json: exit 0, one document, nothing on stderr
 set_json() {
 	run -0 --separate-stderr oset --json "$@"
@@ -56,6 +64,7 @@ set_json() {
 # the seed host (kernel 6.1, 2 CPUs, 24 GiB, no swap, ratio 50) in mode $1
 seed_in_mode() {
 	use_host seed-24g-noswap
+	export PROC ROOT OVC
 	printf '%s\n' "$1" >"$PROC/sys/vm/overcommit_memory"
 }
 
@@ -1049,4 +1058,32 @@ hint: vm.overcommit_* is host-wide and this /proc/sys is read-only (a container?
 
 @test "zz: this machine's vm.overcommit_* are unchanged by the whole file" {
 	assert_equal "$(live_vm)" "$HOST_VM_BEFORE"
+}
+
+@test "a change whose report cannot be written stays, says so, and exits 10 (stdout full)" {
+	seed_in_mode 0
+	run -10 --separate-stderr bash -c '"$@" >/dev/full' _ oset_cmd --mode 1
+	assert_knob memory 1
+	[[ $stderr == *"cannot write the report: No space left on device; the change was made and stays: the running values are vm.overcommit_memory=1 vm.overcommit_ratio=50 vm.overcommit_kbytes=0"* ]] ||
+		fail "stderr: $stderr"
+	[[ $stderr != *"undone"* && $stderr != *"rolled back"* ]] || fail "claims an undo: $stderr"
+	# the same with --json
+	run -10 --separate-stderr bash -c '"$@" >/dev/full' _ oset_cmd --mode 2 --force --json
+	assert_knob memory 2
+}
+
+@test "a closed pipe: set is not killed by SIGPIPE after writing; exit 10, the change stays" {
+	seed_in_mode 0
+	# the reader has exited before ovc writes its report
+	run -0 --separate-stderr bash -c 'set -o pipefail; { sleep 0.3; "$@"; echo "rc=$?" >&2; } | true' _ oset_cmd --mode 1
+	assert_knob memory 1
+	[[ $stderr == *"the change was made and stays"*"rc=10"* ]] || fail "stderr: $stderr"
+}
+
+@test "a report that cannot be written when nothing changed (a no-op, a dry run): exit 7" {
+	seed_in_mode 1
+	run -7 --separate-stderr bash -c '"$@" >/dev/full' _ oset_cmd --mode 1
+	[[ $stderr == *"cannot write the output"* && $stderr != *"stays"* ]] || fail "stderr: $stderr"
+	run -7 --separate-stderr bash -c '"$@" >/dev/full' _ oset_cmd --mode 0 --dry-run
+	assert_knob memory 1
 }

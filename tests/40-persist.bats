@@ -25,6 +25,7 @@ setup() {
 	chmod 755 "$ROOT" "$ROOT/etc" "$ROOT/etc/sysctl.d"
 	DROPIN=$ROOT/$DROPIN_REL
 	BG_PIDS=()
+	export PROC ROOT OVC
 }
 
 teardown() {
@@ -37,6 +38,8 @@ teardown() {
 persist() { ovc_w persist --proc "$PROC" --root "$ROOT" "$@"; }
 pset() { ovc_w set --proc "$PROC" --root "$ROOT" "$@"; }
 reset() { ovc_w reset --proc "$PROC" --root "$ROOT" "$@"; }
+# for bash -c (a redirected stdout)
+export -f persist reset ovc_w writer_args_safe _inside_test_tmpdir
 
 # put FILE (relative to $ROOT) with the given lines
 put() {
@@ -511,4 +514,15 @@ write_journal() {
 	run -6 --separate-stderr pset --mode 1
 	[[ $stderr == "ovc: $ROOT/run/ovc/journal: an interrupted change left a record ovc cannot read"* ]]
 	assert_equal "$(tree_state "$PROC")" "$st"
+}
+
+@test "persist to a full stdout: the drop-in stays written, exit 10, and stderr names it" {
+	run -10 --separate-stderr bash -c 'persist "$@" >/dev/full' _ --mode 1
+	[[ -f $DROPIN ]] || fail "no drop-in"
+	grep -qx 'vm.overcommit_memory = 1' "$DROPIN" || fail "$(cat "$DROPIN")"
+	[[ $stderr == *"the change was made and stays: $DROPIN was written"* ]] || fail "stderr: $stderr"
+	# reset --persist removes it, and says so when its report is lost
+	run -10 --separate-stderr bash -c 'reset --persist "$@" >/dev/full' _
+	[[ ! -e $DROPIN ]] || fail "the drop-in is still there"
+	[[ $stderr == *"$DROPIN was removed"* ]] || fail "stderr: $stderr"
 }

@@ -27,6 +27,8 @@ enum ovc_exit {
 	EXIT_SYSTEM = 7,    /* system or I/O error; anything already written was rolled back */
 	EXIT_AUDIT = 8,     /* --audit=on and the record could not be delivered; nothing changed */
 	EXIT_ROLLBACK = 9,  /* the rollback itself failed; the state left is printed */
+	EXIT_UNREPORTED = 10, /* the change was made and stays, but its report could not be
+			       * written (stdout full, closed or failing) */
 };
 
 struct ovc_ctx {
@@ -44,6 +46,9 @@ struct ovc_ctx {
 	 * capabilities dropped: --proc, --root, and this system's "/" (the running ovc's
 	 * own shipped profiles, for an image). fd -1 until then. */
 	struct fsroot proc, root, host;
+	/* a writer's change that stays (running values, drop-in), for cli_close_stdout to
+	 * name when the report cannot be written; empty when nothing was changed */
+	char committed[4600];
 };
 
 /* Long-only option codes above CHAR_MAX; the common ones are shared by every command. */
@@ -109,8 +114,13 @@ bool cli_root_is_image(struct ovc_ctx *ctx);
  */
 int cli_writer_privileges(struct ovc_ctx *ctx, bool audit);
 
-/* Flush and close stdout; a lost result is reported and turns rc into EXIT_SYSTEM. */
-int cli_close_stdout(int rc);
+/*
+ * Flush and close stdout; a lost result is reported and turns rc into EXIT_SYSTEM, or
+ * into EXIT_UNREPORTED when ctx says a change was made (it stays, and the message says
+ * so). EPIPE is a lost result only for a change: a reader cut short by a closed pipe
+ * ("ovc status | head -1") exits as it would have. ctx may be NULL.
+ */
+int cli_close_stdout(const struct ovc_ctx *ctx, int rc);
 
 /* Print a command's help text (from the command table). */
 void cli_print_help(const char *cmd);

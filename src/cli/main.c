@@ -223,7 +223,7 @@ int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 	case OPT_HELP:
 	case 'h':
 		cli_print_help(ctx->cmd);
-		exit(cli_close_stdout(EXIT_OK));
+		exit(cli_close_stdout(NULL, EXIT_OK));
 	}
 	return 0;
 }
@@ -462,17 +462,27 @@ int cli_writer_privileges(struct ovc_ctx *ctx, bool audit)
 }
 
 /* util-linux's close_stdout: a result that was not written is a failure. */
-int cli_close_stdout(int rc)
+int cli_close_stdout(const struct ovc_ctx *ctx, int rc)
 {
-	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int bad = fflush(stdout) != 0 || ferror(stdout), e = errno;
 
-	if (fclose(stdout) != 0)
+	if (fclose(stdout) != 0) {
 		bad = 1;
-	if (bad && errno != EPIPE) {
-		fprintf(stderr, "ovc: cannot write the output: %s\n", strerror(errno));
-		return rc == EXIT_OK || rc == EXIT_NO ? EXIT_SYSTEM : rc;
+		e = errno;
 	}
-	return rc;
+	if (!bad)
+		return rc;
+	if (!e)
+		e = EIO;   /* the failed write was earlier and errno has moved on */
+	if (ctx && ctx->committed[0]) {
+		fprintf(stderr, "ovc: cannot write the report: %s; the change was made and stays: %s\n",
+			strerror(e), ctx->committed);
+		return rc == EXIT_OK || rc == EXIT_NO ? EXIT_UNREPORTED : rc;
+	}
+	if (e == EPIPE)
+		return rc;
+	fprintf(stderr, "ovc: cannot write the output: %s\n", strerror(e));
+	return rc == EXIT_OK || rc == EXIT_NO ? EXIT_SYSTEM : rc;
 }
 
 int main(int argc, char **argv)
@@ -501,11 +511,11 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
 			print_main_help();
-			return cli_close_stdout(EXIT_OK);
+			return cli_close_stdout(NULL, EXIT_OK);
 		}
 		if (c == 'V') {
 			printf("ovc %s\n", OVC_VERSION);
-			return cli_close_stdout(EXIT_OK);
+			return cli_close_stdout(NULL, EXIT_OK);
 		}
 		if (!cli_common_opt(&ctx, c, optarg))
 			return cli_bad_option(&ctx);
@@ -531,7 +541,7 @@ int main(int argc, char **argv)
 			return cli_usage_error(&ctx, "%s what? %s", cmd->name, end->summary);
 		if (!strcmp(word, "-h") || !strcmp(word, "--help")) {
 			cli_print_help(cmd->name);
-			return cli_close_stdout(EXIT_OK);
+			return cli_close_stdout(NULL, EXIT_OK);
 		}
 		while (sub->name && strcmp(sub->name, word) && sub[1].name)
 			sub++;
@@ -560,5 +570,5 @@ int main(int argc, char **argv)
 	fsroot_close(&ctx.proc);
 	fsroot_close(&ctx.root);
 	fsroot_close(&ctx.host);
-	return cli_close_stdout(rc);
+	return cli_close_stdout(&ctx, rc);
 }

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +199,23 @@ static int finish(struct ovc_ctx *ctx, const struct change_result *r)
 	return rc;
 }
 
+/* What a change left written, for a report that cannot be written (cli_close_stdout). */
+static void committed_words(const struct change_result *r, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	bool runtime = false;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->plan.nwrites; i++)
+		runtime |= r->result[i] == W_WRITTEN;
+	if (runtime)
+		o = (size_t)snprintf(buf, len, "the running values are vm.overcommit_memory=%d vm.overcommit_ratio=%" PRId64 " vm.overcommit_kbytes=%" PRIu64,
+				     r->plan.after.mode, r->plan.after.ratio, r->plan.after.kbytes);
+	if (o < len && (r->ps.result == F_WRITTEN || r->ps.result == F_REMOVED))
+		snprintf(buf + o, len - o, "%s%s was %s", o ? "; " : "", r->ps.path,
+			 r->ps.result == F_WRITTEN ? "written" : "removed");
+}
+
 int cli_change(struct ovc_ctx *ctx, const struct change_req *req)
 {
 	struct change_env env = {
@@ -222,7 +241,11 @@ int cli_change(struct ovc_ctx *ctx, const struct change_req *req)
 		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
 		return cli_report(ctx, &err);
 	}
+	/* a closed pipe must not kill a change half reported: EPIPE is a failed write */
+	signal(SIGPIPE, SIG_IGN);
 	change_run(&env, req, r);
+	if (r->outcome == CHANGE_DONE && change_changed(r))
+		committed_words(r, ctx->committed, sizeof(ctx->committed));
 	if (r->recovered)
 		fprintf(stderr, "ovc: an earlier ovc (pid %ld) was interrupted during a change; %s: vm.overcommit_memory=%d vm.overcommit_ratio=%" PRId64 " vm.overcommit_kbytes=%" PRIu64 "\n",
 			r->recovered_pid,
