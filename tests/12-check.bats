@@ -398,7 +398,7 @@ assert_seed_verdict_json() {
 	assert_json '.binding_limit == "rlimit_as" and .modes[1].binding_limit == "rlimit_as"'
 	# RLIMIT_AS must cover the request plus VmSize
 	assert_json --argjson v $((3932161 * 4096 + 2400000 * 1024)) \
-		'.advice == [{"action": "raise_rlimit_as", "value": $v, "text": .advice[0].text}]'
+		'.advice == [{"action": "raise_rlimit_as", "value": $v, "includes_process_size": true, "text": .advice[0].text}]'
 	# below 16 GiB - VmSize it fits
 	check_json 0 13G --pid 4242
 	# the advice, applied: --rlimit-as overrides the process's limit
@@ -406,7 +406,94 @@ assert_seed_verdict_json() {
 	check_json 1 15G --pid 4242 --rlimit-as $((3932161 * 4096 + 2400000 * 1024 - 4096))
 	run -1 --separate-stderr ovc check 15G --pid 4242
 	assert_line 'Process: 4242 (python3), VmSize 2.29 GiB, without CAP_SYS_ADMIN'
-	assert_line '  - RLIMIT_AS must be at least 17.29 GiB (ulimit -v 18128644)'
+	assert_line '  - RLIMIT_AS must be at least 17.29 GiB for this process (its VmSize 2.29 GiB plus the request): ulimit -v 18128644'
+}
+
+@test "RLIMIT_AS advice without the process's size says what it assumes, and is exact with --vmsize" {
+	use_host seed-24g-noswap
+	# the request alone: 15G through malloc is 3932161 pages
+	check_json 1 15G --rlimit-as 8G
+	assert_json --argjson v $((3932161 * 4096)) '.advice[0] | .action == "raise_rlimit_as"
+		and .value == $v and .includes_process_size == false'
+	run -1 ovc check 15G --rlimit-as 8G
+	assert_line "  - RLIMIT_AS must exceed the process's own VmSize by 15.00 GiB: ulimit -v <VmSize in kB + 15728644> (its VmSize is not known here: --pid PID or --vmsize gives the exact value)"
+	# with the size, the value is one that works: it fits at it, not a page below
+	check_json 1 15G --rlimit-as 8G --vmsize 48268K
+	local v
+	v=$(jq -r '.advice[0].value' <<<"$output")
+	assert_equal "$v" $((3932161 * 4096 + 48268 * 1024))
+	check_json 0 15G --rlimit-as "$v" --vmsize 48268K
+	check_json 1 15G --rlimit-as $((v - 4096)) --vmsize 48268K
+}
+
+# --- RLIMIT_DATA -----------------------------------------------------------------------
+
+@test "--pid: RLIMIT_DATA (may_expand_vm, 4.7+) binds in every mode; advice counts VmData" {
+	use_host seed-24g-noswap
+	# 4242: VmData 480000 kB; give it ulimit -d 1000000 (soft and hard)
+	sed -i 's/^Max data size .*/Max data size             1024000000           1024000000           bytes     /' "$PROC/4242/limits"
+	# room: 1024000000/4096 = 250000 pages less VmData 120000 pages = 130000 pages
+	check_json 0 --via mmap $((130000 * 4096)) --pid 4242
+	check_json 1 --via mmap $((130001 * 4096)) --pid 4242
+	assert_json '.binding_limit == "rlimit_data" and ([.modes[].binding_limit] | unique) == ["rlimit_data"]'
+	assert_json '.process | .vmdata_kb == 480000 and .rlimit_data_bytes == 1024000000
+		and .rlimit_data_max_bytes == 1024000000'
+	assert_json --argjson v $((130001 * 4096 + 480000 * 1024)) '.advice[0] | .action == "raise_rlimit_data"
+		and .value == $v and .includes_process_size == true'
+	run -1 ovc check --via mmap $((130001 * 4096)) --pid 4242
+	assert_line 'Now (mode 0, heuristic): does not fit (limited by RLIMIT_DATA)'
+	assert_line --regexp '^  mode 1 always +fails +RLIMIT_DATA$'
+	# 130001 * 4096 + 480000 * 1024 = 1024004096 bytes = 976.57 MiB = 1000004 kB
+	assert_line "  - RLIMIT_DATA must be at least 976.57 MiB for this process (its VmData 468.75 MiB plus the request): ulimit -d 1000004"
+	# --rlimit-data overrides the process's soft limit; --vmdata its size
+	check_json 0 --via mmap $((130001 * 4096)) --pid 4242 --rlimit-data unlimited
+	check_json 0 --via mmap $((130001 * 4096)) --pid 4242 --vmdata $((480000 - 4))K
+}
+
+@test "RLIMIT_DATA soft 0 (valgrind's setting): the hard limit decides, as may_expand_vm's workaround" {
+	use_host seed-24g-noswap
+	sed -i 's/^Max data size .*/Max data size             0                    1024000000           bytes     /' "$PROC/4242/limits"
+	check_json 0 --via mmap $((130000 * 4096)) --pid 4242
+	check_json 1 --via mmap $((130001 * 4096)) --pid 4242
+	assert_json '.binding_limit == "rlimit_data"'
+	sed -i 's/^Max data size .*/Max data size             0                    unlimited            bytes     /' "$PROC/4242/limits"
+	check_json 0 --via mmap $((130001 * 4096)) --pid 4242
+}
+
+@test "RLIMIT_DATA and the kernel: ignore_rlimit_data on the command line, 4.5-4.6 defaults, before 4.5" {
+	use_host seed-24g-noswap
+	echo 'BOOT_IMAGE=/boot/vmlinuz-6.1.0-18-amd64 root=/dev/sda1 ro ignore_rlimit_data quiet' >"$PROC/cmdline"
+	check_json 0 1G --rlimit-data 100M
+	assert_json '.binding_limit == "none"'
+	run -0 --separate-stderr ovc simulate --json --rlimit-data 100M
+	assert_json '.host.rlimit_data_enforced == false and .modes[0].binding_limit != "rlimit_data"'
+	echo 'ro ignore_rlimit_data=0' >"$PROC/cmdline"
+	check_json 1 1G --rlimit-data 100M
+	assert_json '.binding_limit == "rlimit_data"'
+	run -0 --separate-stderr ovc simulate --json --rlimit-data 100M
+	assert_json '.host.rlimit_data_enforced == true and .modes[0].max_alloc_kb == 102400
+		and .modes[0].binding_limit == "rlimit_data"'
+	rm "$PROC/cmdline"
+	echo 4.6.7 >"$PROC/sys/kernel/osrelease"
+	check_json 0 1G --rlimit-data 100M
+	echo 'ignore_rlimit_data=n' >"$PROC/cmdline"
+	check_json 1 1G --rlimit-data 100M
+	echo 4.4.0 >"$PROC/sys/kernel/osrelease"
+	check_json 0 1G --rlimit-data 100M
+}
+
+@test "check on this host under the caller's ulimit -d: RLIMIT_DATA binds; the advice says what it assumes" {
+	if ovc_under_valgrind; then skip "valgrind: its own mappings count in ovc's VmData"; fi
+	is_sanitized && skip "a sanitizer's shadow mappings count in VmData"
+	# read-only, on the live /proc: ovc inherits the limit as the user's next program would
+	run -1 --separate-stderr bash -c 'ulimit -d 100000 && exec "$@"' _ "$OVC" check 500M --json
+	assert_json '.binding_limit == "rlimit_data" and .fits == false'
+	assert_json '[.modes[].binding_limit] | unique == ["rlimit_data"]'
+	assert_json '.advice[0] | .action == "raise_rlimit_data" and .includes_process_size == false'
+	run -1 --separate-stderr bash -c 'ulimit -d 100000 && exec "$@"' _ "$OVC" check 500M
+	assert_line "  - RLIMIT_DATA must exceed the process's own VmData by 500.00 MiB: ulimit -d <VmData in kB + 512004> (its VmData is not known here: --pid PID or --vmdata gives the exact value)"
+	run -0 --separate-stderr bash -c 'ulimit -d 100000 && exec "$@"' _ "$OVC" simulate --json
+	assert_json '.modes[] | .max_alloc_kb == 100000 and .binding_limit == "rlimit_data"'
 }
 
 @test "--pid: CAP_SYS_ADMIN (CapEff bit 21) in the initial user namespace waives the admin reserve" {
@@ -498,4 +585,43 @@ assert_seed_verdict_json() {
 	assert_json --argjson a "$admin" '.process.admin == $a'
 	assert_json '.process.vmsize_kb > 0'
 	[[ -n $vmsize ]]
+}
+
+@test "NumPy under ulimit -d: check --pid agrees with np.empty just below and just above the limit" {
+	local py=/usr/bin/python3
+	"$py" -c 'import numpy' 2>/dev/null || fail "Debian's python3-numpy is missing (./bootstrap installs it)"
+	# a NumPy process with RLIMIT_DATA 400000 kB that allocates the sizes it is sent
+	coproc NP { ulimit -d 400000 && exec "$py" -c '
+import sys, numpy as np
+print("ready", flush=True)
+for line in sys.stdin:
+    try:
+        a = np.empty(int(line), dtype=np.uint8)
+        del a
+        print("ok", flush=True)
+    except MemoryError:
+        print("MemoryError", flush=True)
+'; }
+	local pid=$NP_PID reply vmdata room
+	BG_PIDS=("$pid")
+	# shellcheck disable=SC2317 # called by bats
+	teardown() { kill_bg_pids; }
+	read -r -t 20 reply <&"${NP[0]}" && [[ $reply == ready ]] || fail "python did not start: $reply"
+	vmdata=$(awk '$1 == "VmData:" { print $2 }' "/proc/$pid/status")
+	room=$(((400000 - vmdata) * 1024))
+	# 1 MiB either side: the interpreter's own small allocations move VmData a little
+	run -0 --separate-stderr "$OVC" check $((room - 1048576)) --pid "$pid" --json
+	assert_json '.fits == true'
+	echo $((room - 1048576)) >&"${NP[1]}"
+	read -r -t 20 reply <&"${NP[0]}"
+	assert_equal "$reply" ok
+	run -1 --separate-stderr "$OVC" check $((room + 1048576)) --pid "$pid" --json
+	assert_json '.binding_limit == "rlimit_data" and .process.rlimit_data_bytes == 409600000'
+	echo $((room + 1048576)) >&"${NP[1]}"
+	read -r -t 20 reply <&"${NP[0]}"
+	assert_equal "$reply" MemoryError
+	# end of input: the interpreter exits by itself
+	local w=${NP[1]}
+	exec {w}>&-
+	wait "$pid"
 }

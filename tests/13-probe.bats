@@ -74,6 +74,29 @@ is_sanitized() {
 	assert_json '.measured_max_alloc_kb == 1048576 - (.vmsize_kb / 4 | floor) * 4'
 }
 
+@test "probe under RLIMIT_DATA (ulimit -d): RLIMIT_DATA binds, and the prediction is exact" {
+	if ovc_under_valgrind; then skip "valgrind: its own mappings count in ovc's VmData"; fi
+	need_safe_mode
+	is_sanitized && skip "a sanitizer's shadow mappings count in VmData"
+	run -0 --separate-stderr bash -c 'ulimit -d 200000 && exec "$OVC" probe --json'
+	assert_json '.binding_limit == "rlimit_data" and .agrees == true and .exact == true'
+	assert_json '.rlimit_data_bytes == 204800000 and .measured_max_alloc_kb == .predicted_max_alloc_kb'
+	# 200000 kB / 4 KiB pages - VmData pages (may_expand_vm), in kB
+	assert_json '.measured_max_alloc_kb == 200000 - (.vmdata_kb / 4 | floor) * 4'
+	run -0 --separate-stderr bash -c 'ulimit -d 200000 && exec "$OVC" probe'
+	assert_line --regexp '^  predicted +[0-9.]+ MiB  \([0-9]+ pages; limited by RLIMIT_DATA\)$'
+	assert_line '  agreement  exact'
+}
+
+@test "probe with RLIMIT_DATA soft 0 and hard 300000 kB: the hard limit binds (valgrind's case)" {
+	if ovc_under_valgrind; then skip "valgrind: its own mappings count in ovc's VmData"; fi
+	need_safe_mode
+	is_sanitized && skip "a sanitizer's shadow mappings count in VmData"
+	run -0 --separate-stderr bash -c 'ulimit -d 300000 && ulimit -S -d 0 && exec "$OVC" probe --json'
+	assert_json '.binding_limit == "rlimit_data" and .agrees == true and .exact == true'
+	assert_json '.rlimit_data_bytes == 0 and .measured_max_alloc_kb == 300000 - (.vmdata_kb / 4 | floor) * 4'
+}
+
 @test "probe --proc with a saved tree exits 2: it measures the running kernel only" {
 	use_host seed-24g-noswap
 	run -2 --separate-stderr "$OVC" probe --proc "$PROC"

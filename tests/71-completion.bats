@@ -223,6 +223,8 @@ make_root() {
 	done
 	comp ovc check --rlimit-as u
 	assert_output unlimited
+	comp ovc simulate --rlimit-data u
+	assert_output unlimited
 	comp ovc check --numpy-error ''
 	assert_equal "$output" -
 	# sizes, ratios, shapes: nothing to offer, and not the commands or files

@@ -105,9 +105,10 @@ static int take_lock(struct change *c)
 static void figures(const struct model_host *h, const struct model_policy *p,
 		    struct change_figures *f)
 {
-	struct model_task t = { false, false, 0, UINT64_MAX };
+	struct model_task t;
 	struct model_alloc u, a;
 
+	model_task_init(&t);
 	model_max_alloc(h, p, &t, &u);
 	t.admin = true;
 	model_max_alloc(h, p, &t, &a);

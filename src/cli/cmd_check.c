@@ -154,8 +154,8 @@ static void shape_text(const struct numpy_shape *s, char *buf, size_t len)
 		snprintf(buf + o, len - o, "%s)", s->ndim == 1 ? "," : "");
 }
 
-static int load_pid(struct ovc_ctx *ctx, const char *pid_dir, struct procfs_task *pt,
-		    struct model_task *task, const struct whatif *w)
+static int load_pid(struct ovc_ctx *ctx, struct procfs_host *ph, const char *pid_dir,
+		    struct procfs_task *pt, struct model_task *task, const struct whatif *w)
 {
 	struct ovc_err err = { 0 };
 
@@ -180,9 +180,14 @@ static int load_pid(struct ovc_ctx *ctx, const char *pid_dir, struct procfs_task
 		task->vmsize_known = pt->task.vmsize_known;
 		task->vmsize_kb = pt->task.vmsize_kb;
 	}
+	if (!w->vmdata_set) {
+		task->vmdata_known = pt->task.vmdata_known;
+		task->vmdata_kb = pt->task.vmdata_kb;
+	}
 	if (!w->rlimit_set)
 		task->rlimit_as_bytes = pt->task.rlimit_as_bytes;
-	return 0;
+	task_rlimit_data(w, pt->task.rlimit_data_bytes, pt->task.rlimit_data_max_bytes, task);
+	return cli_need_cmdline(ctx, ph, task);
 }
 
 static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
@@ -310,11 +315,12 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	whatif_apply(&w, &ph, &prop, &task);
 	if (whatif_check_host(ctx, &ph))
 		return EXIT_USAGE;
-	if (rq.pid_arg) {
-		rc = load_pid(ctx, rq.pid_dir, &pt, &task, &w);
-		if (rc)
-			return rc;
-	}
+	if (rq.pid_arg)
+		rc = load_pid(ctx, &ph, rq.pid_dir, &pt, &task, &w);
+	else
+		rc = cli_need_cmdline(ctx, &ph, &task);
+	if (rc)
+		return rc;
 	{
 		uint64_t pages = rq.via_mmap ? model_mmap_pages(rq.bytes, h->page_size)
 					     : model_malloc_pages(rq.bytes, h->page_size);
@@ -355,8 +361,10 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_str(&j, "action", advice_action(cr.advice[i].kind));
 			if (cr.advice[i].kind == ADV_RATIO || cr.advice[i].kind == ADV_KBYTES ||
 			    cr.advice[i].kind == ADV_SWAP || cr.advice[i].kind == ADV_RLIMIT_AS ||
-			    cr.advice[i].kind == ADV_BORDERLINE)
+			    cr.advice[i].kind == ADV_RLIMIT_DATA || cr.advice[i].kind == ADV_BORDERLINE)
 				json_u64(&j, "value", cr.advice[i].value);
+			if (cr.advice[i].kind == ADV_RLIMIT_AS || cr.advice[i].kind == ADV_RLIMIT_DATA)
+				json_bool(&j, "includes_process_size", cr.advice[i].own_known);
 			json_str(&j, "text", text);
 			json_end(&j);
 		}
@@ -392,10 +400,13 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 				json_u64(&j, "vmsize_kb", task.vmsize_kb);
 			else
 				json_null(&j, "vmsize_kb");
-			if (task.rlimit_as_bytes == UINT64_MAX)
-				json_null(&j, "rlimit_as_bytes");
+			if (task.vmdata_known)
+				json_u64(&j, "vmdata_kb", task.vmdata_kb);
 			else
-				json_u64(&j, "rlimit_as_bytes", task.rlimit_as_bytes);
+				json_null(&j, "vmdata_kb");
+			json_limit(&j, "rlimit_as_bytes", task.rlimit_as_bytes);
+			json_limit(&j, "rlimit_data_bytes", task.rlimit_data_bytes);
+			json_limit(&j, "rlimit_data_max_bytes", task.rlimit_data_max_bytes);
 			json_end(&j);
 		}
 		json_warnings(&j, &ph, &prop);

@@ -68,6 +68,9 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 		json_bool(&j, "agrees", agree);
 		json_str(&j, "binding_limit", model_limit_name(pred.binding));
 		json_u64(&j, "vmsize_kb", self.task.vmsize_kb);
+		json_u64(&j, "vmdata_kb", self.task.vmdata_kb);
+		json_limit(&j, "rlimit_as_bytes", self.task.rlimit_as_bytes);
+		json_limit(&j, "rlimit_data_bytes", self.task.rlimit_data_bytes);
 		json_bool(&j, "admin", false);
 		json_u64(&j, "attempts", res.attempts);
 		json_u64(&j, "elapsed_ns", res.elapsed_ns);

@@ -325,12 +325,13 @@ int cmd_profile_show(struct ovc_ctx *ctx, int argc, char **argv)
 		       words);
 	}
 	{
-		struct model_task t = { false, false, 0, UINT64_MAX };
+		struct model_task t;
 		struct model_alloc ub, ua;
 		char cb[3][UNITS_IEC_LEN], ca[3][UNITS_IEC_LEN], mb[32], ma[32], rb[24], ra[24],
 			kb[24], ka[24];
 		struct table tb;
 
+		model_task_init(&t);
 		model_max_alloc(&ph.host, &plan.before, &t, &ub);
 		model_max_alloc(&ph.host, &plan.after, &t, &ua);
 		snprintf(mb, sizeof(mb), "%d %s", plan.before.mode, model_mode_name(plan.before.mode));

@@ -60,6 +60,9 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 	whatif_apply(&w, &ph, &prop, &task);
 	if (whatif_check_host(ctx, &ph))
 		return EXIT_USAGE;
+	rc = cli_need_cmdline(ctx, &ph, &task);
+	if (rc)
+		return rc;
 	sim_modes(h, &prop, &task, rows);
 
 	if (ctx->json) {

@@ -245,7 +245,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 {
 	struct boot_view *bv = NULL;
 	struct procfs_host ph;
-	struct model_task task = { .rlimit_as_bytes = UINT64_MAX };
+	struct model_task task;
 	struct model_alloc user, admin;
 	const struct model_host *h = &ph.host;
 	const struct model_policy *p = &ph.policy;
@@ -272,7 +272,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	boot_load(ctx, &ph, bv);
+	model_task_init(&task);
 	task.rlimit_as_bytes = ph.self_rlimit_as;
+	task.rlimit_data_bytes = ph.self_rlimit_data;
+	task.rlimit_data_max_bytes = ph.self_rlimit_data_max;
 	model_max_alloc(h, p, &task, &user);
 	task.admin = true;
 	model_max_alloc(h, p, &task, &admin);

@@ -68,7 +68,9 @@ static const char whatif_help[] =
 	"      --hugetlb SIZE    hugetlb pool, all page sizes\n"
 	"      --committed SIZE  Committed_AS\n"
 	"      --vmsize SIZE     size of the allocating process (default: full user reserve)\n"
-	"      --rlimit-as SIZE|unlimited  its RLIMIT_AS (default: ovc's own)\n";
+	"      --vmdata SIZE     its VmData, for RLIMIT_DATA (default: 0)\n"
+	"      --rlimit-as SIZE|unlimited    its RLIMIT_AS (default: ovc's own)\n"
+	"      --rlimit-data SIZE|unlimited  its RLIMIT_DATA (default: ovc's own)\n";
 
 static const struct ovc_cmd commands[] = {
 	{ "status", cmd_status, CMD_READONLY,
@@ -88,7 +90,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --dtype DTYPE     NumPy dtype, e.g. uint8, float64, f8, <i4 (default float64)\n"
 	  "      --numpy-error MSG the MemoryError text as NumPy prints it; - reads stdin\n"
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
-	  "      --pid PID         answer for that process (size, CAP_SYS_ADMIN, RLIMIT_AS)\n", NULL },
+	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"

@@ -66,17 +66,26 @@ int whatif_opt(struct ovc_ctx *ctx, struct whatif *w, int c, const char *arg)
 	case OPT_VMSIZE:
 		w->vmsize_set = true;
 		return size_kb(ctx, "--vmsize", arg, &w->vmsize_kb) < 0 ? -1 : 1;
+	case OPT_VMDATA:
+		w->vmdata_set = true;
+		return size_kb(ctx, "--vmdata", arg, &w->vmdata_kb) < 0 ? -1 : 1;
 	case OPT_RLIMIT_AS:
-		w->rlimit_set = true;
+	case OPT_RLIMIT_DATA:
+		if (c == OPT_RLIMIT_AS)
+			w->rlimit_set = true;
+		else
+			w->rlimit_data_set = true;
 		if (!strcmp(arg, "unlimited") || !strcmp(arg, "infinity")) {
-			w->rlimit_as = UINT64_MAX;
-			return 1;
-		}
-		if (units_parse_size(arg, &b, &why) < 0) {
-			cli_usage_error(ctx, "invalid --rlimit-as '%s': %s", arg, why);
+			b = UINT64_MAX;
+		} else if (units_parse_size(arg, &b, &why) < 0) {
+			cli_usage_error(ctx, "invalid %s '%s': %s",
+					c == OPT_RLIMIT_AS ? "--rlimit-as" : "--rlimit-data", arg, why);
 			return -1;
 		}
-		w->rlimit_as = b;
+		if (c == OPT_RLIMIT_AS)
+			w->rlimit_as = b;
+		else
+			w->rlimit_data = b;
 		return 1;
 	}
 	return 0;
@@ -134,11 +143,24 @@ void whatif_apply(const struct whatif *w, struct procfs_host *ph, struct model_p
 		prop->kbytes = w->kbytes;
 		prop->ratio = 0;
 	}
-	memset(task, 0, sizeof(*task));
-	task->admin = false;
+	model_task_init(task);
 	task->vmsize_known = w->vmsize_set;
 	task->vmsize_kb = w->vmsize_kb;
+	task->vmdata_known = w->vmdata_set;
+	task->vmdata_kb = w->vmdata_kb;
 	task->rlimit_as_bytes = w->rlimit_set ? w->rlimit_as : ph->self_rlimit_as;
+	task_rlimit_data(w, ph->self_rlimit_data, ph->self_rlimit_data_max, task);
+}
+
+void task_rlimit_data(const struct whatif *w, uint64_t soft, uint64_t hard,
+		      struct model_task *task)
+{
+	/* --rlimit-data sets the soft limit; a hard one below it rises with it, as
+	 * setrlimit() would refuse the pair otherwise */
+	task->rlimit_data_bytes = w->rlimit_data_set ? w->rlimit_data : soft;
+	task->rlimit_data_max_bytes = hard;
+	if (task->rlimit_data_max_bytes < task->rlimit_data_bytes)
+		task->rlimit_data_max_bytes = task->rlimit_data_bytes;
 }
 
 void json_policy_fields(struct json *j, const struct model_policy *p)
@@ -174,6 +196,25 @@ void json_request(struct json *j, const char *key, const struct plan_request *rq
 	json_end(j);
 }
 
+int cli_need_cmdline(struct ovc_ctx *ctx, struct procfs_host *ph, const struct model_task *t)
+{
+	struct ovc_err err = { 0 };
+
+	if (t->rlimit_data_bytes == UINT64_MAX || ph->has_cmdline)
+		return 0;
+	if (procfs_read_cmdline(&ctx->proc, ph, &err) < 0)
+		return cli_report(ctx, &err);
+	return 0;
+}
+
+void json_limit(struct json *j, const char *key, uint64_t bytes)
+{
+	if (bytes == UINT64_MAX)
+		json_null(j, key);
+	else
+		json_u64(j, key, bytes);
+}
+
 void json_host(struct json *j, const struct procfs_host *ph, const struct model_task *t)
 {
 	const struct model_host *h = &ph->host;
@@ -196,6 +237,7 @@ void json_host(struct json *j, const struct procfs_host *ph, const struct model_
 	else
 		json_null(j, "cpus");
 	json_u64(j, "address_space_bytes", h->address_space_bytes);
+	json_bool(j, "rlimit_data_enforced", model_rlimit_data_enforced(h));
 	json_bool(j, "live", ph->live);
 	json_bool(j, "whatif", ph->whatif_host);
 	if (t) {
@@ -203,10 +245,13 @@ void json_host(struct json *j, const struct procfs_host *ph, const struct model_
 			json_u64(j, "vmsize_kb", t->vmsize_kb);
 		else
 			json_null(j, "vmsize_kb");
-		if (t->rlimit_as_bytes == UINT64_MAX)
-			json_null(j, "rlimit_as_bytes");
+		json_limit(j, "rlimit_as_bytes", t->rlimit_as_bytes);
+		json_limit(j, "rlimit_data_bytes", t->rlimit_data_bytes);
+		json_limit(j, "rlimit_data_max_bytes", t->rlimit_data_max_bytes);
+		if (t->vmdata_known)
+			json_u64(j, "vmdata_kb", t->vmdata_kb);
 		else
-			json_u64(j, "rlimit_as_bytes", t->rlimit_as_bytes);
+			json_null(j, "vmdata_kb");
 	}
 	json_end(j);
 }
@@ -365,6 +410,7 @@ const char *limit_words(enum model_limit l)
 	case LIMIT_FREE_ESTIMATE: return "free memory estimate";
 	case LIMIT_COMMIT:        return "CommitLimit";
 	case LIMIT_RLIMIT_AS:     return "RLIMIT_AS";
+	case LIMIT_RLIMIT_DATA:   return "RLIMIT_DATA";
 	case LIMIT_ADDRESS_SPACE: return "address space";
 	case LIMIT_NONE:          break;
 	}
@@ -380,6 +426,7 @@ const char *advice_action(enum advice_kind k)
 	case ADV_KBYTES:        return "set_kbytes";
 	case ADV_SWAP:          return "add_swap";
 	case ADV_RLIMIT_AS:     return "raise_rlimit_as";
+	case ADV_RLIMIT_DATA:   return "raise_rlimit_data";
 	case ADV_MEMMAP:        return "use_memmap";
 	case ADV_ADDRESS_SPACE: return "split_allocation";
 	case ADV_BORDERLINE:    return "borderline";
@@ -413,9 +460,22 @@ void advice_text(const struct model_host *h, const struct advice *a, char *buf, 
 			 units_iec_kb(a->value, s, sizeof(s)));
 		break;
 	case ADV_RLIMIT_AS:
-		snprintf(buf, len, "RLIMIT_AS must be at least %s (ulimit -v %" PRIu64 ")",
-			 units_iec(a->value, s, sizeof(s)), (a->value + 1023) / 1024);
+	case ADV_RLIMIT_DATA: {
+		bool as = a->kind == ADV_RLIMIT_AS;
+		const char *lim = as ? "RLIMIT_AS" : "RLIMIT_DATA", *own = as ? "VmSize" : "VmData";
+		char o[UNITS_IEC_LEN];
+		uint64_t kb = (a->value + 1023) / 1024;   /* ulimit -v and -d count kB */
+
+		if (a->own_known)
+			snprintf(buf, len, "%s must be at least %s for this process (its %s %s plus the request): ulimit -%c %" PRIu64,
+				 lim, units_iec(a->value, s, sizeof(s)), own,
+				 units_iec_kb(a->own_kb, o, sizeof(o)), as ? 'v' : 'd', kb);
+		else
+			snprintf(buf, len, "%s must exceed the process's own %s by %s: ulimit -%c <%s in kB + %" PRIu64 "> (its %s is not known here: --pid PID or --%s gives the exact value)",
+				 lim, own, units_iec(a->value, s, sizeof(s)), as ? 'v' : 'd', own, kb,
+				 own, as ? "vmsize" : "vmdata");
 		break;
+	}
 	case ADV_MEMMAP:
 		snprintf(buf, len, "np.memmap of a file on disk (mode r+ or w+) is not charged to the commit limit (a file on tmpfs or /dev/shm is, page by page as it is written; mode 'c' is, in full); neither are MAP_NORESERVE mappings outside mode 2");
 		break;

@@ -6,6 +6,7 @@
  * No I/O, no globals, no allocation.
  */
 #include <limits.h>
+#include <string.h>
 
 #include "model.h"
 
@@ -317,15 +318,29 @@ void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 	struct span acc = commit_span(h, p, t, &lim);
 	uint64_t tv = task_total_vm_pages(h, t);
 
-	/*
-	 * may_expand_vm() (mm/mmap.c): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails.
-	 * Its RLIMIT_DATA test for private writable mappings is not modelled (unlimited by
-	 * default).
-	 */
+	/* may_expand_vm() (mm/mmap.c): total_vm + pages > RLIMIT_AS >> PAGE_SHIFT fails. */
 	if (t->rlimit_as_bytes != UINT64_MAX) {
 		uint64_t rl = t->rlimit_as_bytes / h->page_size;
 
 		tighten(&acc, &lim, span_exact(sub_floor0(rl, tv)), LIMIT_RLIMIT_AS);
+	}
+	/*
+	 * may_expand_vm(), 4.7+ ("mm: enable RLIMIT_DATA by default with
+	 * workaround for valgrind"): a data mapping, is_data_mapping() (mm/internal.h:
+	 * VM_WRITE without VM_SHARED or VM_STACK; malloc's and NumPy's arrays are), fails when
+	 * data_vm + pages > RLIMIT_DATA >> PAGE_SHIFT, unless the soft limit is 0 and it stays
+	 * within the hard one (valgrind's trick). 4.5 and 4.6 only warned unless booted with
+	 * ignore_rlimit_data=0; before 4.5 RLIMIT_DATA bounded brk alone.
+	 */
+	if (model_rlimit_data_enforced(h) && t->rlimit_data_bytes != UINT64_MAX) {
+		uint64_t rl = t->rlimit_data_bytes, dv = t->vmdata_known
+							 ? kb_to_pages(h, t->vmdata_kb) : 0;
+
+		if (rl == 0)
+			rl = t->rlimit_data_max_bytes;
+		if (rl != UINT64_MAX)
+			tighten(&acc, &lim, span_exact(sub_floor0(rl / h->page_size, dv)),
+				LIMIT_RLIMIT_DATA);
 	}
 
 	/*
@@ -347,6 +362,23 @@ void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 	out->bound_pages = acc.bound;
 	out->binding = lim;
 	out->exact = acc.exact && acc.sure == acc.bound;
+}
+
+void model_task_init(struct model_task *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->rlimit_as_bytes = UINT64_MAX;
+	t->rlimit_data_bytes = UINT64_MAX;
+	t->rlimit_data_max_bytes = UINT64_MAX;
+}
+
+bool model_rlimit_data_enforced(const struct model_host *h)
+{
+	if (model_kver_cmp(h->kernel, 4, 5) < 0)
+		return false;
+	if (h->ignore_rlimit_data != RLD_DEFAULT)
+		return h->ignore_rlimit_data == RLD_ENFORCE;
+	return model_kver_cmp(h->kernel, 4, 7) >= 0;
 }
 
 enum model_verdict model_check(const struct model_host *h, const struct model_policy *p,
@@ -447,6 +479,7 @@ const char *model_limit_name(enum model_limit l)
 	case LIMIT_FREE_ESTIMATE: return "free_estimate";
 	case LIMIT_COMMIT:        return "commit_limit";
 	case LIMIT_RLIMIT_AS:     return "rlimit_as";
+	case LIMIT_RLIMIT_DATA:   return "rlimit_data";
 	case LIMIT_ADDRESS_SPACE: return "address_space";
 	case LIMIT_NONE:          break;
 	}

@@ -41,6 +41,9 @@ struct model_host {
 	unsigned cpus_online;          /* for the per-CPU error band; 0 = unknown (1 assumed) */
 	unsigned cpus_present;         /* for the batch; 0 = same as online */
 	uint64_t address_space_bytes;  /* DEFAULT_MAP_WINDOW (x86-64: 2^47 - 4 KiB) */
+	/* the boot option ignore_rlimit_data (mm/mmap.c, 4.5+); not given, the kernel's
+	 * default holds: RLIMIT_DATA ignored in 4.5 and 4.6, enforced from 4.7 */
+	enum { RLD_DEFAULT = 0, RLD_IGNORE, RLD_ENFORCE } ignore_rlimit_data;
 
 	/*
 	 * Only for the free-memory estimate of OVERCOMMIT_GUESS < 5.2 (__vm_enough_memory).
@@ -60,13 +63,20 @@ struct model_policy {
 	uint64_t kbytes;   /* vm.overcommit_kbytes; non-zero takes precedence over ratio */
 };
 
-/* The process that would allocate. */
+/* The process that would allocate. model_task_init() gives the unknown, unlimited one. */
 struct model_task {
 	bool admin;               /* cap_vm_enough_memory(): CAP_SYS_ADMIN in init_user_ns */
 	bool vmsize_known;        /* false: charge the user reserve in full (conservative) */
+	bool vmdata_known;        /* false: VmData taken as 0 for RLIMIT_DATA (optimistic) */
 	uint64_t vmsize_kb;       /* VmSize (mm->total_vm) before the new mapping */
+	uint64_t vmdata_kb;       /* VmData (mm->data_vm) before the new mapping */
 	uint64_t rlimit_as_bytes; /* RLIMIT_AS soft limit; UINT64_MAX = unlimited */
+	uint64_t rlimit_data_bytes;      /* RLIMIT_DATA soft limit; UINT64_MAX = unlimited */
+	uint64_t rlimit_data_max_bytes;  /* its hard limit (used when the soft one is 0) */
 };
+
+/* No capability, size unknown, no limits. */
+void model_task_init(struct model_task *t);
 
 /* Which limit decides the largest allocation. */
 enum model_limit {
@@ -76,6 +86,7 @@ enum model_limit {
 	LIMIT_COMMIT,         /* mode 2: CommitLimit - reserves - Committed_AS */
 	LIMIT_RLIMIT_AS,      /* may_expand_vm */
 	LIMIT_ADDRESS_SPACE,  /* get_unmapped_area: no gap that large */
+	LIMIT_RLIMIT_DATA,    /* may_expand_vm, private writable mappings (4.7+) */
 };
 
 /*
@@ -119,6 +130,9 @@ int64_t model_headroom_kb(const struct model_host *h, const struct model_policy 
 /* vm_committed_as_batch for a policy (mm_compute_batch(), mm/mm_init.c; policy arg 5.9+). */
 uint64_t model_batch_pages(const struct model_host *h, int mode);
 
+/* Does the kernel refuse a private writable mapping over RLIMIT_DATA (may_expand_vm)? */
+bool model_rlimit_data_enforced(const struct model_host *h);
+
 /* Largest |global - exact| of the committed counter, in pages: (batch-1) x online CPUs. */
 uint64_t model_band_pages(const struct model_host *h, int mode);
 
@@ -131,7 +145,10 @@ uint64_t model_band_pages(const struct model_host *h, int mode);
 int64_t model_never_room_pages(const struct model_host *h, const struct model_policy *p,
 			       const struct model_task *t);
 
-/* The largest single allocation for task under policy p: commit check, RLIMIT_AS, VA gap. */
+/*
+ * The largest single allocation for task under policy p: commit check, RLIMIT_AS,
+ * RLIMIT_DATA (the request is a private writable anonymous mapping), VA gap.
+ */
 void model_max_alloc(const struct model_host *h, const struct model_policy *p,
 		     const struct model_task *t, struct model_alloc *out);
 

@@ -62,10 +62,12 @@ static void put_u(struct plan_write *w, enum knob k, uint64_t v)
  */
 static int64_t room_kb(const struct model_host *h, const struct model_policy *p)
 {
-	struct model_task t = { false, false, 0, UINT64_MAX };
-	int64_t room = model_never_room_pages(h, p, &t) -
-		       (int64_t)model_band_pages(h, OVERCOMMIT_NEVER);
+	struct model_task t;
+	int64_t room;
 	unsigned s = model_kb_shift(h);
+
+	model_task_init(&t);
+	room = model_never_room_pages(h, p, &t) - (int64_t)model_band_pages(h, OVERCOMMIT_NEVER);
 
 	if (room > (INT64_MAX >> s))
 		return INT64_MAX;

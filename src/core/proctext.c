@@ -266,6 +266,12 @@ int proctext_status(const char *text, size_t len, const char *path, struct pid_s
 				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
 						"VmSize is not a number");
 			st->has_vmsize = true;
+		} else if (key_is(line, n, "VmData")) {
+			p = skip_space(line + 7, end);
+			if (scan_u64(&p, end, &st->vmdata_kb) < 0)
+				return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+						"VmData is not a number");
+			st->has_vmdata = true;
 		} else if (key_is(line, n, "CapEff")) {
 			uint64_t v = 0;
 			int digits = 0;
@@ -328,6 +334,120 @@ int proctext_limits_as(const char *text, size_t len, const char *path, uint64_t 
 		return 0;
 	}
 	return ovc_fail(err, OVC_E_INPUT, 0, path, 0, "no 'Max address space' line");
+}
+
+/* "unlimited" or a decimal, after blanks; *p moves past it. */
+static int limit_value(const char **p, const char *end, uint64_t *v)
+{
+	const char *q = skip_space(*p, end);
+
+	if (end - q >= 9 && !memcmp(q, "unlimited", 9)) {
+		*v = UINT64_MAX;
+		*p = q + 9;
+		return 0;
+	}
+	*p = q;
+	return scan_u64(p, end, v);
+}
+
+int proctext_limits_data(const char *text, size_t len, const char *path, uint64_t *soft,
+			 uint64_t *hard, struct ovc_err *err)
+{
+	static const char key[] = "Max data size";
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+
+	*soft = *hard = UINT64_MAX;
+	while (next_line(&c, &line, &n)) {
+		const char *end = line + n, *p = line + sizeof(key) - 1;
+
+		if (n < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+			continue;
+		if (limit_value(&p, end, soft) < 0 || limit_value(&p, end, hard) < 0)
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
+					"RLIMIT_DATA's soft or hard limit is neither a number nor 'unlimited'");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * kstrtobool() (lib/kstrtox.c): y/Y/1/on true, n/N/0/off false, by the first one or two
+ * characters; anything else is refused (the parameter keeps its value).
+ */
+static int kbool(const char *v, size_t n)
+{
+	if (!n)
+		return -1;
+	switch (v[0]) {
+	case 'y': case 'Y': case '1':
+		return 1;
+	case 'n': case 'N': case '0':
+		return 0;
+	case 'o': case 'O':
+		if (n > 1 && (v[1] == 'n' || v[1] == 'N'))
+			return 1;
+		if (n > 1 && (v[1] == 'f' || v[1] == 'F'))
+			return 0;
+	}
+	return -1;
+}
+
+int proctext_cmdline_bool(const char *text, size_t len, const char *name)
+{
+	const char *p = text, *end = text + len;
+	size_t nl = strlen(name);
+	int r = -1;
+
+	while (p < end) {
+		const char *w, *eq = NULL, *we;
+		bool quoted = false;
+		size_t i, kl;
+
+		while (p < end && (is_space(*p) || *p == '\0'))
+			p++;
+		w = p;
+		for (; p < end && *p != '\0' && (quoted || !is_space(*p)); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (*p == '=' && !eq)
+				eq = p;
+		}
+		we = p;
+		if (w == we)
+			break;
+		if (we - w == 2 && !memcmp(w, "--", 2))
+			break;   /* the rest is init's (parse_args() stops at "--") */
+		if (*w == '"')
+			w++;
+		kl = (size_t)((eq ? eq : we) - w);
+		if (kl != nl)
+			continue;
+		/* parameq() (kernel/params.c): '-' and '_' are the same in names */
+		for (i = 0; i < nl; i++)
+			if (w[i] != name[i] && !((w[i] == '-' || w[i] == '_') &&
+						 (name[i] == '-' || name[i] == '_')))
+				break;
+		if (i < nl)
+			continue;
+		if (!eq) {
+			r = 1;   /* a bool parameter without a value is set */
+		} else {
+			const char *v = eq + 1;
+			size_t vl = (size_t)(we - v);
+			int b;
+
+			if (vl && *v == '"') {
+				v++;
+				vl--;
+			}
+			b = kbool(v, vl);
+			if (b >= 0)
+				r = b;
+		}
+	}
+	return r;
 }
 
 static bool word_at(const char *p, const char *end, const char *w, const char **after)

@@ -45,11 +45,26 @@ struct pid_status {
 	char name[64];
 	bool has_vmsize;      /* kernel threads have none */
 	uint64_t vmsize_kb;
+	bool has_vmdata;      /* VmData: mm->data_vm, 4.5+ (before: the brk and data segment) */
+	uint64_t vmdata_kb;
 	bool has_capeff;
 	uint64_t capeff;      /* bit n = capability n */
 };
 int proctext_status(const char *text, size_t len, const char *path, struct pid_status *st,
 		    struct ovc_err *err);
+
+/*
+ * /proc/PID/limits: RLIMIT_DATA's soft and hard limits in bytes, UINT64_MAX for
+ * unlimited. 0, 1 without a "Max data size" line (both unlimited), -1 malformed.
+ */
+int proctext_limits_data(const char *text, size_t len, const char *path, uint64_t *soft,
+			 uint64_t *hard, struct ovc_err *err);
+
+/*
+ * /proc/cmdline: a boolean kernel parameter as parse_args() (kernel/params.c) would set
+ * it: 1 or 0 from its last valid occurrence before "--", -1 when not given.
+ */
+int proctext_cmdline_bool(const char *text, size_t len, const char *name);
 
 /* /proc/PID/limits: the soft RLIMIT_AS in bytes, UINT64_MAX for unlimited. */
 int proctext_limits_as(const char *text, size_t len, const char *path, uint64_t *bytes,

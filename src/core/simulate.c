@@ -26,10 +26,12 @@ void sim_modes(const struct model_host *h, const struct model_policy *p,
 	}
 }
 
-static void add(struct check_result *r, enum advice_kind k, uint64_t v)
+static struct advice *add(struct check_result *r, enum advice_kind k, uint64_t v)
 {
-	if (r->nadvice < sizeof(r->advice) / sizeof(r->advice[0]))
-		r->advice[r->nadvice++] = (struct advice){ k, v };
+	if (r->nadvice >= sizeof(r->advice) / sizeof(r->advice[0]))
+		return NULL;
+	r->advice[r->nadvice] = (struct advice){ .kind = k, .value = v };
+	return &r->advice[r->nadvice++];
 }
 
 void sim_check(const struct model_host *h, const struct model_policy *p,
@@ -61,15 +63,24 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 	}
 
 	switch (out->binding) {
-	case LIMIT_RLIMIT_AS: {
-		uint64_t need;
+	case LIMIT_RLIMIT_AS:
+	case LIMIT_RLIMIT_DATA: {
+		bool as = out->binding == LIMIT_RLIMIT_AS;
+		bool known = as ? t->vmsize_known : t->vmdata_known;
+		uint64_t own = as ? t->vmsize_kb : t->vmdata_kb, need;
 
-		/* pages + total_vm must fit under the limit (may_expand_vm) */
+		/* pages + total_vm (data_vm) must fit under the limit (may_expand_vm) */
 		if (__builtin_mul_overflow(pages, h->page_size, &need) ||
-		    __builtin_add_overflow(need, t->vmsize_known ? t->vmsize_kb * 1024 : 0, &need))
+		    __builtin_add_overflow(need, known ? own * 1024 : 0, &need)) {
 			add(out, ADV_ADDRESS_SPACE, 0);
-		else
-			add(out, ADV_RLIMIT_AS, need);
+		} else {
+			struct advice *a = add(out, as ? ADV_RLIMIT_AS : ADV_RLIMIT_DATA, need);
+
+			if (a) {
+				a->own_known = known;
+				a->own_kb = known ? own : 0;
+			}
+		}
 		break;
 	}
 	case LIMIT_ADDRESS_SPACE:

@@ -32,7 +32,8 @@ enum advice_kind {
 	ADV_RATIO,         /* value = smallest vm.overcommit_ratio (mode 2) */
 	ADV_KBYTES,        /* value = smallest vm.overcommit_kbytes (mode 2) */
 	ADV_SWAP,          /* value = kB of additional swap that makes mode 0 accept it */
-	ADV_RLIMIT_AS,     /* value = bytes RLIMIT_AS must at least be */
+	ADV_RLIMIT_AS,     /* value = bytes RLIMIT_AS must at least be (own_kb included) */
+	ADV_RLIMIT_DATA,   /* value = bytes RLIMIT_DATA must at least be (own_kb included) */
 	ADV_MEMMAP,        /* np.memmap r+/w+ of a disk file is not charged (a tmpfs file is,
 	                      per page: shmem_acct_block; mode 'c' is private, in full) */
 	ADV_ADDRESS_SPACE, /* larger than the address space: only chunking helps */
@@ -42,6 +43,10 @@ enum advice_kind {
 struct advice {
 	enum advice_kind kind;
 	uint64_t value;
+	/* ADV_RLIMIT_*: the process's own VmSize or VmData in kB, in value when known;
+	 * unknown: value is the request alone, and the advice must say so */
+	bool own_known;
+	uint64_t own_kb;
 };
 
 struct check_result {

@@ -25,6 +25,7 @@
 #define PROC_VM_ADMIN       "sys/vm/admin_reserve_kbytes"
 #define PROC_VM_USER        "sys/vm/user_reserve_kbytes"
 #define PROC_SELF           "self"
+#define PROC_CMDLINE        "cmdline"
 
 struct fsroot {
 	int fd;               /* O_PATH|O_DIRECTORY; -1 when not open */

@@ -81,7 +81,24 @@ static int p_stat(const char *t, size_t l, const char *p, void *o, struct ovc_er
 
 static int p_limits(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
 {
-	return proctext_limits_as(t, l, p, o, e);
+	struct model_task *task = o;
+
+	if (proctext_limits_as(t, l, p, &task->rlimit_as_bytes, e) < 0)
+		return -1;
+	return proctext_limits_data(t, l, p, &task->rlimit_data_bytes,
+				    &task->rlimit_data_max_bytes, e) < 0 ? -1 : 0;
+}
+
+/* The kernel's command line: is the boot option ignore_rlimit_data given, and how? */
+static int p_cmdline(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	struct model_host *h = o;
+	int b = proctext_cmdline_bool(t, l, "ignore_rlimit_data");
+
+	(void)p;
+	(void)e;
+	h->ignore_rlimit_data = b < 0 ? RLD_DEFAULT : b ? RLD_IGNORE : RLD_ENFORCE;
+	return 0;
 }
 
 static int p_status(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
@@ -171,15 +188,27 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	 * The caller's RLIMIT_AS (ovc inherits it from the shell, as the user's next program
 	 * would). A saved tree belongs to another host and session: unknown, so unlimited.
 	 */
-	ph->self_rlimit_as = UINT64_MAX;
+	ph->self_rlimit_as = ph->self_rlimit_data = ph->self_rlimit_data_max = UINT64_MAX;
 	ph->live = fs->live;
 	if (fs->live) {
 		struct rlimit rl;
 
 		if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 			ph->self_rlimit_as = (uint64_t)rl.rlim_cur;
+		if (getrlimit(RLIMIT_DATA, &rl) == 0) {
+			if (rl.rlim_cur != RLIM_INFINITY)
+				ph->self_rlimit_data = (uint64_t)rl.rlim_cur;
+			if (rl.rlim_max != RLIM_INFINITY)
+				ph->self_rlimit_data_max = (uint64_t)rl.rlim_max;
+		}
 		ph->has_self_limits = true;
 	}
+	/* only a finite RLIMIT_DATA makes the boot option matter: a saved tree's processes
+	 * may have one (check --pid), the caller may; otherwise spare the read */
+	h->ignore_rlimit_data = RLD_DEFAULT;
+	if ((!fs->live || ph->self_rlimit_data != UINT64_MAX) &&
+	    procfs_read_cmdline(fs, ph, err) < 0)
+		return -1;
 
 	sc = sysconf(_SC_PAGESIZE);
 	ps = sc > 0 ? (uint64_t)sc : 4096;
@@ -219,6 +248,16 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	return 0;
 }
 
+int procfs_read_cmdline(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err)
+{
+	if (ph->has_cmdline)
+		return 0;
+	if (read_parsed(fs, PROC_CMDLINE, true, p_cmdline, &ph->host, err) < 0)
+		return -1;
+	ph->has_cmdline = true;
+	return 0;
+}
+
 int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs_task *pt,
 		     struct ovc_err *err)
 {
@@ -227,6 +266,7 @@ int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs
 	int r;
 
 	memset(pt, 0, sizeof(*pt));
+	model_task_init(&pt->task);
 	snprintf(rel, sizeof(rel), "%s/status", rel_dir);
 	if (read_parsed(fs, rel, false, p_status, &st, err) < 0)
 		return -1;
@@ -236,9 +276,10 @@ int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs
 	pt->has_capeff = st.has_capeff;
 	pt->cap_sys_admin = st.has_capeff && (st.capeff >> CAP_SYS_ADMIN & 1);
 
-	pt->task.rlimit_as_bytes = UINT64_MAX;
+	pt->task.vmdata_known = st.has_vmdata;
+	pt->task.vmdata_kb = st.vmdata_kb;
 	snprintf(rel, sizeof(rel), "%s/limits", rel_dir);
-	if (read_parsed(fs, rel, true, p_limits, &pt->task.rlimit_as_bytes, err) < 0)
+	if (read_parsed(fs, rel, true, p_limits, &pt->task, err) < 0)
 		return -1;
 
 	snprintf(rel, sizeof(rel), "%s/uid_map", rel_dir);

@@ -29,6 +29,8 @@ struct procfs_host {
 	bool whatif_host;            /* host figures replaced by what-if options */
 	bool has_self_limits;        /* self_rlimit_as is this host's (live /proc only) */
 	uint64_t self_rlimit_as;     /* ovc's RLIMIT_AS, as the caller's shell passes it on */
+	uint64_t self_rlimit_data, self_rlimit_data_max;   /* and RLIMIT_DATA, soft and hard */
+	bool has_cmdline;            /* host.ignore_rlimit_data was read from the cmdline */
 };
 
 int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err);
@@ -43,6 +45,13 @@ struct procfs_task {
 	bool initial_userns;
 	bool cap_sys_admin;       /* CapEff bit CAP_SYS_ADMIN */
 };
+
+/*
+ * The boot option ignore_rlimit_data from the kernel's command line, into
+ * ph->host.ignore_rlimit_data (once; procfs_read_host reads it only when a finite
+ * RLIMIT_DATA is in sight). A missing cmdline leaves the kernel's default.
+ */
+int procfs_read_cmdline(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err);
 
 /* rel_dir is "self" or a decimal PID. */
 int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs_task *pt,

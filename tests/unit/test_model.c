@@ -28,7 +28,12 @@ static struct model_host vm618(void)
 
 static struct model_task task(bool admin, uint64_t vmsize_kb)
 {
-	struct model_task t = { admin, vmsize_kb != 0, vmsize_kb, UINT64_MAX };
+	struct model_task t;
+
+	model_task_init(&t);
+	t.admin = admin;
+	t.vmsize_known = vmsize_kb != 0;
+	t.vmsize_kb = vmsize_kb;
 	return t;
 }
 
@@ -248,6 +253,65 @@ static void always_and_limits(void)
 	TAP_U64(a.max_pages, 0, "RLIMIT_AS below VmSize: nothing");
 }
 
+/* may_expand_vm()'s RLIMIT_DATA test; figures [6.18] measured with ovc probe under ulimit -d */
+static void rlimit_data(void)
+{
+	struct model_host h = vm618();
+	struct model_policy p = { 0, 50, 0 };
+	struct model_task t = task(false, 0);
+	struct model_alloc a;
+
+	h.ignore_rlimit_data = RLD_DEFAULT;
+	t.rlimit_data_bytes = t.rlimit_data_max_bytes = 200000 * 1024;   /* ulimit -d 200000 */
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.max_pages, 50000, "RLIMIT_DATA 200000 kB, VmData unknown (0): 50000 pages");
+	TAP_OK(a.binding == LIMIT_RLIMIT_DATA && a.exact, "RLIMIT_DATA binds exactly");
+	t.vmdata_known = true;
+	t.vmdata_kb = 1092;   /* 273 pages */
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.max_pages, 49727, "VmData 273 pages: 49727 [6.18 measured]");
+	p.mode = 1;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.max_pages, 49727, "in mode 1 too");
+	p.mode = 2;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.binding, LIMIT_RLIMIT_DATA, "and in mode 2 when tighter than the commit limit");
+	TAP_U64(model_check(&h, &p, &t, 49728, NULL), VERDICT_FAILS, "one page more fails");
+
+	p.mode = 0;
+	t.rlimit_data_bytes = 0;   /* valgrind's soft 0: the hard limit decides */
+	t.rlimit_data_max_bytes = 300000 * 1024;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.max_pages, 75000 - 273, "soft 0, hard 300000 kB: the hard one [6.18 measured]");
+	t.rlimit_data_max_bytes = UINT64_MAX;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_OK(a.binding != LIMIT_RLIMIT_DATA, "soft 0, hard unlimited: no data limit");
+	t.rlimit_data_bytes = 4096;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.max_pages, 0, "RLIMIT_DATA below VmData: nothing");
+
+	t.rlimit_data_bytes = 200000 * 1024;
+	t.rlimit_as_bytes = 100000 * 1024;
+	t.vmsize_known = true;
+	t.vmsize_kb = 4096;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_U64(a.binding, LIMIT_RLIMIT_AS, "the tighter of RLIMIT_AS and RLIMIT_DATA binds");
+	t.rlimit_as_bytes = UINT64_MAX;
+
+	h.ignore_rlimit_data = RLD_IGNORE;
+	model_max_alloc(&h, &p, &t, &a);
+	TAP_OK(a.binding != LIMIT_RLIMIT_DATA, "booted with ignore_rlimit_data: only a warning");
+	h.ignore_rlimit_data = RLD_DEFAULT;
+	h.kernel = (struct model_kver){ 4, 7, 0 };
+	TAP_OK(model_rlimit_data_enforced(&h), "4.7: enforced by default");
+	h.kernel = (struct model_kver){ 4, 6, 7 };
+	TAP_OK(!model_rlimit_data_enforced(&h), "4.5 and 4.6: ignored by default");
+	h.ignore_rlimit_data = RLD_ENFORCE;
+	TAP_OK(model_rlimit_data_enforced(&h), "4.6 with ignore_rlimit_data=0: enforced");
+	h.kernel = (struct model_kver){ 4, 4, 0 };
+	TAP_OK(!model_rlimit_data_enforced(&h), "4.4: RLIMIT_DATA bounds brk only");
+}
+
 static void sizes(void)
 {
 	TAP_U64(model_malloc_pages(30000000000ULL, 4096), 7324219,
@@ -289,6 +353,7 @@ void test_model(void)
 	never();
 	guess();
 	always_and_limits();
+	rlimit_data();
 	sizes();
 	advice();
 }

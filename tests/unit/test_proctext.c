@@ -86,6 +86,10 @@ void test_proctext(void)
 	       st.capeff == UINT64_C(0x1ffffffffff) && !strcmp(st.name, "python3"), "status");
 	TAP_OK(proctext_status(T("Name:\tkthreadd\nCapEff:\t0000000000000000\n"), "s", &st, &err) ==
 	       0 && !st.has_vmsize, "a kernel thread has no VmSize");
+	TAP_OK(proctext_status(T("Name:\tpython3\nVmSize:\t48268 kB\nVmData:\t   16548 kB\nCapEff:\t0\n"),
+			       "s", &st, &err) == 0 && st.has_vmdata && st.vmdata_kb == 16548, "VmData");
+	TAP_OK(proctext_status(T("Name:\tx\nVmData:\tlots\nCapEff:\t0\n"), "s", &st, &err) < 0 &&
+	       err.line == 2, "VmData that is no number: line 2");
 	TAP_OK(proctext_status(T("CapEff:\t00000000000000zz\n"), "s", &st, &err) < 0, "bad CapEff");
 	TAP_OK(proctext_status(T("Garbage: 1\nMore junk\n"), "s", &st, &err) < 0 &&
 	       strstr(err.msg, "'Name:'"), "nothing recognisable: refused, not read as no caps");
@@ -104,6 +108,36 @@ void test_proctext(void)
 	       "RLIMIT_AS 1 GiB");
 	TAP_OK(proctext_limits_as(T("Max open files 1024 1024 files\n"), "l", &u, &err) < 0,
 	       "no address-space line");
+	{
+		uint64_t so, ha;
+
+		TAP_OK(proctext_limits_data(T("Max data size             102400000            unlimited            bytes     \n"),
+					    "l", &so, &ha, &err) == 0 && so == 102400000 && ha == UINT64_MAX,
+		       "RLIMIT_DATA soft 102400000, hard unlimited");
+		TAP_OK(proctext_limits_data(T("Max data size             0                    307200000            bytes\n"),
+					    "l", &so, &ha, &err) == 0 && so == 0 && ha == 307200000,
+		       "RLIMIT_DATA soft 0 (valgrind's), hard 307200000");
+		TAP_OK(proctext_limits_data(T("Max address space 1 2 bytes\n"), "l", &so, &ha, &err) == 1 &&
+		       so == UINT64_MAX && ha == UINT64_MAX, "no data line: unlimited, said");
+		TAP_OK(proctext_limits_data(T("x\nMax data size             12 lots bytes\n"), "l", &so, &ha,
+					    &err) < 0 && err.line == 2, "a hard limit that is no number: line 2");
+	}
+	TAP_I64(proctext_cmdline_bool(T("BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet\n"), "ignore_rlimit_data"),
+		-1, "cmdline: not given");
+	TAP_I64(proctext_cmdline_bool(T("ro ignore_rlimit_data quiet"), "ignore_rlimit_data"), 1,
+		"cmdline: a bool without a value is set");
+	TAP_I64(proctext_cmdline_bool(T("ignore-rlimit-data=0\n"), "ignore_rlimit_data"), 0,
+		"cmdline: dashes are underscores (parameq), 0 is false");
+	TAP_I64(proctext_cmdline_bool(T("ignore_rlimit_data=Y ignore_rlimit_data=off"), "ignore_rlimit_data"),
+		0, "cmdline: the last one wins; off is false (kstrtobool)");
+	TAP_I64(proctext_cmdline_bool(T("ignore_rlimit_data=on ignore_rlimit_data=maybe"), "ignore_rlimit_data"),
+		1, "cmdline: a value kstrtobool refuses leaves the earlier one");
+	TAP_I64(proctext_cmdline_bool(T("quiet -- ignore_rlimit_data"), "ignore_rlimit_data"), -1,
+		"cmdline: after -- the words are init's");
+	TAP_I64(proctext_cmdline_bool(T("ignore_rlimit_datax=1 xignore_rlimit_data"), "ignore_rlimit_data"),
+		-1, "cmdline: only the whole name");
+	TAP_I64(proctext_cmdline_bool(T("a=\"x y\" ignore_rlimit_data=\"1\""), "ignore_rlimit_data"), 1,
+		"cmdline: quoted values");
 
 	TAP_OK(proctext_zoneinfo_reserve(T("Node 0, zone      DMA\n  pages free     3840\n"
 					   "        min      11\n        high     17\n"

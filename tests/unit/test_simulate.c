@@ -28,7 +28,7 @@ void test_simulate(void)
 {
 	struct model_host h = host_seed();
 	struct model_policy p = { 0, 50, 0 };
-	struct model_task t = { false, false, 0, UINT64_MAX };
+	struct model_task t;
 	struct sim_mode rows[3];
 	struct check_result r;
 	struct sim_facts f = { 0 };
@@ -36,6 +36,7 @@ void test_simulate(void)
 	size_t n;
 	uint64_t pages = model_malloc_pages(UINT64_C(303755101056), 4096);
 
+	model_task_init(&t);
 	sim_modes(&h, &p, &t, rows);
 	TAP_U64(rows[0].user.max_pages, 6171023, "row 0: RAM + swap");
 	TAP_U64(rows[2].commit_limit_kb, 12342044, "row 2: CommitLimit");

@@ -3,7 +3,9 @@
  * limits.c - proctext_limits_as (/proc/PID/limits) over any bytes. Checks against an
  * independent scan: the first line starting "Max address space" decides; its soft
  * limit is "unlimited" (UINT64_MAX) or a decimal that fits in 64 bits, else an error;
- * no such line is an error (line 0). Errors are OVC_E_INPUT.
+ * no such line is an error (line 0). Errors are OVC_E_INPUT. The same bytes go through
+ * proctext_limits_data (no line: both unlimited, 1) and, as a kernel command line,
+ * proctext_cmdline_bool (-1, 0 or 1).
  */
 #include "../../../src/core/proctext.h"
 #include "fuzz.h"
@@ -44,6 +46,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		i += ll + 1;
+	}
+	{
+		uint64_t so = 1, ha = 1;
+		struct ovc_err e2;
+		int rd, cb;
+
+		memset(&e2, 0, sizeof(e2));
+		rd = proctext_limits_data(t, size, "/proc/1/limits", &so, &ha, &e2);
+		FUZZ_CHECK(rd >= -1 && rd <= 1, "limits_data returned %d", rd);
+		if (rd == 1)
+			FUZZ_CHECK(so == UINT64_MAX && ha == UINT64_MAX, "no line but a limit");
+		if (rd < 0)
+			fuzz_check_err(&e2, OVC_E_INPUT);
+		cb = proctext_cmdline_bool(t, size, "ignore_rlimit_data");
+		FUZZ_CHECK(cb >= -1 && cb <= 1, "cmdline_bool returned %d", cb);
 	}
 	FUZZ_CHECK(r == want_r, "returned %d, want %d", r, want_r);
 	if (r == 0) {
