@@ -625,3 +625,53 @@ for line in sys.stdin:
 	exec {w}>&-
 	wait "$pid"
 }
+
+# --- --init: how NumPy creates the array ------------------------------------------------
+
+@test "--init ones larger than RAM + swap: mode 1 is not offered, the OOM killer is named" {
+	use_host seed-24g-noswap   # 24684092 kB RAM, no swap
+	check_json 1 --shape 40000,100000 --dtype f8 --init ones
+	assert_json '.numpy | .init == "ones" and .writes_pages == true and .exceeds_ram_swap == true'
+	assert_json '.modes[1].fits == true'
+	assert_json '[.advice[].action] == ["written_beyond_memory", "add_swap", "use_memmap"]'
+	assert_json '.advice[0].text | contains("mode 1 would accept it and the OOM killer would end the process")'
+	# np.zeros (the default) of the same shape: untouched pages, so mode 1 is the advice
+	check_json 1 --shape 40000,100000 --dtype f8
+	assert_json '.numpy | .init == "zeros" and .writes_pages == false and .exceeds_ram_swap == false'
+	assert_json '.advice[0].action == "set_mode_1" and (.advice[0].text | contains("sparse arrays (np.empty, np.zeros)"))'
+	run -1 ovc check --shape 40000,100000 --dtype f8 --init full
+	assert_line 'Written in full when it is created (np.full): every page needs RAM or swap at once'
+	assert_line 'warning: that is more than RAM + swap (23.54 GiB): filling it ends in the OOM killer, whatever the overcommit mode'
+}
+
+@test "--init ones that RAM + swap can hold: mode 1 is advised with the size it needs at once" {
+	use_host seed-24g-noswap
+	# 16 GB in mode 2 (CommitLimit 12342044 kB): fails, mode 1 accepts, RAM can back it
+	check_json 1 --mode 2 --shape 2000000000 --dtype f8 --init ones
+	assert_json '.numpy.exceeds_ram_swap == false and .advice[0].action == "set_mode_1"'
+	assert_json '.advice[0].text | contains("written in full when it is created") and contains("needs 14.90 GiB of RAM + swap free at once")'
+}
+
+@test "an object dtype is written when created whatever --init says (PyArray_Empty fills None)" {
+	use_host seed-24g-noswap
+	check_json 1 --shape 40000,100000 --dtype O --init empty
+	assert_json '.numpy | .writes_pages == true and .exceeds_ram_swap == true'
+	assert_json '.advice[0].action == "written_beyond_memory"'
+	run -1 ovc check --shape 40000,100000 --dtype object
+	assert_line 'Written in full when it is created (dtype object: NumPy fills every item): every page needs RAM or swap at once'
+	# a pasted error of an object array
+	check_json 1 --numpy-error 'MemoryError: Unable to allocate 29.8 GiB for an array with shape (40000, 100000) and data type object'
+	assert_json '.numpy.writes_pages == true and .advice[0].action == "written_beyond_memory"'
+	check_json 1 --init ones --numpy-error 'MemoryError: Unable to allocate 29.8 GiB for an array with shape (40000, 100000) and data type float64'
+	assert_json '.numpy | .init == "ones" and .writes_pages == true'
+}
+
+@test "--init: only with --shape or --numpy-error, and only the four ways" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr ovc check 1G --init ones
+	assert_equal "${stderr_lines[0]}" "ovc: --init goes with --shape or --numpy-error: how NumPy creates the array"
+	run -2 --separate-stderr ovc check --shape 10 --init random
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --init 'random': empty, zeros, ones or full"
+	check_json 0 --shape 10 --init empty
+	assert_json '.numpy | .init == "empty" and .writes_pages == false'
+}

@@ -19,7 +19,7 @@
 #define MAX_STDIN (1u << 20)
 
 struct request {
-	const char *size_arg, *shape_arg, *dtype_arg, *numpy_arg;
+	const char *size_arg, *shape_arg, *dtype_arg, *numpy_arg, *init_arg;
 	bool via_mmap;
 	const char *pid_arg;
 	char pid_dir[16];            /* canonical decimal, for <proc>/PID */
@@ -30,7 +30,16 @@ struct request {
 	bool from_numpy;             /* shape x dtype known */
 	struct numpy_error ne;
 	bool from_message;
+	bool has_object;             /* the dtype holds Python objects: written at creation */
+	bool written;                /* every page written when the array is created */
 };
+
+/*
+ * How NumPy creates the array: np.empty and np.zeros leave the pages untouched (zeros
+ * asks calloc, whose fresh mmap'ed memory is already zero: glibc's calloc skips the
+ * memset for an mmapped chunk), np.ones and np.full write every one.
+ */
+static const char *const inits[] = { "empty", "zeros", "ones", "full" };
 
 static const char *verdict_word(enum model_verdict v)
 {
@@ -94,6 +103,19 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 						    : "what size? give SIZE, --shape or --numpy-error");
 	if (rq->dtype_arg && !rq->shape_arg)
 		return cli_usage_error(ctx, "--dtype goes with --shape");
+	if (rq->init_arg) {
+		size_t i;
+
+		if (rq->size_arg)
+			return cli_usage_error(ctx, "--init goes with --shape or --numpy-error: how NumPy creates the array");
+		for (i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
+			if (!strcmp(rq->init_arg, inits[i]))
+				break;
+		if (i == sizeof(inits) / sizeof(inits[0]))
+			return cli_usage_error(ctx, "invalid --init '%s': empty, zeros, ones or full",
+					       rq->init_arg);
+		rq->written = i >= 2;
+	}
 	if (rq->pid_arg) {
 		int64_t pid;
 
@@ -119,6 +141,8 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 			return cli_usage_error(ctx, "shape %s of %s is larger than 2^64 bytes",
 					       rq->shape_arg, dt);
 		rq->from_numpy = true;
+		rq->has_object = numpy_dtype_has_object(dt);
+		rq->written |= rq->has_object;
 		return 0;
 	}
 	{
@@ -139,6 +163,8 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 		rq->itemsize = rq->ne.itemsize;
 		rq->from_numpy = rq->ne.exact;
 		rq->from_message = true;
+		rq->has_object = numpy_dtype_has_object(rq->ne.dtype);
+		rq->written |= rq->has_object;
 	}
 	return 0;
 }
@@ -190,6 +216,12 @@ static int load_pid(struct ovc_ctx *ctx, struct procfs_host *ph, const char *pid
 	return cli_need_cmdline(ctx, ph, task);
 }
 
+/* Written in full and larger than the RAM + swap that could back it? */
+static bool written_beyond(const struct model_host *h, const struct check_result *cr)
+{
+	return model_pages_kb(h, cr->pages) > sim_backing_kb(h);
+}
+
 static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			const struct model_policy *prop, const struct model_task *task,
 			const struct request *rq, const struct procfs_task *pt,
@@ -216,6 +248,15 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		printf("%snote:%s data type '%s' not understood; using NumPy's printed size %s\n",
 		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.dtype,
 		       rq->ne.size_text);
+	if (rq->written) {
+		printf("Written in full when it is created (%s): every page needs RAM or swap at once\n",
+		       rq->has_object ? "dtype object: NumPy fills every item"
+		       : !strcmp(rq->init_arg, "ones") ? "np.ones" : "np.full");
+		if (written_beyond(h, cr))
+			printf("%swarning:%s that is more than RAM + swap (%s): filling it ends in the OOM killer, whatever the overcommit mode\n",
+			       clr(ctx->color, C_YELLOW), clr_off(ctx->color),
+			       units_iec_kb(sim_backing_kb(h), b, sizeof(b)));
+	}
 	if (pt) {
 		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN", (int)pt->pid, pt->name,
 		       units_iec_kb(task->vmsize_kb, a, sizeof(a)), task->admin ? "with" : "without");
@@ -264,6 +305,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "numpy-error", required_argument, NULL, OPT_NUMPY_ERROR },
 		{ "via", required_argument, NULL, OPT_VIA },
 		{ "pid", required_argument, NULL, OPT_PID },
+		{ "init", required_argument, NULL, OPT_INIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -289,6 +331,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_DTYPE:       rq.dtype_arg = optarg; break;
 		case OPT_NUMPY_ERROR: rq.numpy_arg = optarg; break;
 		case OPT_PID:         rq.pid_arg = optarg; break;
+		case OPT_INIT:        rq.init_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -329,6 +372,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		if (pages == 0 && rq.bytes)
 			pages = UINT64_MAX;
 		sim_check(h, &prop, &task, pages, &cr);
+		if (rq.written)
+			sim_check_written(h, pages, &cr);
 	}
 
 	if (ctx->json) {
@@ -384,6 +429,9 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_str(&j, "printed_size", rq.from_message && rq.ne.has_size
 							     ? rq.ne.size_text : NULL);
 			json_bool(&j, "size_mismatch", rq.from_message && rq.ne.size_mismatch);
+			json_str(&j, "init", rq.init_arg ? rq.init_arg : "zeros");
+			json_bool(&j, "writes_pages", rq.written);
+			json_bool(&j, "exceeds_ram_swap", rq.written && written_beyond(h, &cr));
 			json_end(&j);
 		}
 		if (rq.pid_arg) {

@@ -89,6 +89,8 @@ static const struct ovc_cmd commands[] = {
 	  "      --shape DIMS      NumPy shape, e.g. 156816,36,53806\n"
 	  "      --dtype DTYPE     NumPy dtype, e.g. uint8, float64, f8, <i4 (default float64)\n"
 	  "      --numpy-error MSG the MemoryError text as NumPy prints it; - reads stdin\n"
+	  "      --init empty|zeros|ones|full  how NumPy creates the array (default zeros):\n"
+	  "                        ones and full, and any object dtype, write every page\n"
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
 	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,

@@ -430,6 +430,7 @@ const char *advice_action(enum advice_kind k)
 	case ADV_MEMMAP:        return "use_memmap";
 	case ADV_ADDRESS_SPACE: return "split_allocation";
 	case ADV_BORDERLINE:    return "borderline";
+	case ADV_WRITTEN_BEYOND: return "written_beyond_memory";
 	}
 	return "unknown";
 }
@@ -441,7 +442,15 @@ void advice_text(const struct model_host *h, const struct advice *a, char *buf, 
 	(void)h;
 	switch (a->kind) {
 	case ADV_MODE_ALWAYS:
-		snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: pages cost RAM only when written, which suits sparse arrays");
+		if (a->written)
+			snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it, but this array is written in full when it is created (np.ones, np.full, dtype object): it needs %s of RAM + swap free at once",
+				 units_iec_kb(a->value, s, sizeof(s)));
+		else
+			snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: pages cost RAM only when written, which suits sparse arrays (np.empty, np.zeros) that are never written in full");
+		break;
+	case ADV_WRITTEN_BEYOND:
+		snprintf(buf, len, "no overcommit setting helps: this array is written in full when it is created (np.ones, np.full, dtype object), and it is larger than RAM + swap (%s); mode 1 would accept it and the OOM killer would end the process; build it in chunks, or in np.memmap on disk",
+			 units_iec_kb(a->value, s, sizeof(s)));
 		break;
 	case ADV_MODE_GUESS:
 		snprintf(buf, len, "vm.overcommit_memory=0 (the kernel default heuristic) accepts it");

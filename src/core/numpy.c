@@ -391,3 +391,39 @@ int numpy_parse_error(const char *msg, struct numpy_error *out, const char **why
 	}
 	return 0;
 }
+
+static bool object_token(const char *t, size_t n)
+{
+	static const char *const names[] = { "object", "object_", "object0" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n == strlen(names[i]) && !memcmp(t, names[i], n))
+			return true;
+	if (!n || t[0] != 'O')
+		return false;
+	for (i = 1; i < n; i++)   /* 'O', 'O8', 'O4': NumPy makes each an 8-byte object */
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+	return true;
+}
+
+bool numpy_dtype_has_object(const char *dtype)
+{
+	const char *p = dtype;
+
+	while (*p) {
+		size_t n = 0;
+
+		while (*p && !(*p == '_' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+			       (*p >= 'A' && *p <= 'Z')))
+			p++;
+		while (p[n] == '_' || (p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'z') ||
+		       (p[n] >= 'A' && p[n] <= 'Z'))
+			n++;
+		if (n && object_token(p, n))
+			return true;
+		p += n;
+	}
+	return false;
+}

@@ -25,6 +25,15 @@ struct numpy_shape {
  */
 int numpy_dtype_size(const char *dtype, uint64_t *itemsize, const char **why);
 
+/*
+ * Does the dtype hold Python objects ('O', object, a structured or subarray type with an
+ * object field)? NumPy fills such arrays when it creates them, np.empty with None
+ * (PyArray_Empty, numpy/core/src/multiarray/ctors.c: PyArray_FillObjectArray) and
+ * np.zeros with 0, so every page is written. A word-level test: a field named 'O'
+ * also counts.
+ */
+bool numpy_dtype_has_object(const char *dtype);
+
 /* "156816,36,53806", "(156816, 36, 53806)", "(10,)", "4x5". Returns 0 or -1 with *why. */
 int numpy_parse_shape(const char *s, struct numpy_shape *shape, const char **why);
 

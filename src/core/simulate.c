@@ -127,6 +127,33 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 		add(out, ADV_MEMMAP, 0);
 }
 
+void sim_check_written(const struct model_host *h, uint64_t pages, struct check_result *r)
+{
+	uint64_t have_kb = sim_backing_kb(h), pages_kb = model_pages_kb(h, pages);
+	bool beyond = pages_kb > have_kb;
+	size_t i, o = 0;
+
+	for (i = 0; i < r->nadvice; i++) {
+		struct advice a = r->advice[i];
+
+		if (a.kind == ADV_MODE_ALWAYS) {
+			if (beyond)
+				a = (struct advice){ .kind = ADV_WRITTEN_BEYOND, .value = have_kb };
+			else
+				a.written = true, a.value = pages_kb;
+		}
+		r->advice[o++] = a;
+	}
+	r->nadvice = o;
+}
+
+uint64_t sim_backing_kb(const struct model_host *h)
+{
+	uint64_t ram = h->mem_total_kb > h->hugetlb_kb ? h->mem_total_kb - h->hugetlb_kb : 0;
+
+	return ram + h->swap_total_kb;
+}
+
 size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 		    const struct sim_facts *f, struct sim_warning *out, size_t max)
 {

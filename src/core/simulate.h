@@ -38,6 +38,8 @@ enum advice_kind {
 	                      per page: shmem_acct_block; mode 'c' is private, in full) */
 	ADV_ADDRESS_SPACE, /* larger than the address space: only chunking helps */
 	ADV_BORDERLINE,    /* within the per-CPU band: value = band in kB */
+	ADV_WRITTEN_BEYOND,/* written when created and larger than RAM + swap: value = kB
+	                      of RAM + swap; no policy helps (sim_check_written) */
 };
 
 struct advice {
@@ -47,6 +49,9 @@ struct advice {
 	 * unknown: value is the request alone, and the advice must say so */
 	bool own_known;
 	uint64_t own_kb;
+	/* ADV_MODE_ALWAYS for an allocation written in full when it is made: mode 1 accepts
+	 * it, but every page is then backed at once; value = its size in kB */
+	bool written;
 };
 
 struct check_result {
@@ -62,6 +67,18 @@ struct check_result {
 /* Verdicts for one request of `pages` by task t, under p and under each mode. */
 void sim_check(const struct model_host *h, const struct model_policy *p,
 	       const struct model_task *t, uint64_t pages, struct check_result *out);
+
+/*
+ * For an allocation whose every page is written when it is made (np.ones, np.full, any
+ * object array), after sim_check: overcommit does not spare its pages. Mode 1 advice
+ * says so, and when the pages exceed RAM + swap (less the hugetlb pool, which anonymous
+ * memory cannot use) it is replaced by ADV_WRITTEN_BEYOND: accepting it would only
+ * move the failure to the OOM killer.
+ */
+void sim_check_written(const struct model_host *h, uint64_t pages, struct check_result *r);
+
+/* RAM + swap that anonymous pages can use, in kB: MemTotal less the hugetlb pool, + swap. */
+uint64_t sim_backing_kb(const struct model_host *h);
 
 /* Conditions worth a sysadmin's attention (ovc(8) WARNINGS lists them). */
 enum warn_id {

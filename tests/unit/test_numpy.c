@@ -105,4 +105,11 @@ void test_numpy(void)
 	TAP_OK(numpy_parse_error("MemoryError: Unable to allocate 16.0 EiB for an array with shape "
 				 "(2305843009213693952,) and data type float64", &ne, &why) < 0,
 	       "2^61 float64 = 2^64 bytes exactly: one past the largest");
+	TAP_OK(numpy_dtype_has_object("O") && numpy_dtype_has_object("|O") &&
+	       numpy_dtype_has_object("object") && numpy_dtype_has_object("object_") &&
+	       numpy_dtype_has_object("O8") && numpy_dtype_has_object("[('a','<f8'),('b','O')]") &&
+	       numpy_dtype_has_object("('O', (2,))"), "object dtypes, alone or as a field");
+	TAP_OK(!numpy_dtype_has_object("float64") && !numpy_dtype_has_object("<f8") &&
+	       !numpy_dtype_has_object("objects") && !numpy_dtype_has_object("OO") &&
+	       !numpy_dtype_has_object("U10"), "no object: not by a prefix or a lookalike");
 }

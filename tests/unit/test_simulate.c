@@ -95,4 +95,26 @@ void test_simulate(void)
 	h.kernel = (struct model_kver){ 4, 19, 0 };
 	n = sim_warnings(&h, &(struct model_policy){ 0, 50, 0 }, &f, w, 16);
 	TAP_OK(has_warning(w, n, W_LEGACY_GUESS), "4.19 mode 0: legacy heuristic");
+
+	/* written at creation: 30 GB on 24684092 kB of RAM, no swap, in mode 2 */
+	h = host_seed();
+	model_task_init(&t);
+	h.kernel = (struct model_kver){ 6, 1, 0 };
+	pages = model_malloc_pages(UINT64_C(32000000000), 4096);
+	sim_check(&h, &(struct model_policy){ 2, 50, 0 }, &t, pages, &r);
+	TAP_OK(r.nadvice && r.advice[0].kind == ADV_MODE_ALWAYS, "30 GB in mode 2: mode 1 advised");
+	sim_check_written(&h, pages, &r);
+	TAP_OK(r.advice[0].kind == ADV_WRITTEN_BEYOND && r.advice[0].value == 24684092,
+	       "written in full and above RAM + swap: mode 1 replaced, RAM + swap given");
+	pages = model_malloc_pages(UINT64_C(16000000000), 4096);
+	sim_check(&h, &(struct model_policy){ 2, 50, 0 }, &t, pages, &r);
+	sim_check_written(&h, pages, &r);
+	TAP_OK(r.advice[0].kind == ADV_MODE_ALWAYS && r.advice[0].written &&
+	       r.advice[0].value == model_pages_kb(&h, pages), "below it: mode 1, written, its size");
+	h.hugetlb_kb = 10000000;
+	TAP_U64(sim_backing_kb(&h), 24684092 - 10000000, "the hugetlb pool cannot back it");
+	sim_check(&h, &(struct model_policy){ 2, 50, 0 }, &t, pages, &r);
+	sim_check_written(&h, pages, &r);
+	TAP_OK(r.nadvice && r.advice[0].kind != ADV_MODE_ALWAYS,
+	       "16 GB with a 10 GB pool: beyond what can back it");
 }
