@@ -675,3 +675,25 @@ for line in sys.stdin:
 	check_json 0 --shape 10 --init empty
 	assert_json '.numpy | .init == "empty" and .writes_pages == false'
 }
+
+@test "a pasted error that fits here lists what ovc cannot see, less what the options gave" {
+	use_host seed-24g-noswap
+	local msg='MemoryError: Unable to allocate 1.00 GiB for an array with shape (134217728,) and data type float64'
+	check_json 0 --numpy-error "$msg"
+	# a saved tree (--proc) is the machine it ran on: that one is not listed
+	assert_json '[.cannot_see[].id] == ["process_limits", "process_size", "committed_as_then"]'
+	check_json 0 --numpy-error "$msg" --pid 4242 --committed 1G
+	assert_json '.cannot_see == []'
+	run -0 --separate-stderr ovc check --numpy-error "$msg"
+	assert_line "NumPy failed where it ran, yet it fits here now. What ovc cannot see from here:"
+	assert_line "  - its own size, which those limits and mode 2's user reserve count: give --pid PID, or --vmsize and --vmdata"
+	# on this host's /proc the machine is listed too (read-only)
+	run -0 --separate-stderr "$OVC" check --json --numpy-error "$msg"
+	assert_json '[.cannot_see[].id] | index("other_host") != null'
+	# it does not fit: the reason is known, nothing is listed
+	check_json 1 --numpy-error "$msg" --rlimit-as 512M
+	assert_json 'has("cannot_see") | not'
+	# SIZE and --shape are questions, not failures: no list
+	check_json 0 1G
+	assert_json 'has("cannot_see") | not'
+}

@@ -216,6 +216,36 @@ static int load_pid(struct ovc_ctx *ctx, struct procfs_host *ph, const char *pid
 	return cli_need_cmdline(ctx, ph, task);
 }
 
+/*
+ * A pasted error that fits here: what could have refused it where it ran that ovc does
+ * not see. Each applies unless the options already gave it.
+ */
+enum unseen { UNSEEN_LIMITS, UNSEEN_SIZE, UNSEEN_COMMITTED, UNSEEN_HOST, UNSEEN_N };
+
+static const char *const unseen_id[UNSEEN_N] = {
+	"process_limits", "process_size", "committed_as_then", "other_host",
+};
+
+static const char *const unseen_text[UNSEEN_N] = {
+	"the failing process's RLIMIT_AS and RLIMIT_DATA (ulimit -v, ulimit -d, a systemd LimitAS= or LimitDATA=, a batch system's limits): give --pid PID while it runs, or --rlimit-as and --rlimit-data",
+	"its own size, which those limits and mode 2's user reserve count: give --pid PID, or --vmsize and --vmdata",
+	"Committed_AS when it failed: in mode 2 the other processes' commitments then, not now (give --committed)",
+	"the machine it ran on, if not this one: its RAM, swap and vm.overcommit_* (a container shares its host's; a VM or another node has its own): give --mem, --swap, --mode and --ratio, or a saved tree with --proc",
+};
+
+static bool unseen_applies(enum unseen u, const struct ovc_ctx *ctx, const struct request *rq,
+			   const struct whatif *w, const struct procfs_host *ph)
+{
+	switch (u) {
+	case UNSEEN_LIMITS:    return !rq->pid_arg && !(w->rlimit_set && w->rlimit_data_set);
+	case UNSEEN_SIZE:      return !rq->pid_arg && !(w->vmsize_set && w->vmdata_set);
+	case UNSEEN_COMMITTED: return !w->committed_set;
+	case UNSEEN_HOST:      return ph->live && !ctx->proc_set && !whatif_any(w);
+	case UNSEEN_N:         break;
+	}
+	return false;
+}
+
 /* Written in full and larger than the RAM + swap that could back it? */
 static bool written_beyond(const struct model_host *h, const struct check_result *cr)
 {
@@ -224,8 +254,8 @@ static bool written_beyond(const struct model_host *h, const struct check_result
 
 static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			const struct model_policy *prop, const struct model_task *task,
-			const struct request *rq, const struct procfs_task *pt,
-			const struct check_result *cr)
+			const struct request *rq, const struct whatif *w,
+			const struct procfs_task *pt, const struct check_result *cr)
 {
 	const struct model_host *h = &ph->host;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], shp[512], text[512];
@@ -292,6 +322,12 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			advice_text(h, &cr->advice[i], text, sizeof(text));
 			printf("  - %s\n", text);
 		}
+	}
+	if (rq->from_message && ok) {
+		printf("\nNumPy failed where it ran, yet it fits here now. What ovc cannot see from here:\n");
+		for (m = 0; m < UNSEEN_N; m++)
+			if (unseen_applies((enum unseen)m, ctx, rq, w, ph))
+				printf("  - %s\n", unseen_text[m]);
 	}
 	print_warnings(ctx, ph, prop, true);
 }
@@ -457,10 +493,22 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_limit(&j, "rlimit_data_max_bytes", task.rlimit_data_max_bytes);
 			json_end(&j);
 		}
+		if (rq.from_message && cr.verdict == VERDICT_FITS) {
+			json_arr(&j, "cannot_see");
+			for (m = 0; m < UNSEEN_N; m++) {
+				if (!unseen_applies((enum unseen)m, ctx, &rq, &w, &ph))
+					continue;
+				json_obj(&j, NULL);
+				json_str(&j, "id", unseen_id[m]);
+				json_str(&j, "text", unseen_text[m]);
+				json_end(&j);
+			}
+			json_end(&j);
+		}
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
-		print_human(ctx, &ph, &prop, &task, &rq, rq.pid_arg ? &pt : NULL, &cr);
+		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr);
 	}
 	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
 }
