@@ -697,3 +697,27 @@ for line in sys.stdin:
 	check_json 0 1G
 	assert_json 'has("cannot_see") | not'
 }
+
+@test "--shape that does not fit: the largest leading dimension that does, and a memmap line for the whole" {
+	use_host seed-24g-noswap
+	check_json 1 --shape 156816,36,53806 --dtype uint8
+	# 13049 rows x 1937016 bytes: malloc asks 6170929 pages <= RAM (6171023); 13050 need 6171402
+	assert_json '.chunking == {"rows": 13049, "of_rows": 156816, "chunk_bytes": 25276121784, "chunks": 13,
+		"memmap": "np.memmap('"'"'/path/on/disk/array.dat'"'"', dtype='"'"'uint8'"'"', mode='"'"'w+'"'"', shape=(156816, 36, 53806))"}'
+	check_json 0 --shape 13049,36,53806 --dtype uint8
+	assert_json 'has("chunking") | not'
+	check_json 1 --shape 13050,36,53806 --dtype uint8
+	assert_json '.chunking.rows == 13049 and .chunking.chunks == 2'
+	run -1 ovc check --shape 156816,36,53806 --dtype uint8
+	assert_line "In chunks: up to 13049 of the 156816 rows fit in one allocation now, shape (13049, 36, 53806), 23.54 GiB each; 13 such chunks, one at a time, cover the whole array"
+	assert_line "    a = np.memmap('/path/on/disk/array.dat', dtype='uint8', mode='w+', shape=(156816, 36, 53806))"
+	# the pasted seed error gets the same answer
+	check_json 1 --numpy-error "$SEED_MSG"
+	assert_json '.chunking.rows == 13049'
+	# one dimension: chunks of elements; a single row: no chunking
+	check_json 1 --shape 4000000000 --dtype f8
+	# 3159563773 x 8 bytes: 6171023 pages through malloc, one element more: 6171024
+	assert_json '.chunking | .rows == 3159563773 and .of_rows == 4000000000 and .chunks == 2'
+	check_json 1 --shape 1,40000000000 --dtype f8
+	assert_json 'has("chunking") | not'
+}

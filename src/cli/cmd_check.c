@@ -246,6 +246,44 @@ static bool unseen_applies(enum unseen u, const struct ovc_ctx *ctx, const struc
 	return false;
 }
 
+/* Chunks along the leading dimension, for an array that does not fit in one piece. */
+struct chunking {
+	bool valid;
+	uint64_t rows, of_rows, row_bytes, chunks;
+	char memmap[768];   /* the np.memmap line that would hold the whole array */
+};
+
+static void plan_chunks(const struct model_host *h, const struct model_policy *p,
+			const struct model_task *t, const struct request *rq,
+			const struct check_result *cr, struct chunking *ck)
+{
+	const char *dt = rq->from_message ? rq->ne.dtype : rq->dtype_arg ? rq->dtype_arg : "float64";
+	uint64_t row = rq->itemsize;
+	char shp[512];
+	size_t i;
+
+	memset(ck, 0, sizeof(*ck));
+	if (cr->verdict == VERDICT_FITS || !rq->from_numpy || rq->shape.ndim == 0 ||
+	    rq->shape.dims[0] < 2)
+		return;
+	for (i = 1; i < rq->shape.ndim; i++)
+		if (__builtin_mul_overflow(row, rq->shape.dims[i], &row))
+			return;
+	if (!row)
+		return;
+	ck->valid = true;
+	ck->row_bytes = row;
+	ck->of_rows = rq->shape.dims[0];
+	ck->rows = sim_max_rows(h, p, t, row, ck->of_rows, rq->via_mmap, rq->written);
+	ck->chunks = ck->rows ? ck->of_rows / ck->rows + !!(ck->of_rows % ck->rows) : 0;
+	shape_text(&rq->shape, shp, sizeof(shp));
+	/* a Python literal for names and codes; a list or tuple spelling is one already */
+	if (strchr("[({", dt[0]) || strchr(dt, '\''))
+		snprintf(ck->memmap, sizeof(ck->memmap), "np.memmap('/path/on/disk/array.dat', dtype=%s, mode='w+', shape=%s)", dt, shp);
+	else
+		snprintf(ck->memmap, sizeof(ck->memmap), "np.memmap('/path/on/disk/array.dat', dtype='%s', mode='w+', shape=%s)", dt, shp);
+}
+
 /* Written in full and larger than the RAM + swap that could back it? */
 static bool written_beyond(const struct model_host *h, const struct check_result *cr)
 {
@@ -255,7 +293,8 @@ static bool written_beyond(const struct model_host *h, const struct check_result
 static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			const struct model_policy *prop, const struct model_task *task,
 			const struct request *rq, const struct whatif *w,
-			const struct procfs_task *pt, const struct check_result *cr)
+			const struct procfs_task *pt, const struct check_result *cr,
+			const struct chunking *ck)
 {
 	const struct model_host *h = &ph->host;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], shp[512], text[512];
@@ -323,6 +362,21 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			printf("  - %s\n", text);
 		}
 	}
+	if (ck->valid) {
+		struct numpy_shape part = rq->shape;
+
+		part.dims[0] = ck->rows;
+		shape_text(&part, shp, sizeof(shp));
+		if (ck->rows)
+			printf("\nIn chunks: up to %" PRIu64 " of the %" PRIu64 " rows fit in one allocation now, shape %s, %s each; %" PRIu64 " such chunks, one at a time, cover the whole array\n",
+			       ck->rows, ck->of_rows, shp,
+			       units_iec(ck->rows * ck->row_bytes, a, sizeof(a)), ck->chunks);
+		else
+			printf("\nIn chunks: not even one row (%s) fits in one allocation now\n",
+			       units_iec(ck->row_bytes, a, sizeof(a)));
+		printf("On disk, not charged to the commit limit (the file takes %s; put it on a disk file system, not tmpfs or /dev/shm):\n    a = %s\n",
+		       units_iec(rq->bytes, b, sizeof(b)), ck->memmap);
+	}
 	if (rq->from_message && ok) {
 		printf("\nNumPy failed where it ran, yet it fits here now. What ovc cannot see from here:\n");
 		for (m = 0; m < UNSEEN_N; m++)
@@ -351,6 +405,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	struct model_policy prop;
 	struct model_task task;
 	struct check_result cr;
+	struct chunking ck;
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
 	size_t i;
@@ -410,6 +465,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		sim_check(h, &prop, &task, pages, &cr);
 		if (rq.written)
 			sim_check_written(h, pages, &cr);
+		plan_chunks(h, &prop, &task, &rq, &cr, &ck);
 	}
 
 	if (ctx->json) {
@@ -493,6 +549,18 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_limit(&j, "rlimit_data_max_bytes", task.rlimit_data_max_bytes);
 			json_end(&j);
 		}
+		if (ck.valid) {
+			json_obj(&j, "chunking");
+			json_u64(&j, "rows", ck.rows);
+			json_u64(&j, "of_rows", ck.of_rows);
+			json_u64(&j, "chunk_bytes", ck.rows * ck.row_bytes);
+			if (ck.rows)
+				json_u64(&j, "chunks", ck.chunks);
+			else
+				json_null(&j, "chunks");
+			json_str(&j, "memmap", ck.memmap);
+			json_end(&j);
+		}
 		if (rq.from_message && cr.verdict == VERDICT_FITS) {
 			json_arr(&j, "cannot_see");
 			for (m = 0; m < UNSEEN_N; m++) {
@@ -508,7 +576,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
-		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr);
+		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck);
 	}
 	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
 }

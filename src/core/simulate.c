@@ -147,6 +147,42 @@ void sim_check_written(const struct model_host *h, uint64_t pages, struct check_
 	r->nadvice = o;
 }
 
+static bool rows_fit(const struct model_host *h, uint64_t sure, uint64_t row_bytes, uint64_t n,
+		     bool via_mmap, bool written)
+{
+	uint64_t bytes, pages;
+
+	if (__builtin_mul_overflow(n, row_bytes, &bytes))
+		return false;
+	pages = via_mmap ? model_mmap_pages(bytes, h->page_size)
+			 : model_malloc_pages(bytes, h->page_size);
+	if (!pages && bytes)
+		return false;   /* beyond what malloc or mmap takes at all */
+	return pages <= sure && (!written || model_pages_kb(h, pages) <= sim_backing_kb(h));
+}
+
+uint64_t sim_max_rows(const struct model_host *h, const struct model_policy *p,
+		      const struct model_task *t, uint64_t row_bytes, uint64_t rows,
+		      bool via_mmap, bool written)
+{
+	struct model_alloc a;
+	uint64_t lo = 0, hi = rows;
+
+	model_max_alloc(h, p, t, &a);
+	if (rows_fit(h, a.sure_pages, row_bytes, hi, via_mmap, written))
+		return hi;
+	/* more rows never need fewer pages: the largest n that fits, by bisection */
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo + 1) / 2;
+
+		if (rows_fit(h, a.sure_pages, row_bytes, mid, via_mmap, written))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
 uint64_t sim_backing_kb(const struct model_host *h)
 {
 	uint64_t ram = h->mem_total_kb > h->hugetlb_kb ? h->mem_total_kb - h->hugetlb_kb : 0;

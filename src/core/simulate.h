@@ -77,6 +77,16 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
  */
 void sim_check_written(const struct model_host *h, uint64_t pages, struct check_result *r);
 
+/*
+ * Chunking an array along its leading dimension: the largest number of rows (each
+ * row_bytes) of at most `rows` that one allocation (malloc, or mmap with via_mmap) surely
+ * gets now from task t under p; also within RAM + swap when the array is written in full
+ * when created. 0 when not even one row fits.
+ */
+uint64_t sim_max_rows(const struct model_host *h, const struct model_policy *p,
+		      const struct model_task *t, uint64_t row_bytes, uint64_t rows,
+		      bool via_mmap, bool written);
+
 /* RAM + swap that anonymous pages can use, in kB: MemTotal less the hugetlb pool, + swap. */
 uint64_t sim_backing_kb(const struct model_host *h);
 

@@ -117,4 +117,17 @@ void test_simulate(void)
 	sim_check_written(&h, pages, &r);
 	TAP_OK(r.nadvice && r.advice[0].kind != ADV_MODE_ALWAYS,
 	       "16 GB with a 10 GB pool: beyond what can back it");
+
+	/* chunking the seed array (156816, 36, 53806) uint8 on the seed host, mode 0 */
+	h = host_seed();
+	h.kernel = (struct model_kver){ 6, 1, 0 };
+	TAP_U64(sim_max_rows(&h, &(struct model_policy){ 0, 50, 0 }, &t, 36 * 53806, 156816, false,
+			     false), 13049, "13049 rows: 6170929 pages <= RAM, 13050 need 6171402");
+	TAP_U64(sim_max_rows(&h, &(struct model_policy){ 0, 50, 0 }, &t, 36 * 53806, 100, false,
+			     false), 100, "all 100 rows fit: all of them");
+	TAP_U64(sim_max_rows(&h, &(struct model_policy){ 0, 50, 0 }, &t, UINT64_C(1) << 62, 4, false,
+			     false), 0, "not one row of 4 EiB");
+	h.hugetlb_kb = 20000000;   /* leaves 4684092 kB to back a written array */
+	TAP_U64(sim_max_rows(&h, &(struct model_policy){ 1, 50, 0 }, &t, 1024 * 1024, 100000, true,
+			     true), 4574, "written in full: RAM less the pool bounds it (4684092 kB / 1 MiB rows)");
 }
