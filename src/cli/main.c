@@ -29,6 +29,8 @@ enum {
 	CMD_READONLY = 1 << 0,     /* drop every capability first */
 	CMD_WRITES_PROC = 1 << 1,  /* keep only the audit capabilities (permitted, not effective);
 				      the command narrows them further once its options are read */
+	CMD_SYSLOG = 1 << 2,       /* read-only, but keeps CAP_SYSLOG (permitted, not effective)
+				      for the open of /dev/kmsg, which drops it after */
 };
 
 struct ovc_cmd {
@@ -351,6 +353,8 @@ static const char *hint_words(const struct ovc_err *err)
 		return "profiles, their directories and the directories above them must be owned by root (or by you) and writable only by their owner, and a profile may not be a link";
 	case OVC_H_PROFILE_FORMAT:
 		return "the file format is described in ovc-profile(5)";
+	case OVC_H_KMSG_PERM:
+		return "with kernel.dmesg_restrict=1 the kernel log needs CAP_SYSLOG: run ovc log as root (or read a saved copy with --kmsg FILE)";
 	case OVC_H_NONE:
 		break;
 	}
@@ -565,8 +569,9 @@ int main(int argc, char **argv)
 	{
 		struct ovc_err err = { 0 };
 
-		if ((cmd->flags & CMD_READONLY ? caps_drop_all(&err)
-					       : caps_keep_audit(true, true, &err)) < 0)
+		if ((cmd->flags & CMD_SYSLOG     ? caps_keep_syslog(&err)
+		     : cmd->flags & CMD_READONLY ? caps_drop_all(&err)
+						 : caps_keep_audit(true, true, &err)) < 0)
 			return cli_report(&ctx, &err);
 	}
 	optind = 0;   /* glibc: reinitialise getopt for the command's own options */

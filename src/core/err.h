@@ -41,6 +41,7 @@ enum ovc_hint {
 	OVC_H_CONFIG_ROFS,     /* the boot configuration's file system is read-only */
 	OVC_H_PROFILE_TRUST,   /* a profile, or a directory on its way, is not trusted */
 	OVC_H_PROFILE_FORMAT,  /* a profile file does not follow ovc-profile(5) */
+	OVC_H_KMSG_PERM,       /* /dev/kmsg refused: kernel.dmesg_restrict and CAP_SYSLOG */
 };
 
 struct ovc_err {

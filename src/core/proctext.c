@@ -540,6 +540,21 @@ unsigned proctext_stat_cpus(const char *text, size_t len)
 	return cpus;
 }
 
+bool proctext_stat_btime(const char *text, size_t len, uint64_t *btime)
+{
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+
+	while (next_line(&c, &line, &n)) {
+		const char *p = line + 6, *end = line + n;
+
+		if (n > 6 && !memcmp(line, "btime ", 6))
+			return scan_u64(&p, end, btime) == 0 && p == end;
+	}
+	return false;
+}
+
 bool proctext_uid_map_is_initial(const char *text, size_t len)
 {
 	struct cursor c = { text, text + len, 0 };

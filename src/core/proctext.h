@@ -80,6 +80,9 @@ int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
 /* /proc/stat: number of cpuN lines (online CPUs); 0 if none. */
 unsigned proctext_stat_cpus(const char *text, size_t len);
 
+/* /proc/stat "btime": the boot time, seconds since the epoch (fs/proc/stat.c). */
+bool proctext_stat_btime(const char *text, size_t len, uint64_t *btime);
+
 /* /proc/PID/uid_map: true if it is the initial user namespace's ("0 0 4294967295"). */
 bool proctext_uid_map_is_initial(const char *text, size_t len);
 

@@ -150,6 +150,58 @@ int units_parse_kbytes(const char *s, uint64_t *kb, const char **why)
 	return 0;
 }
 
+int units_parse_duration(const char *s, uint64_t *seconds, const char **why)
+{
+	const char *p = s;
+	uint64_t total = 0;
+	bool any = false;
+
+	while (*p) {
+		uint64_t v = 0, mul;
+		int digits = 0;
+
+		for (; *p >= '0' && *p <= '9'; p++, digits++) {
+			if (v > (UINT64_MAX - 9) / 10) {
+				*why = "too large";
+				return -1;
+			}
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+		if (!digits) {
+			*why = "not a duration (30s, 10m, 2h, 1d, 1w, 1h30m)";
+			return -1;
+		}
+		switch (*p) {
+		case 's': mul = 1; p++; break;
+		case 'm': mul = 60; p++; break;
+		case 'h': mul = 3600; p++; break;
+		case 'd': mul = 86400; p++; break;
+		case 'w': mul = 604800; p++; break;
+		case '\0':
+			if (any) {
+				*why = "a number without a unit after the first part";
+				return -1;
+			}
+			mul = 1;
+			break;
+		default:
+			*why = "not a duration (30s, 10m, 2h, 1d, 1w, 1h30m)";
+			return -1;
+		}
+		if (__builtin_mul_overflow(v, mul, &v) || __builtin_add_overflow(total, v, &total)) {
+			*why = "too large";
+			return -1;
+		}
+		any = true;
+	}
+	if (!any) {
+		*why = "empty";
+		return -1;
+	}
+	*seconds = total;
+	return 0;
+}
+
 int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char **why)
 {
 	const char *p = s;

@@ -26,6 +26,12 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why);
  */
 int units_parse_kbytes(const char *s, uint64_t *kb, const char **why);
 
+/*
+ * A duration: one or more whole numbers each with a unit s, m, h, d or w ("90s", "30m",
+ * "1h30m", "2d"); a bare number is seconds. 0, or -1 with *why.
+ */
+int units_parse_duration(const char *s, uint64_t *seconds, const char **why);
+
 /* Parse a signed integer in [min, max] (strtonum style). */
 int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char **why);
 

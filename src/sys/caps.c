@@ -100,11 +100,24 @@ int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err)
 	return narrow(kept, nkept, -1, err, "cannot drop capabilities");
 }
 
+int caps_keep_syslog(struct ovc_err *err)
+{
+	nkept = 0;
+	kept[nkept++] = CAP_SYSLOG;
+	return narrow(kept, nkept, -1, err, "cannot drop capabilities");
+}
+
+bool caps_held(int cap)
+{
+	return permitted((cap_value_t)cap);
+}
+
 int caps_raise(int cap, struct ovc_err *err)
 {
 	if (!permitted((cap_value_t)cap))
 		return ovc_fail(err, OVC_E_PERM, EPERM, NULL, 0, "%s is not held",
-				cap == CAP_AUDIT_WRITE ? "CAP_AUDIT_WRITE" : "CAP_AUDIT_CONTROL");
+				cap == CAP_AUDIT_WRITE ? "CAP_AUDIT_WRITE"
+				: cap == CAP_SYSLOG ? "CAP_SYSLOG" : "CAP_AUDIT_CONTROL");
 	return narrow(kept, nkept, cap, err, "cannot raise a capability");
 }
 

@@ -23,6 +23,15 @@ int caps_drop_all(struct ovc_err *err);
  */
 int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err);
 
+/*
+ * For "log": keep only CAP_SYSLOG in the permitted set, if held (reading /dev/kmsg under
+ * kernel.dmesg_restrict=1 needs it: check_syslog_permissions, kernel/printk/printk.c).
+ */
+int caps_keep_syslog(struct ovc_err *err);
+
+/* Is cap in the permitted set? */
+bool caps_held(int cap);
+
 /* Raise one kept capability into the effective set around a call; lower them after. */
 int caps_raise(int cap, struct ovc_err *err);
 int caps_lower(struct ovc_err *err);

@@ -293,3 +293,55 @@ int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs
 	pt->task.admin = pt->cap_sys_admin && pt->initial_userns;
 	return 0;
 }
+
+static int p_btime(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
+{
+	if (!proctext_stat_btime(t, l, o))
+		return ovc_fail(e, OVC_E_INPUT, 0, p, 0, "no 'btime' line: not a /proc/stat");
+	return 0;
+}
+
+int procfs_read_btime(const struct fsroot *fs, uint64_t *btime, struct ovc_err *err)
+{
+	return read_parsed(fs, PROC_STAT, true, p_btime, btime, err);
+}
+
+void procfs_task_cgroup(const struct fsroot *fs, long pid, const char *comm, char *buf,
+			size_t len)
+{
+	char rel[64], *text = NULL;
+	size_t n = 0;
+	struct ovc_err err;
+	const char *line, *end;
+
+	buf[0] = '\0';
+	snprintf(rel, sizeof(rel), "%ld/comm", pid);
+	if (fsroot_read_opt(fs, rel, 4096, &text, &n, &err) != 0 || !text)
+		return;
+	while (n && text[n - 1] == '\n')
+		n--;
+	if (n != strlen(comm) || memcmp(text, comm, n)) {
+		free(text);
+		return;
+	}
+	free(text);
+	text = NULL;
+	snprintf(rel, sizeof(rel), "%ld/cgroup", pid);
+	if (fsroot_read_opt(fs, rel, 65536, &text, &n, &err) != 0 || !text)
+		return;
+	/* cgroup(7): "0::/path" on v2; "N:memory:/path" (or a list with memory) on v1 */
+	for (line = text, end = text + n; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line)), *le = nl ? nl : end;
+		const char *c1 = memchr(line, ':', (size_t)(le - line));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+
+		if (c2 && ((c2 == c1 + 1 && line[0] == '0' && c1 == line + 1) ||
+			   memmem(c1 + 1, (size_t)(c2 - c1 - 1), "memory", 6))) {
+			snprintf(buf, len, "%.*s", (int)(le - c2 - 1), c2 + 1);
+			if (c2 != c1 + 1)
+				break;   /* v1's memory controller wins over a v2 line */
+		}
+		line = le + 1;
+	}
+	free(text);
+}

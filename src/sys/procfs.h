@@ -57,6 +57,16 @@ int procfs_read_cmdline(const struct fsroot *fs, struct procfs_host *ph, struct 
 int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs_task *pt,
 		     struct ovc_err *err);
 
+/* /proc/stat's btime (seconds since the epoch); 1 when the tree has none. */
+int procfs_read_btime(const struct fsroot *fs, uint64_t *btime, struct ovc_err *err);
+
+/*
+ * The cgroup (v2 path, or the memory controller's on v1) of process pid if it still runs
+ * as comm (a pid may be reused): "" when gone, renamed or unreadable. Never an error.
+ */
+void procfs_task_cgroup(const struct fsroot *fs, long pid, const char *comm, char *buf,
+			size_t len);
+
 /* The default address-space size of this architecture (TASK_SIZE for mmap without hint). */
 uint64_t procfs_address_space(uint64_t page_size);
 
