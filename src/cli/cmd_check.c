@@ -205,14 +205,14 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	       rq->via_mmap ? "mmap" : "malloc", cr->pages);
 	if (rq->from_message && rq->ne.size_mismatch)
 		printf("%snote:%s NumPy printed %s, but shape x %s is %s; using the latter\n",
-		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.size_text,
-		       rq->ne.dtype, units_iec(rq->bytes, b, sizeof(b)));
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(rq->ne.size_text),
+		       esc(rq->ne.dtype), units_iec(rq->bytes, b, sizeof(b)));
 	if (rq->from_message && !rq->ne.exact)
 		printf("%snote:%s data type '%s' not understood; using NumPy's printed size %s\n",
-		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.dtype,
-		       rq->ne.size_text);
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(rq->ne.dtype),
+		       esc(rq->ne.size_text));
 	if (pt) {
-		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN", (int)pt->pid, pt->name,
+		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN", (int)pt->pid, esc(pt->name),
 		       units_iec_kb(task->vmsize_kb, a, sizeof(a)), task->admin ? "with" : "without");
 		if (pt->cap_sys_admin && !pt->initial_userns)
 			printf(" (it holds it only inside a user namespace)");
@@ -272,7 +272,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	int ch, rc, m;
 	size_t i;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		int r = whatif_opt(ctx, &w, ch, optarg);
 
 		if (r < 0)

@@ -25,7 +25,7 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 	bool force = false, agree;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (ch == OPT_FORCE)
 			force = true;
 		else if (!cli_common_opt(ctx, ch, optarg))

@@ -42,7 +42,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		int r = whatif_opt(ctx, &w, ch, optarg);
 
 		if (r < 0)

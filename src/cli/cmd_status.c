@@ -122,8 +122,8 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	if (!b->known)
 		return;
 	if (b->err.msg[0]) {
-		printf("at boot               unknown: %s%s%s\n", b->err.path[0] ? b->err.path : "",
-		       b->err.path[0] ? ": " : "", b->err.msg);
+		printf("at boot               unknown: %s%s%s\n", esc(b->err.path),
+		       b->err.path[0] ? ": " : "", esc(b->err.msg));
 		return;
 	}
 	printf("at boot               mode %d, ", s->mode);
@@ -147,9 +147,9 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		       clr_off(ctx->color));
 	printf("\n");
 	if (b->dropin && b->managed && b->info.profile[0])
-		printf("profile               %s (%s)\n", b->info.profile, b->dropin_path);
+		printf("profile               %s (%s)\n", esc(b->info.profile), esc(b->dropin_path));
 	else if (b->dropin && b->managed)
-		printf("drop-in               %s\n", b->dropin_path);
+		printf("drop-in               %s\n", esc(b->dropin_path));
 }
 
 #ifndef OVC_VERSION
@@ -172,7 +172,7 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 	int ch;
 
 	*fmt = FMT_TEXT;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (ch == OPT_STATUS_FORMAT) {
 			if (!strcmp(optarg, "text"))
 				*fmt = FMT_TEXT;
@@ -329,12 +329,12 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	printf("RAM %s, swap %s, hugetlb %s; kernel %s",
 	       units_iec_kb(h->mem_total_kb, a, sizeof(a)),
 	       units_iec_kb(h->swap_total_kb, b, sizeof(b)),
-	       units_iec_kb(h->hugetlb_kb, c, sizeof(c)), ph.osrelease);
+	       units_iec_kb(h->hugetlb_kb, c, sizeof(c)), esc(ph.osrelease));
 	if (ph.has_cpus)
 		printf(", %u CPUs", h->cpus_online);
 	printf("\n");
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
-		printf("(read from %s)\n", ctx->proc_dir);
+		printf("(read from %s)\n", esc(ctx->proc_dir));
 	/* warnings go on stdout: they are part of the status report */
 	print_warnings(ctx, &ph, p, true);
 out:

@@ -16,6 +16,7 @@
 #include "../sys/caps.h"
 #include "cli.h"
 #include "json.h"
+#include "render.h"
 #include "../core/dropin.h"
 
 #define DROPIN_PATH_TEXT DROPIN_PATH
@@ -266,7 +267,7 @@ int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "ovc: %s\n", msg);
+	fprintf(stderr, "ovc: %s\n", esc(msg));   /* msg quotes arguments: escaped */
 	try_help(ctx);
 	if (ctx->json)
 		json_error("usage", msg, NULL, 0, 0, NULL, EXIT_USAGE);
@@ -278,7 +279,7 @@ int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1)
 		if (!cli_common_opt(ctx, ch, optarg))
 			return cli_bad_option(ctx);
 	if (optind < argc)
@@ -286,13 +287,65 @@ int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+int cli_getopt(struct ovc_ctx *ctx, int argc, char **argv, const char *optstring,
+	       const struct option *longopts)
+{
+	ctx->opt_argv = argv;
+	ctx->opt_longopts = longopts;
+	return getopt_long(argc, argv, optstring, longopts, NULL);
+}
+
+/*
+ * What getopt_long found wrong, in glibc's words (posix/getopt.c: process_long_option,
+ * _getopt_internal_r), which main() keeps from printing them (opterr = 0) because they
+ * quote the argument as it is: here it is escaped. For a long option glibc has already
+ * stepped past the word (optind - 1); optopt is the option's code, or 0 when the name
+ * matched none or several.
+ */
+static void bad_option_text(const struct ovc_ctx *ctx, char *buf, size_t len)
+{
+	const char *word = optind > 0 && ctx->opt_argv ? ctx->opt_argv[optind - 1] : "--";
+	const struct option *o;
+	size_t n, o_len = 0, matches = 0;
+
+	if (optopt && optopt < 0x100 && !(word[0] == '-' && word[1] == '-')) {
+		char c[2] = { (char)optopt, 0 };
+
+		snprintf(buf, len, "invalid option -- '%s'", esc(c));
+		return;
+	}
+	if (optopt) {   /* a known long option: its full name, as glibc prints it */
+		for (o = ctx->opt_longopts; o && o->name; o++)
+			if (o->val == optopt)
+				break;
+		snprintf(buf, len, strchr(word, '=') ? "option '--%s' doesn't allow an argument"
+						      : "option '--%s' requires an argument",
+			 o && o->name ? o->name : esc(word + 2));
+		return;
+	}
+	n = strcspn(word + 2, "=");
+	for (o = ctx->opt_longopts; o && o->name; o++)
+		if (!strncmp(o->name, word + 2, n))
+			matches++;
+	if (matches < 2) {
+		snprintf(buf, len, "unrecognized option '%s'", esc(word));
+		return;
+	}
+	o_len = (size_t)snprintf(buf, len, "option '%s' is ambiguous; possibilities:", esc(word));
+	for (o = ctx->opt_longopts; o->name && o_len < len; o++)
+		if (!strncmp(o->name, word + 2, n))
+			o_len += (size_t)snprintf(buf + o_len, len - o_len, " '--%s'", o->name);
+}
+
 int cli_bad_option(struct ovc_ctx *ctx)
 {
-	/* getopt printed "ovc: unrecognized option ..." (argv[0] is "ovc") */
+	char msg[1200];
+
+	bad_option_text(ctx, msg, sizeof(msg));
+	fprintf(stderr, "ovc: %s\n", msg);
 	try_help(ctx);
 	if (ctx->json)
-		json_error("usage", "unknown option or missing argument", NULL, 0, 0, NULL,
-			   EXIT_USAGE);
+		json_error("usage", msg, NULL, 0, 0, NULL, EXIT_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -387,7 +440,7 @@ static int report(const struct ovc_err *err, bool json)
 		snprintf(text, sizeof(text), "%s: %s", err->path, err->msg);
 	else
 		snprintf(text, sizeof(text), "%s", err->msg);
-	fprintf(stderr, "ovc: %s\n", text);
+	fprintf(stderr, "ovc: %s\n", esc(text));   /* paths and values from outside */
 	if (hint)
 		fprintf(stderr, "hint: %s\n", hint);
 	if (json)
@@ -497,8 +550,10 @@ int main(int argc, char **argv)
 	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
 		if (!strcmp(argv[c], "--json"))
 			ctx.json = true;
+	/* getopt's own messages quote arguments raw: cli_bad_option prints them escaped */
+	opterr = 0;
 	/* '+': stop at the command name; the command parses the rest */
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&ctx, argc, argv, "+hV", longopts)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
 			print_main_help();
 			return cli_close_stdout(EXIT_OK);

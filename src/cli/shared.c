@@ -324,8 +324,9 @@ size_t print_warnings(const struct ovc_ctx *ctx, const struct procfs_host *ph,
 	if (n && blank_first)
 		printf("\n");
 	for (i = 0; i < n; i++) {
-		warn_text(&w[i], text, sizeof(text));
-		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), text);
+		warn_text(&w[i], text, sizeof(text));   /* may name a file under --proc */
+		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color),
+		       esc(text));
 	}
 	return n;
 }
