@@ -23,7 +23,7 @@ COMMANDS=(status simulate check probe set verify)
 	assert_line --regexp '^ +--proc DIR +read the proc tree under DIR instead of /proc$'
 	assert_line --regexp '^ +--json +print one JSON document'
 	assert_line --regexp '^ +--no-color +no colour'
-	assert_line "Run 'ovc COMMAND --help' for a command's options; see ovc(8)."
+	assert_line "Run 'ovc help COMMAND' or 'ovc COMMAND --help' for its options; see ovc(8)."
 	[[ -z $stderr ]]
 }
 
@@ -78,6 +78,33 @@ COMMANDS=(status simulate check probe set verify)
 	assert_equal "$stderr" 'ovc: cannot write the output: No space left on device'
 }
 
+@test "'ovc help' is 'ovc --help'; 'ovc help COMMAND' is 'ovc COMMAND --help', for every command" {
+	local cmd want
+	want=$("$OVC" --help)
+	run -0 --separate-stderr "$OVC" help
+	assert_output "$want"
+	[[ -z $stderr ]]
+	run -0 "$OVC" help --help
+	assert_output "$want"
+	for cmd in status simulate check set persist reset profile probe verify; do
+		want=$("$OVC" "$cmd" --help)
+		# --proc at a missing folder: help reads nothing
+		run -0 --separate-stderr "$OVC" --proc /nonexistent help "$cmd"
+		assert_output "$want"
+		[[ -z $stderr ]]
+	done
+}
+
+@test "'ovc help' with an unknown command or a second word exits 2" {
+	run -2 --separate-stderr "$OVC" help frobnicate
+	assert_equal "$stderr" "ovc: unknown command 'frobnicate'
+Try 'ovc --help'."
+	assert_output ''
+	run -2 --separate-stderr "$OVC" help status extra
+	assert_equal "$stderr" "ovc: unexpected argument 'extra'
+Try 'ovc --help'."
+}
+
 # --- version ---------------------------------------------------------------------------
 
 @test "--version and -V print 'ovc VERSION' from the Makefile" {
@@ -89,6 +116,19 @@ COMMANDS=(status simulate check probe set verify)
 	[[ -z $stderr ]]
 	run -0 "$OVC" -V
 	assert_output "ovc $version"
+}
+
+@test "--json --version prints {\"version\": VERSION}, in either order" {
+	local version
+	version=$(sed -n 's/^VERSION *:= *//p' "$REPO_DIR/Makefile")
+	run -0 --separate-stderr "$OVC" --json --version
+	assert_one_json_document
+	assert_json --arg v "$version" '. == {version: $v}'
+	[[ -z $stderr ]]
+	run -0 "$OVC" --version --json
+	assert_json --arg v "$version" '. == {version: $v}'
+	run -0 "$OVC" --json -V
+	assert_json --arg v "$version" '. == {version: $v}'
 }
 
 # --- dispatch --------------------------------------------------------------------------
@@ -152,6 +192,25 @@ Try 'ovc --help'."
 	# a what-if option is not a status option
 	run -2 --separate-stderr ovc status --ratio 80
 	[[ ${stderr_lines[0]} == *"unrecognized option '--ratio'" ]]
+}
+
+@test "an option error before the command says 'ovc:', not the binary's path" {
+	# $OVC is a full path: glibc's getopt would print it as the program name
+	run -2 --separate-stderr "$OVC" --bogus
+	assert_equal "$stderr" "ovc: unrecognized option '--bogus'
+Try 'ovc --help'."
+	run -2 --separate-stderr "$OVC" --proc
+	assert_equal "${stderr_lines[0]}" "ovc: option '--proc' requires an argument"
+	run -2 --separate-stderr "$OVC" --json=yes
+	assert_equal "${stderr_lines[0]}" "ovc: option '--json' doesn't allow an argument"
+	run -2 --separate-stderr "$OVC" -x
+	assert_equal "${stderr_lines[0]}" "ovc: invalid option -- 'x'"
+	# an abbreviation of two options names both, as getopt_long does
+	run -2 --separate-stderr "$OVC" --proc "$PROC" set --r 50
+	assert_equal "$stderr" "ovc: option '--r' is ambiguous; possibilities: '--root' '--ratio'
+Try 'ovc set --help'."
+	# a unique abbreviation is the option, as before
+	run -0 "$OVC" --proc "$PROC" simulate --rat 80
 }
 
 @test "an unknown command option is reported as 'ovc: ...', not as the command's name" {
@@ -386,6 +445,7 @@ Try 'ovc status --help'."
 	run -2 --separate-stderr "$OVC" --proc "$PROC" --json status --bogus
 	assert_one_json_document
 	assert_json '.error.kind == "usage" and .error.exit == 2'
+	assert_json '.error.message == "unrecognized option '"'"'--bogus'"'"'"'
 }
 
 @test "--json after a bad value still gets a JSON error document" {

@@ -107,7 +107,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 		       units_iec_kb(h->committed_as_kb, d, sizeof(d)), h->kernel.major,
 		       h->kernel.minor);
 		if (ph.has_cpus)
-			printf(", %u CPUs", h->cpus_online);
+			printf(", %u CPU%s", h->cpus_online, plural(h->cpus_online));
 		printf("\nPolicy: ");
 		if (prop.kbytes)
 			printf("kbytes %" PRIu64 " (%s)", prop.kbytes, units_iec_kb(prop.kbytes, a, sizeof(a)));

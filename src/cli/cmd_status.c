@@ -331,7 +331,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	       units_iec_kb(h->swap_total_kb, b, sizeof(b)),
 	       units_iec_kb(h->hugetlb_kb, c, sizeof(c)), esc(ph.osrelease));
 	if (ph.has_cpus)
-		printf(", %u CPUs", h->cpus_online);
+		printf(", %u CPU%s", h->cpus_online, plural(h->cpus_online));
 	printf("\n");
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
 		printf("(read from %s)\n", esc(ctx->proc_dir));

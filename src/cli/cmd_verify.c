@@ -135,8 +135,10 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 	}
 	for (t = 0; t < 2; t++)
 		if (rs[t]->ndiags_total > rs[t]->ndiags) {
-			snprintf(text, sizeof(text), "%s: %zu more problems not listed",
-				 prec_tool_name(rs[t]->tool), rs[t]->ndiags_total - rs[t]->ndiags);
+			size_t more = rs[t]->ndiags_total - rs[t]->ndiags;
+
+			snprintf(text, sizeof(text), "%s: %zu more problem%s not listed",
+				 prec_tool_name(rs[t]->tool), more, plural(more));
 			emit(arg, "more_tool_errors", text);
 		}
 	if (v->offline) {

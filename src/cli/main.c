@@ -183,7 +183,7 @@ static void print_main_help(void)
 	printf("\n%s      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
 	       "                    image, a chroot) instead of /\n"
 	       "  -V, --version     print ovc's version\n"
-	       "\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
+	       "\nRun 'ovc help COMMAND' or 'ovc COMMAND --help' for its options; see ovc(8).\n",
 	       common_help);
 }
 
@@ -559,7 +559,16 @@ int main(int argc, char **argv)
 			return cli_close_stdout(EXIT_OK);
 		}
 		if (c == 'V') {
-			printf("ovc %s\n", OVC_VERSION);
+			if (ctx.json) {   /* ovc(8) JSON OUTPUT, version */
+				struct json j;
+
+				json_init(&j, stdout);
+				json_obj(&j, NULL);
+				json_str(&j, "version", OVC_VERSION);
+				json_end(&j);
+			} else {
+				printf("ovc %s\n", OVC_VERSION);
+			}
 			return cli_close_stdout(EXIT_OK);
 		}
 		if (!cli_common_opt(&ctx, c, optarg))
@@ -571,6 +580,19 @@ int main(int argc, char **argv)
 	} else {
 		argv = default_argv;   /* plain "ovc" is "ovc status" */
 		argc = 1;
+	}
+	/* "ovc help [COMMAND]" is "ovc [COMMAND] --help", as git help is */
+	if (!strcmp(argv[0], "help")) {
+		if (argc > 2)
+			return cli_usage_error(&ctx, "unexpected argument '%s'", argv[2]);
+		if (argc == 1 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			print_main_help();
+			return cli_close_stdout(EXIT_OK);
+		}
+		if (!find_command(argv[1]))
+			return cli_usage_error(&ctx, "unknown command '%s'", argv[1]);
+		cli_print_help(argv[1]);
+		return cli_close_stdout(EXIT_OK);
 	}
 	cmd = find_command(argv[0]);
 	if (!cmd)

@@ -17,6 +17,12 @@
  */
 const char *esc(const char *s);
 
+/* "s" after a count other than 1: "%u CPU%s", n, plural(n) */
+static inline const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 enum color { C_NONE, C_BOLD, C_DIM, C_RED, C_YELLOW, C_GREEN };
 
 /* The escape sequence for c, or "" when colour is off. */
