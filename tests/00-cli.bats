@@ -469,3 +469,52 @@ Try 'ovc status --help'."
 		[[ $c == *prometheus* ]] || assert_json '.error.kind == "usage" and .error.errno == "ENOENT"'
 	done
 }
+
+# --- manual pages ----------------------------------------------------------------------
+
+# a manual page as plain text (mandoc's overstrikes removed)
+man_plain() {
+	command -v mandoc >/dev/null || no_tool "mandoc not installed"
+	mandoc -T ascii "$REPO_DIR/man/$1" | sed 's/.\x08//g'
+}
+
+@test "the manual pages' footer is ovc and its version, not BSD" {
+	local version page
+	version=$(sed -n 's/^VERSION *:= *//p' "$REPO_DIR/Makefile")
+	for page in ovc.8 ovc-profile.5; do
+		run -0 man_plain "$page"
+		assert_equal "${lines[-1]%% *}" ovc
+		assert_regex "${lines[-1]}" "^ovc $version .* ovc $version\$"
+	done
+}
+
+# the words of stdin that read as options: -x or --word after a blank, '(', '|', ',' or "'"
+options_in() {
+	grep -oE "(^|[ (|,'\[])--?[a-zA-Z][a-zA-Z0-9-]*" | sed "s/^[ (|,'[]//" | sort -u
+}
+
+@test "every option the manual pages show is an option of ovc, or of a tool they quote" {
+	# a word after Fl renders as an option: ".Pq Fl -force overrode the guard" was
+	# "(--force -overrode -the -guard)"
+	local known other='-w -f -r --system --purge --protect-kernel-defaults' cmd o bad=''
+	known=$("$OVC" --help)
+	for cmd in status simulate check set persist reset profile probe verify; do
+		known+=$'\n'$("$OVC" "$cmd" --help)
+	done
+	known=" $(options_in <<<"$known" | tr '\n' ' ') $other "
+	for o in $( (man_plain ovc.8; man_plain ovc-profile.5) | options_in); do
+		[[ $known == *" $o "* ]] || bad+=" $o"
+	done
+	[[ -z $bad ]] || fail "not options of ovc:$bad"
+}
+
+@test "ovc-profile(5) says what ovc does: the directories above a profile directory are checked" {
+	run -0 man_plain ovc-profile.5
+	refute_output --partial 'are not checked'
+	local text
+	text=$(tr -s ' \n' '  ' <<<"$output")
+	[[ $text == *"So is every directory above a profile directory, up to the root"* ]] ||
+		fail "ovc-profile(5) does not say the directories above are checked"
+	# and ovc's hint says the same (tests/60-privilege.bats runs the refusal itself)
+	grep -qF 'the directories above them (up to the root) must be owned by root' "$REPO_DIR/src/cli/main.c"
+}

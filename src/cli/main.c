@@ -397,7 +397,7 @@ static const char *hint_words(const struct ovc_err *err)
 	case OVC_H_CONFIG_ROFS:
 		return "the file system holding the boot configuration is mounted read-only (remount it read-write, or use --root on a writable copy)";
 	case OVC_H_PROFILE_TRUST:
-		return "profiles, their directories and the directories above them must be owned by root (or by you) and writable only by their owner, and a profile may not be a link";
+		return "profiles, their directories and the directories above them (up to the root) must be owned by root (or by you) and writable only by their owner (a directory above may be sticky instead, as /tmp is), and a profile may not be a link";
 	case OVC_H_PROFILE_FORMAT:
 		return "the file format is described in ovc-profile(5)";
 	case OVC_H_NONE:
