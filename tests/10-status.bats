@@ -572,3 +572,28 @@ hint: the file is not in the format the kernel writes; was it edited or truncate
 	after=$(cat /proc/sys/vm/overcommit_{memory,ratio,kbytes})
 	assert_equal "$after" "$before"
 }
+
+@test "--root (an image) without --proc: runtime_from_this_host, as verify warns, in text and JSON" {
+	use_host seed-24g-noswap
+	local root=$BATS_TEST_TMPDIR/image want
+	mkdir -p "$root/etc/sysctl.d"
+	echo 'vm.overcommit_memory = 2' >"$root/etc/sysctl.d/50-x.conf"
+	want="--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)"
+	# this host's live /proc, read only
+	run -0 --separate-stderr "$OVC" status --root "$root"
+	assert_line "warning: $want"
+	assert_equal "${lines[-1]}" "warning: $want"
+	run -0 "$OVC" status --root "$root" --json
+	assert_json --arg t "$want" '[.warnings[] | select(.id == "runtime_from_this_host") | .text] == [$t]'
+	# verify says the same words
+	run -1 "$OVC" verify --root "$root" --json
+	assert_json --arg t "$want" '[.warnings[] | select(.id == "runtime_from_this_host") | .text] == [$t]'
+	# with the image's --proc tree, or without --root: no such warning
+	run -0 ovc status --root "$root" --json
+	assert_json '[.warnings[].id] | index("runtime_from_this_host") == null'
+	run -0 ovc status --root "$root"
+	refute_output --partial 'runtime'
+	refute_output --partial 'without --proc'
+	run -0 "$OVC" status --json
+	assert_json '[.warnings[].id] | index("runtime_from_this_host") == null'
+}

@@ -251,6 +251,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	const struct model_policy *p = &ph.policy;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c[UNITS_IEC_LEN];
 	enum status_format fmt;
+	bool offline;
 	int rc;
 
 	rc = parse(ctx, argc, argv, &fmt);
@@ -272,6 +273,9 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	boot_load(ctx, &ph, bv);
+	/* the image's boot files against this host's running values: the drift is not the
+	 * image's (verify warns the same way) */
+	offline = ctx->root_set && !ctx->proc_set;
 	task.rlimit_as_bytes = ph.self_rlimit_as;
 	model_max_alloc(h, p, &task, &user);
 	task.admin = true;
@@ -295,7 +299,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_u64(&j, "max_alloc_admin_kb", model_pages_kb(h, admin.max_pages));
 		json_str(&j, "binding_limit", model_limit_name(user.binding));
 		json_boot(&j, &ph, bv);
-		json_warnings(&j, &ph, p);
+		json_warnings_open(&j, &ph, p);
+		if (offline)
+			json_warning(&j, "runtime_from_this_host", warn_runtime_from_this_host);
+		json_end(&j);
 		json_end(&j);
 		goto out;
 	}
@@ -336,7 +343,11 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
 		printf("(read from %s)\n", esc(ctx->proc_dir));
 	/* warnings go on stdout: they are part of the status report */
-	print_warnings(ctx, &ph, p, true);
+	if (!print_warnings(ctx, &ph, p, true) && offline)
+		printf("\n");
+	if (offline)
+		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color),
+		       warn_runtime_from_this_host);
 out:
 	confdirs_free(&bv->cd);
 	free(bv);

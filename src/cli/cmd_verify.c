@@ -141,10 +141,8 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 				 prec_tool_name(rs[t]->tool), more, plural(more));
 			emit(arg, "more_tool_errors", text);
 		}
-	if (v->offline) {
-		snprintf(text, sizeof(text), "--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)");
-		emit(arg, "runtime_from_this_host", text);
-	}
+	if (v->offline)
+		emit(arg, "runtime_from_this_host", warn_runtime_from_this_host);
 	if (!v->cd.contained) {
 		snprintf(text, sizeof(text), "this kernel has no openat2(): symlinks under the root were followed without containment");
 		emit(arg, "links_not_contained", text);

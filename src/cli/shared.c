@@ -350,6 +350,9 @@ void json_warnings_open(struct json *j, const struct procfs_host *ph,
 	}
 }
 
+const char warn_runtime_from_this_host[] =
+	"--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)";
+
 void json_warning(struct json *j, const char *id, const char *text)
 {
 	json_obj(j, NULL);
