@@ -23,7 +23,7 @@ COMMANDS=(status simulate check probe set verify)
 	assert_line --regexp '^ +--proc DIR +read the proc tree under DIR instead of /proc$'
 	assert_line --regexp '^ +--json +print one JSON document'
 	assert_line --regexp '^ +--no-color +no colour'
-	assert_line "Run 'ovc COMMAND --help' for a command's options; see ovc(8)."
+	assert_line "Run 'ovc help COMMAND' or 'ovc COMMAND --help' for its options; see ovc(8)."
 	[[ -z $stderr ]]
 }
 
@@ -78,6 +78,33 @@ COMMANDS=(status simulate check probe set verify)
 	assert_equal "$stderr" 'ovc: cannot write the output: No space left on device'
 }
 
+@test "'ovc help' is 'ovc --help'; 'ovc help COMMAND' is 'ovc COMMAND --help', for every command" {
+	local cmd want
+	want=$("$OVC" --help)
+	run -0 --separate-stderr "$OVC" help
+	assert_output "$want"
+	[[ -z $stderr ]]
+	run -0 "$OVC" help --help
+	assert_output "$want"
+	for cmd in status simulate check set persist reset profile probe verify; do
+		want=$("$OVC" "$cmd" --help)
+		# --proc at a missing folder: help reads nothing
+		run -0 --separate-stderr "$OVC" --proc /nonexistent help "$cmd"
+		assert_output "$want"
+		[[ -z $stderr ]]
+	done
+}
+
+@test "'ovc help' with an unknown command or a second word exits 2" {
+	run -2 --separate-stderr "$OVC" help frobnicate
+	assert_equal "$stderr" "ovc: unknown command 'frobnicate'
+Try 'ovc --help'."
+	assert_output ''
+	run -2 --separate-stderr "$OVC" help status extra
+	assert_equal "$stderr" "ovc: unexpected argument 'extra'
+Try 'ovc --help'."
+}
+
 # --- version ---------------------------------------------------------------------------
 
 @test "--version and -V print 'ovc VERSION' from the Makefile" {
@@ -89,6 +116,19 @@ COMMANDS=(status simulate check probe set verify)
 	[[ -z $stderr ]]
 	run -0 "$OVC" -V
 	assert_output "ovc $version"
+}
+
+@test "--json --version prints {\"version\": VERSION}, in either order" {
+	local version
+	version=$(sed -n 's/^VERSION *:= *//p' "$REPO_DIR/Makefile")
+	run -0 --separate-stderr "$OVC" --json --version
+	assert_one_json_document
+	assert_json --arg v "$version" '. == {version: $v}'
+	[[ -z $stderr ]]
+	run -0 "$OVC" --version --json
+	assert_json --arg v "$version" '. == {version: $v}'
+	run -0 "$OVC" --json -V
+	assert_json --arg v "$version" '. == {version: $v}'
 }
 
 # --- dispatch --------------------------------------------------------------------------
@@ -152,6 +192,25 @@ Try 'ovc --help'."
 	# a what-if option is not a status option
 	run -2 --separate-stderr ovc status --ratio 80
 	[[ ${stderr_lines[0]} == *"unrecognized option '--ratio'" ]]
+}
+
+@test "an option error before the command says 'ovc:', not the binary's path" {
+	# $OVC is a full path: glibc's getopt would print it as the program name
+	run -2 --separate-stderr "$OVC" --bogus
+	assert_equal "$stderr" "ovc: unrecognized option '--bogus'
+Try 'ovc --help'."
+	run -2 --separate-stderr "$OVC" --proc
+	assert_equal "${stderr_lines[0]}" "ovc: option '--proc' requires an argument"
+	run -2 --separate-stderr "$OVC" --json=yes
+	assert_equal "${stderr_lines[0]}" "ovc: option '--json' doesn't allow an argument"
+	run -2 --separate-stderr "$OVC" -x
+	assert_equal "${stderr_lines[0]}" "ovc: invalid option -- 'x'"
+	# an abbreviation of two options names both, as getopt_long does
+	run -2 --separate-stderr "$OVC" --proc "$PROC" set --r 50
+	assert_equal "$stderr" "ovc: option '--r' is ambiguous; possibilities: '--root' '--ratio'
+Try 'ovc set --help'."
+	# a unique abbreviation is the option, as before
+	run -0 "$OVC" --proc "$PROC" simulate --rat 80
 }
 
 @test "an unknown command option is reported as 'ovc: ...', not as the command's name" {
@@ -386,6 +445,7 @@ Try 'ovc status --help'."
 	run -2 --separate-stderr "$OVC" --proc "$PROC" --json status --bogus
 	assert_one_json_document
 	assert_json '.error.kind == "usage" and .error.exit == 2'
+	assert_json '.error.message == "unrecognized option '"'"'--bogus'"'"'"'
 }
 
 @test "--json after a bad value still gets a JSON error document" {
@@ -408,4 +468,53 @@ Try 'ovc status --help'."
 		run -2 --separate-stderr "$OVC" --proc "$PROC" --root "$nr" $c --json
 		[[ $c == *prometheus* ]] || assert_json '.error.kind == "usage" and .error.errno == "ENOENT"'
 	done
+}
+
+# --- manual pages ----------------------------------------------------------------------
+
+# a manual page as plain text (mandoc's overstrikes removed)
+man_plain() {
+	command -v mandoc >/dev/null || no_tool "mandoc not installed"
+	mandoc -T ascii "$REPO_DIR/man/$1" | sed 's/.\x08//g'
+}
+
+@test "the manual pages' footer is ovc and its version, not BSD" {
+	local version page
+	version=$(sed -n 's/^VERSION *:= *//p' "$REPO_DIR/Makefile")
+	for page in ovc.8 ovc-profile.5; do
+		run -0 man_plain "$page"
+		assert_equal "${lines[-1]%% *}" ovc
+		assert_regex "${lines[-1]}" "^ovc $version .* ovc $version\$"
+	done
+}
+
+# the words of stdin that read as options: -x or --word after a blank, '(', '|', ',' or "'"
+options_in() {
+	grep -oE "(^|[ (|,'\[])--?[a-zA-Z][a-zA-Z0-9-]*" | sed "s/^[ (|,'[]//" | sort -u
+}
+
+@test "every option the manual pages show is an option of ovc, or of a tool they quote" {
+	# a word after Fl renders as an option: ".Pq Fl -force overrode the guard" was
+	# "(--force -overrode -the -guard)"
+	local known other='-w -f -r -qx -d -v --system --purge --protect-kernel-defaults' cmd o bad=''
+	known=$("$OVC" --help)
+	for cmd in status simulate check set persist reset profile probe verify; do
+		known+=$'\n'$("$OVC" "$cmd" --help)
+	done
+	known=" $(options_in <<<"$known" | tr '\n' ' ') $other "
+	for o in $( (man_plain ovc.8; man_plain ovc-profile.5) | options_in); do
+		[[ $known == *" $o "* ]] || bad+=" $o"
+	done
+	[[ -z $bad ]] || fail "not options of ovc:$bad"
+}
+
+@test "ovc-profile(5) says what ovc does: the directories above a profile directory are checked" {
+	run -0 man_plain ovc-profile.5
+	refute_output --partial 'are not checked'
+	local text
+	text=$(tr -s ' \n' '  ' <<<"$output")
+	[[ $text == *"So is every directory above a profile directory, up to the root"* ]] ||
+		fail "ovc-profile(5) does not say the directories above are checked"
+	# and ovc's hint says the same (tests/60-privilege.bats runs the refusal itself)
+	grep -qF 'the directories above them (up to the root) must be owned by root' "$REPO_DIR/src/cli/main.c"
 }

@@ -202,6 +202,31 @@ warning_ids() {
 	assert_line 'warning: Committed_AS (22.37 GiB) exceeds CommitLimit (19.54 GiB): switching to mode 2 with this limit would make new allocations fail'
 }
 
+@test "a stat file without cpuN lines: cpus_unknown says malformed and names it, not 'no stat file'" {
+	use_host seed-24g-noswap
+	echo garbage >"$PROC/stat"
+	run -0 ovc status
+	assert_line "warning: no CPU count ($PROC/stat is malformed: no cpuN line): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow"
+	refute_output --partial 'no stat file'
+	status_json
+	assert_json '.host.cpus == null'
+	assert_json --arg t "no CPU count ($PROC/stat is malformed: no cpuN line): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow" \
+		'[.warnings[] | select(.id == "cpus_unknown") | .text] == [$t]'
+	# a missing one is still "no stat file"
+	rm "$PROC/stat"
+	run -0 ovc status
+	assert_line "warning: no CPU count (no stat file): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow"
+}
+
+@test "one CPU is '1 CPU', in status and simulate" {
+	use_host seed-24g-noswap
+	sed -i '/^cpu1 /d' "$PROC/stat"
+	run -0 ovc status
+	assert_line 'RAM 23.54 GiB, swap 0 B, hugetlb 0 B; kernel 6.1.0-18-amd64, 1 CPU'
+	run -0 ovc simulate
+	assert_line --index 0 'Host: RAM 23.54 GiB, swap 0 B, hugetlb 0 B, Committed_AS 2.00 GiB; kernel 6.1, 1 CPU'
+}
+
 @test "no Hugetlb: line (before 4.16): the default pool only, with a warning" {
 	use_host swap-hugetlb
 	sed -i '/^Hugetlb:/d' "$PROC/meminfo"
@@ -546,4 +571,29 @@ hint: the file is not in the format the kernel writes; was it edited or truncate
 	assert_json '.host.live == true'
 	after=$(cat /proc/sys/vm/overcommit_{memory,ratio,kbytes})
 	assert_equal "$after" "$before"
+}
+
+@test "--root (an image) without --proc: runtime_from_this_host, as verify warns, in text and JSON" {
+	use_host seed-24g-noswap
+	local root=$BATS_TEST_TMPDIR/image want
+	mkdir -p "$root/etc/sysctl.d"
+	echo 'vm.overcommit_memory = 2' >"$root/etc/sysctl.d/50-x.conf"
+	want="--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)"
+	# this host's live /proc, read only
+	run -0 --separate-stderr "$OVC" status --root "$root"
+	assert_line "warning: $want"
+	assert_equal "${lines[-1]}" "warning: $want"
+	run -0 "$OVC" status --root "$root" --json
+	assert_json --arg t "$want" '[.warnings[] | select(.id == "runtime_from_this_host") | .text] == [$t]'
+	# verify says the same words
+	run -1 "$OVC" verify --root "$root" --json
+	assert_json --arg t "$want" '[.warnings[] | select(.id == "runtime_from_this_host") | .text] == [$t]'
+	# with the image's --proc tree, or without --root: no such warning
+	run -0 ovc status --root "$root" --json
+	assert_json '[.warnings[].id] | index("runtime_from_this_host") == null'
+	run -0 ovc status --root "$root"
+	refute_output --partial 'runtime'
+	refute_output --partial 'without --proc'
+	run -0 "$OVC" status --json
+	assert_json '[.warnings[].id] | index("runtime_from_this_host") == null'
 }

@@ -260,6 +260,45 @@ assert_seed_verdict_json() {
 
 # --- plain sizes and the mode 0 boundary -----------------------------------------------
 
+@test "a negative SIZE is an invalid size, not getopt's 'invalid option', as after --" {
+	use_host seed-24g-noswap
+	local v
+	for v in -1 -1G -1.5G -.5 '-1 G' -0; do
+		run -2 --separate-stderr ovc check "$v"
+		assert_equal "$stderr" "ovc: invalid size '$v': negative sizes are not allowed
+Try 'ovc check --help'."
+		assert_output ''
+		run -2 --separate-stderr ovc check -- "$v"
+		assert_equal "${stderr_lines[0]}" "ovc: invalid size '$v': negative sizes are not allowed"
+	done
+	run -2 --separate-stderr ovc check -1 --json
+	assert_json '.error.message == "invalid size '"'"'-1'"'"': negative sizes are not allowed"'
+}
+
+@test "a NumPy message given as SIZE: exit 2, pointing to --numpy-error" {
+	use_host seed-24g-noswap
+	local msg='numpy.core._exceptions._ArrayMemoryError: Unable to allocate 283. GiB for an array with shape (156816, 36, 53806) and data type uint8'
+	run -2 --separate-stderr ovc check "$msg"
+	assert_equal "$stderr" "ovc: invalid size '$msg': this is a NumPy MemoryError message; give it with --numpy-error (or --numpy-error - to read it from stdin)
+Try 'ovc check --help'."
+	# one NumPy cannot read: still the pointer
+	run -2 --separate-stderr ovc check 'Unable to allocate'
+	[[ ${stderr_lines[0]} == *"give it with --numpy-error"* ]]
+	# anything else: the size's own reason
+	run -2 --separate-stderr ovc check 'lots'
+	assert_equal "${stderr_lines[0]}" "ovc: invalid size 'lots': not a size (expected a number with an optional unit such as 64G or 512MiB)"
+}
+
+@test "one byte, one page: singular nouns after a count of 1" {
+	use_host seed-24g-noswap
+	run -0 ovc check 1
+	assert_line --index 0 'Allocation: 1 B (1 byte), asked for with malloc: 1 page'
+	run -0 ovc check 2 --via mmap
+	assert_line --index 0 'Allocation: 2 B (2 bytes), asked for with mmap: 1 page'
+	run -0 ovc check 8193 --via mmap
+	assert_line --index 0 'Allocation: 8.00 KiB (8193 bytes), asked for with mmap: 3 pages'
+}
+
 @test "mode 0 boundary, mmap: MemTotal + SwapTotal pages fit, one byte more does not" {
 	use_host seed-24g-noswap
 	local pages=$(($(mi MemTotal) / 4 + $(mi SwapTotal) / 4))
@@ -525,6 +564,16 @@ assert_seed_verdict_json() {
 	assert_json '.process | .admin == true and .initial_userns == null and .rlimit_as_bytes == null'
 	run -0 ovc check 1G --pid 1
 	assert_line --regexp '^Process: 1 \(systemd\), .* with CAP_SYS_ADMIN \(no uid_map: the initial user namespace is assumed\)$'
+}
+
+@test "--pid of a process without VmSize (a kernel thread): 'VmSize unknown', as JSON's null" {
+	use_host seed-24g-noswap
+	sed -i '/^Vm/d' "$PROC/4242/status"
+	run -0 ovc check 1G --pid 4242
+	assert_line 'Process: 4242 (python3), VmSize unknown (the full user reserve is charged), without CAP_SYS_ADMIN'
+	refute_output --partial 'VmSize 0 B'
+	check_json 0 1G --pid 4242
+	assert_json '.process.vmsize_kb == null'
 }
 
 @test "--pid: a process name that is not UTF-8 still gives valid (UTF-8) JSON" {

@@ -227,3 +227,16 @@ setup() {
 	assert_line 'Usage: ovc verify [--profile NAME] [--root DIR] [--proc DIR] [--json]'
 	assert_line --partial 'Exit status: 0 in sync, 1 drift'
 }
+
+@test "one tool error beyond those listed: '1 more problem', not '1 more problems'" {
+	use_root empty
+	mkdir -p "$ROOT/etc/sysctl.d"
+	# PREC_MAX_DIAGS (32) listed per tool, then a count of the rest
+	for i in $(seq 33); do echo "not an assignment $i"; done >"$ROOT/etc/sysctl.d/50-junk.conf"
+	run -0 verify
+	assert_line 'warning: systemd-sysctl: 1 more problem not listed'
+	assert_line 'warning: sysctl --system: 1 more problem not listed'
+	echo 'one more' >>"$ROOT/etc/sysctl.d/50-junk.conf"
+	run -0 verify
+	assert_line 'warning: systemd-sysctl: 2 more problems not listed'
+}

@@ -471,7 +471,7 @@ race_runs() {
 		chmod 0775 "$ROOT/$d"
 		run -4 --separate-stderr prof list   # reads both directories
 		assert_equal "${stderr_lines[0]}" "ovc: $ROOT/$d: above the profiles, writable by group or others (mode 0775): they could swap the profile directory, so ovc refuses it (chmod go-w)"
-		assert_equal "${stderr_lines[1]}" "hint: profiles, their directories and the directories above them must be owned by root (or by you) and writable only by their owner, and a profile may not be a link"
+		assert_equal "${stderr_lines[1]}" "hint: profiles, their directories and the directories above them (up to the root) must be owned by root (or by you) and writable only by their owner (a directory above may be sticky instead, as /tmp is), and a profile may not be a link"
 		chmod 0755 "$ROOT/$d"
 	done
 	chown 65534 "$ROOT/etc/ovc"

@@ -378,9 +378,19 @@ service_command() {
 		"$REPO_DIR/contrib/prometheus/ovc-prometheus.service" | sed 's/\$\$/$/g'
 }
 
-@test "contrib: the service's command writes ovc.prom atomically, keeps it on failure" {
+# A fake "ovc" in $BADBIN that fails without usable metrics: a cut file, exit 7 (a full
+# disk, or killed half way).
+bad_ovc() {
+	BADBIN=$BATS_TEST_TMPDIR/badbin
+	mkdir -p "$BADBIN"
+	printf '#!/bin/sh\nprintf "# HELP ovc_scrape_success 1 if\\novc_scrape_su"\nexit 7\n' >"$BADBIN/ovc"
+	chmod 755 "$BADBIN/ovc"
+}
+
+@test "contrib: the service's command writes ovc.prom atomically; a read failure publishes ovc_scrape_success 0" {
 	use_host mode2-tight
 	fake_path
+	bad_ovc
 	local cmd dir=$BATS_TEST_TMPDIR/textfile
 	cmd=$(service_command)
 	[[ -n $cmd ]] || fail "no ExecStart=/bin/sh -c '...' in the service"
@@ -388,12 +398,26 @@ service_command() {
 	run -0 env PATH="$FAKEBIN:$PATH" PROM_FILE="$dir/ovc.prom" sh -c "$cmd"
 	assert_equal "$(ls -A "$dir")" ovc.prom
 	grep -qx 'ovc_scrape_success 1' "$dir/ovc.prom"
+	# a run that writes nothing usable: its exit status, the previous file intact, no
+	# temporary left
 	cp "$dir/ovc.prom" "$BATS_TEST_TMPDIR/good"
-	# a failed run: the exit status of ovc, the previous file intact, no temporary left
+	run -7 env PATH="$BADBIN:$PATH" PROM_FILE="$dir/ovc.prom" sh -c "$cmd"
+	assert_equal "$(ls -A "$dir")" ovc.prom
+	cmp "$dir/ovc.prom" "$BATS_TEST_TMPDIR/good"
+	# a read failure: ovc's exit status (the unit fails), and its failure metrics are the
+	# file now, so that OvcMetricsFailed can fire; no temporary left
 	rm "$PROC/meminfo"
 	run -6 env PATH="$FAKEBIN:$PATH" PROM_FILE="$dir/ovc.prom" sh -c "$cmd"
 	assert_equal "$(ls -A "$dir")" ovc.prom
-	cmp "$dir/ovc.prom" "$BATS_TEST_TMPDIR/good"
+	grep -qx 'ovc_scrape_success 0' "$dir/ovc.prom"
+	run -0 cat "$dir/ovc.prom"
+	promtool_ok
+	# a missing directory: the unit fails, and nothing is left anywhere
+	use_host mode2-tight
+	fake_path
+	run env PATH="$FAKEBIN:$PATH" PROM_FILE="$dir/sub/ovc.prom" sh -c "$cmd"
+	((status != 0)) || fail "exit 0 without a directory to write in"
+	assert_equal "$(ls -A "$dir")" ovc.prom
 }
 
 @test "contrib: the cron line works as written, with its full path to ovc" {
@@ -408,6 +432,7 @@ service_command() {
 	# the man page shows the same line ("make install" puts SBINDIR in its path)
 	man_text | sed 's/^ *//' | grep -qxF "$line" ||
 		fail "ovc(8) does not show the cron line"
+	grep -qxF "$line" "$REPO_DIR/README.md" || fail "the README does not show the cron line"
 	mkdir -p "$dir"
 	cmd=${cmd//\/var\/lib\/prometheus\/node-exporter/$dir}
 	cmd=${cmd//\/usr\/local\/sbin\/ovc/\"\$OVC\" --proc \"\$PROC\"}
@@ -415,10 +440,18 @@ service_command() {
 	assert_equal "$(ls -A "$dir")" ovc.prom
 	run -0 cat "$dir/ovc.prom"
 	promtool_ok
+	# a read failure: ovc's failure metrics are published (OvcMetricsFailed can fire)
 	rm "$PROC/meminfo"
 	run -0 env OVC="$OVC" PROC="$PROC" sh -c "$cmd"   # rm -f succeeds: cron mails nothing
 	assert_equal "$(ls -A "$dir")" ovc.prom
-	grep -qx 'ovc_scrape_success 1' "$dir/ovc.prom"
+	grep -qx 'ovc_scrape_success 0' "$dir/ovc.prom"
+	# a run that writes nothing usable: the previous file stays, no temporary left
+	bad_ovc
+	cp "$dir/ovc.prom" "$BATS_TEST_TMPDIR/before"
+	cmd=${cmd//\"\$OVC\" --proc \"\$PROC\"/$BADBIN/ovc}
+	run -0 sh -c "$cmd"
+	assert_equal "$(ls -A "$dir")" ovc.prom
+	cmp "$dir/ovc.prom" "$BATS_TEST_TMPDIR/before"
 }
 
 @test "contrib: the unit files verify, the alert rules check" {
@@ -430,6 +463,40 @@ service_command() {
 	need_promtool
 	run -0 promtool check rules "$d/ovc-alerts.yml"
 	assert_line --partial 'SUCCESS: 4 rules found'
+}
+
+@test "contrib: OvcMetricsFailed fires on the file the service publishes after a read failure" {
+	need_promtool
+	use_host mode2-tight
+	fake_path
+	local dir=$BATS_TEST_TMPDIR/textfile v
+	mkdir -p "$dir"
+	rm "$PROC/meminfo"
+	run -6 env PATH="$FAKEBIN:$PATH" PROM_FILE="$dir/ovc.prom" sh -c "$(service_command)"
+	run -0 cat "$dir/ovc.prom"
+	v=$(sample ovc_scrape_success)
+	cat >"$BATS_TEST_TMPDIR/t.yml" <<-EOF
+		rule_files: ["$REPO_DIR/contrib/prometheus/ovc-alerts.yml"]
+		evaluation_interval: 1m
+		tests:
+		  - interval: 1m
+		    input_series:
+		      - series: 'ovc_scrape_success{instance="h"}'
+		        values: '${v}x10'
+		    alert_rule_test:
+		      - eval_time: 4m
+		        alertname: OvcMetricsFailed
+		        exp_alerts: []
+		      - eval_time: 6m
+		        alertname: OvcMetricsFailed
+		        exp_alerts:
+		          - exp_labels: {severity: warning, instance: h}
+		            exp_annotations:
+		              summary: "ovc could not read the overcommit settings on h"
+		              description: "Run 'ovc status' on the host: it names the file and the error."
+	EOF
+	run promtool test rules "$BATS_TEST_TMPDIR/t.yml"
+	[[ $status == 0 ]] || fail "promtool test rules: $output"
 }
 
 @test "contrib: the alert rules fire on ovc's own output" {

@@ -118,8 +118,8 @@ static void print_boot_after(const struct ovc_ctx *ctx, const struct change_resu
 	for (i = 0; i < ps->after.nshadows; i++) {
 		char w[4800];
 
-		change_shadow_words(r, &ps->after.shadows[i], w, sizeof(w));
-		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), w);
+		change_shadow_words(r, &ps->after.shadows[i], w, sizeof(w));   /* file names */
+		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(w));
 	}
 	if (ps->action == PERSIST_REMOVE && !policy_equal(s, &knob_kernel_defaults))
 		printf("%snote:%s other files still set vm.overcommit_* at boot (ovc verify shows which)\n",
@@ -139,33 +139,35 @@ static void print_persist(const struct ovc_ctx *ctx, const struct change_result 
 	case FILE_NONE:
 		return;
 	case FILE_UNCHANGED:
-		printf("\nBoot configuration: %s is already %s.\n", ps->path, w ? "as wanted" : "absent");
+		printf("\nBoot configuration: %s is already %s.\n", esc(ps->path),
+		       w ? "as wanted" : "absent");
 		break;
 	case FILE_WRITTEN:
 		if (ps->change.untrusted[0] && ps->change.same_bytes)
 			printf("\nBoot configuration: rewrote %s: it had the right text but was %s, so another user could change it.\n",
-			       ps->path, ps->change.untrusted);
+			       esc(ps->path), ps->change.untrusted);
 		else
-			printf("\nBoot configuration: wrote %s.\n", ps->path);
+			printf("\nBoot configuration: wrote %s.\n", esc(ps->path));
 		break;
 	case FILE_REMOVED:
-		printf("\nBoot configuration: removed %s.\n", ps->path);
+		printf("\nBoot configuration: removed %s.\n", esc(ps->path));
 		break;
 	case FILE_WOULD_WRITE:
-		printf("\nBoot configuration: would write %s:\n%s", ps->path, ps->text);
+		/* the text is ovc's own rendering (core/dropin: numbers and a checked name) */
+		printf("\nBoot configuration: would write %s:\n%s", esc(ps->path), ps->text);
 		break;
 	case FILE_WOULD_REMOVE:
-		printf("\nBoot configuration: would remove %s.\n", ps->path);
+		printf("\nBoot configuration: would remove %s.\n", esc(ps->path));
 		break;
 	case FILE_REFUSED:
 		printf("\nBoot configuration: %s would be %s, but the change is refused (below).\n",
-		       ps->path, w ? "written" : "removed");
+		       esc(ps->path), w ? "written" : "removed");
 		break;
 	case FILE_NOT_ATTEMPTED:
 	case FILE_FAILED:
 	case FILE_RESTORED:
 	case FILE_RESTORE_FAILED:
-		printf("\nBoot configuration: %s was not changed (%s).\n", ps->path,
+		printf("\nBoot configuration: %s was not changed (%s).\n", esc(ps->path),
 		       ps->result == F_RESTORED ? "restored after the failure"
 		       : ps->result == F_RESTORE_FAILED ? "THE RESTORE FAILED"
 		       : ps->result == F_FAILED ? "the write failed" : "not attempted");
@@ -190,7 +192,7 @@ void change_print_text(const struct ovc_ctx *ctx, const struct change_result *r)
 
 	if (r->req->profile_def)
 		printf("Profile %s%s%s: %s\n\n", clr(ctx->color, C_BOLD), r->req->profile_def->name,
-		       clr_off(ctx->color), r->req->profile_def->description);
+		       clr_off(ctx->color), esc(r->req->profile_def->description));
 	print_table(ctx, r);
 	if (r->req->runtime) {
 		if (!p->nwrites)
@@ -209,7 +211,7 @@ void change_print_text(const struct ovc_ctx *ctx, const struct change_result *r)
 	print_persist(ctx, r);
 	if ((r->audit.runtime_live || r->audit.file_live) && wrote &&
 	    (r->audit.skip || r->audit.delivered < r->audit.sent))
-		printf("note: no audit record (%s)\n", r->audit.why.msg);
+		printf("note: no audit record (%s)\n", esc(r->audit.why.msg));
 	if (r->decision.guard_overridden)
 		printf("%swarning:%s the guard was overridden with --force\n",
 		       clr(ctx->color, C_YELLOW), clr_off(ctx->color));

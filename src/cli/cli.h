@@ -49,6 +49,9 @@ struct ovc_ctx {
 	/* a writer's change that stays (running values, drop-in), for cli_close_stdout to
 	 * name when the report cannot be written; empty when nothing was changed */
 	char committed[4600];
+	/* the arguments and options getopt is reading (cli_getopt), for cli_bad_option */
+	char **opt_argv;
+	const struct option *opt_longopts;
 };
 
 /* Long-only option codes above CHAR_MAX; the common ones are shared by every command. */
@@ -86,7 +89,12 @@ int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err);
  * of the usage error already reported. */
 int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv);
 
-/* Unexpected getopt result: unknown option or missing argument (already printed). */
+/* getopt_long, remembering argv and longopts for cli_bad_option (main sets opterr 0). */
+int cli_getopt(struct ovc_ctx *ctx, int argc, char **argv, const char *optstring,
+	       const struct option *longopts);
+
+/* Unexpected getopt result ('?'): the unknown option or missing argument on stderr, in
+ * glibc's words with the argument escaped, and "Try ..."; returns EXIT_USAGE. */
 int cli_bad_option(struct ovc_ctx *ctx);
 
 /* Open --proc and read the host; on failure reports and returns the exit code, else 0. */

@@ -126,8 +126,17 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 		snprintf(rq->pid_dir, sizeof(rq->pid_dir), "%d", (int)pid);
 	}
 	if (rq->size_arg) {
-		if (units_parse_size(rq->size_arg, &rq->bytes, &why) < 0)
+		if (units_parse_size(rq->size_arg, &rq->bytes, &why) < 0) {
+			struct numpy_error ne;
+			const char *ignored;
+
+			/* a MemoryError pasted where the size goes */
+			if (numpy_parse_error(rq->size_arg, &ne, &ignored) == 0 ||
+			    strstr(rq->size_arg, "Unable to allocate"))
+				return cli_usage_error(ctx, "invalid size '%s': this is a NumPy MemoryError message; give it with --numpy-error (or --numpy-error - to read it from stdin)",
+						       rq->size_arg);
 			return cli_usage_error(ctx, "invalid size '%s': %s", rq->size_arg, why);
+		}
 		return 0;
 	}
 	if (rq->shape_arg) {
@@ -307,16 +316,16 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		shape_text(&rq->shape, shp, sizeof(shp));
 		printf(" = shape %s x %" PRIu64 "-byte items", shp, rq->itemsize);
 	}
-	printf(" (%" PRIu64 " bytes), asked for with %s: %" PRIu64 " pages\n", rq->bytes,
-	       rq->via_mmap ? "mmap" : "malloc", cr->pages);
+	printf(" (%" PRIu64 " byte%s), asked for with %s: %" PRIu64 " page%s\n", rq->bytes,
+	       plural(rq->bytes), rq->via_mmap ? "mmap" : "malloc", cr->pages, plural(cr->pages));
 	if (rq->from_message && rq->ne.size_mismatch)
 		printf("%snote:%s NumPy printed %s, but shape x %s is %s; using the latter\n",
-		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.size_text,
-		       rq->ne.dtype, units_iec(rq->bytes, b, sizeof(b)));
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(rq->ne.size_text),
+		       esc(rq->ne.dtype), units_iec(rq->bytes, b, sizeof(b)));
 	if (rq->from_message && !rq->ne.exact)
 		printf("%snote:%s data type '%s' not understood; using NumPy's printed size %s\n",
-		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), rq->ne.dtype,
-		       rq->ne.size_text);
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(rq->ne.dtype),
+		       esc(rq->ne.size_text));
 	if (rq->written) {
 		printf("Written in full when it is created (%s): every page needs RAM or swap at once\n",
 		       rq->has_object ? "dtype object: NumPy fills every item"
@@ -327,8 +336,11 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			       units_iec_kb(sim_backing_kb(h), b, sizeof(b)));
 	}
 	if (pt) {
-		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN", (int)pt->pid, pt->name,
-		       units_iec_kb(task->vmsize_kb, a, sizeof(a)), task->admin ? "with" : "without");
+		/* no VmSize line (a kernel thread, a zombie): unknown, as JSON's null */
+		printf("Process: %d (%s), VmSize %s, %s CAP_SYS_ADMIN", (int)pt->pid, esc(pt->name),
+		       task->vmsize_known ? units_iec_kb(task->vmsize_kb, a, sizeof(a))
+					  : "unknown (the full user reserve is charged)",
+		       task->admin ? "with" : "without");
 		if (pt->cap_sys_admin && !pt->initial_userns)
 			printf(" (it holds it only inside a user namespace)");
 		else if (!pt->userns_known)
@@ -410,13 +422,26 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	int ch, rc, m;
 	size_t i;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	/*
+	 * The digits and '.' are options only so that a negative SIZE ("-1", "-1.5G") is
+	 * not getopt's "invalid option -- '1'": with an optional argument (glibc's "::")
+	 * the rest of the word comes back in optarg, and the word is rebuilt whole.
+	 */
+	while ((ch = cli_getopt(ctx, argc, argv, "h0::1::2::3::4::5::6::7::8::9::.::",
+				longopts)) != -1) {
 		int r = whatif_opt(ctx, &w, ch, optarg);
 
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r)
 			continue;
+		if ((ch >= '0' && ch <= '9') || ch == '.') {
+			char word[64];
+
+			snprintf(word, sizeof(word), "-%c%s", ch, optarg ? optarg : "");
+			return cli_usage_error(ctx, "invalid size '%s': negative sizes are not allowed",
+					       word);
+		}
 		switch (ch) {
 		case OPT_SHAPE:       rq.shape_arg = optarg; break;
 		case OPT_DTYPE:       rq.dtype_arg = optarg; break;

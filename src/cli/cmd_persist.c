@@ -31,8 +31,8 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, int which,
 	struct whatif w = { 0 };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", which == CMD_PERSIST ? persist_opts : reset_opts,
-				 NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h",
+				which == CMD_PERSIST ? persist_opts : reset_opts)) != -1) {
 		int r = ch == OPT_MODE || ch == OPT_RATIO || ch == OPT_KBYTES
 				? whatif_opt(ctx, &w, ch, optarg)
 				: change_writer_opt(ctx, ch, optarg, req, PERSIST_REMOVE);

@@ -25,7 +25,7 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 	bool force = false, agree;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (ch == OPT_FORCE)
 			force = true;
 		else if (!cli_common_opt(ctx, ch, optarg))
@@ -80,13 +80,13 @@ int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv)
 
 		printf("Largest single allocation accepted now (mode %d, without CAP_SYS_ADMIN):\n",
 		       ph.policy.mode);
-		printf("  measured   %12s  (%" PRIu64 " pages; %u mmap calls in %" PRIu64 ".%03" PRIu64
+		printf("  measured   %12s  (%" PRIu64 " page%s; %u mmap call%s in %" PRIu64 ".%03" PRIu64
 		       " ms)\n", units_iec_kb(model_pages_kb(h, res.max_pages), a, sizeof(a)),
-		       res.max_pages, res.attempts, res.elapsed_ns / 1000000,
-		       res.elapsed_ns / 1000 % 1000);
-		printf("  predicted  %12s  (%" PRIu64 " pages; limited by %s)\n",
+		       res.max_pages, plural(res.max_pages), res.attempts, plural(res.attempts),
+		       res.elapsed_ns / 1000000, res.elapsed_ns / 1000 % 1000);
+		printf("  predicted  %12s  (%" PRIu64 " page%s; limited by %s)\n",
 		       units_iec_kb(model_pages_kb(h, pred.max_pages), b, sizeof(b)), pred.max_pages,
-		       limit_words(pred.binding));
+		       plural(pred.max_pages), limit_words(pred.binding));
 		if (pred.exact)
 			printf("  agreement  %s%s%s\n", clr(ctx->color, agree ? C_GREEN : C_RED),
 			       agree ? "exact" : "MISMATCH", clr_off(ctx->color));

@@ -63,8 +63,8 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, bool apply,
 	int ch;
 
 	o->req.audit = AUD_AUTO;
-	while ((ch = getopt_long(argc, argv, "h", apply ? apply_opts : name ? show_opts : list_opts,
-				 NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h",
+				apply ? apply_opts : name ? show_opts : list_opts)) != -1) {
 		int r = ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB
 				? whatif_opt(ctx, &o->w, ch, optarg)
 				: change_writer_opt(ctx, ch, optarg, &o->req, PERSIST_WRITE);
@@ -181,16 +181,16 @@ int cmd_profile_list(struct ovc_ctx *ctx, int argc, char **argv)
 		json_end(&j);
 		json_end(&j);
 	} else if (!n) {
-		printf("No profiles in %s.\n", profiles_dirs_text(&ps, dirs, sizeof(dirs)));
+		printf("No profiles in %s.\n", esc(profiles_dirs_text(&ps, dirs, sizeof(dirs))));
 	} else {
 		for (i = 0; i < n; i++)
 			if (ok[i])
 				printf("%-20s %-7s %s\n", e[i].name, e[i].dir == 0 ? "local" : "shipped",
-				       desc[i]);
+				       esc(desc[i]));
 			else
 				printf("%-20s %-7s %sbroken:%s %s\n", e[i].name,
 				       e[i].dir == 0 ? "local" : "shipped", clr(ctx->color, C_RED),
-				       clr_off(ctx->color), why[i]);
+				       clr_off(ctx->color), esc(why[i]));
 	}
 	profiles_close(&ps);
 	return EXIT_OK;
@@ -299,23 +299,24 @@ int cmd_profile_show(struct ovc_ctx *ctx, int argc, char **argv)
 		json_end(&j);
 		goto out;
 	}
+	/* the name is checked (profile_name_ok); the rest is the file's */
 	printf("%s%s%s: %s\n\n", clr(ctx->color, C_BOLD), pr.name, clr_off(ctx->color),
-	       pr.description);
-	printf("file       %s\n", pr.path);
+	       esc(pr.description));
+	printf("file       %s\n", esc(pr.path));
 	if (pr.nchain > 1) {
 		printf("includes  ");
 		for (i = 1; i < pr.nchain; i++)
-			printf(" %s", pr.chain[i]);
+			printf(" %s", esc(pr.chain[i]));
 		printf("\n");
 	}
 	if (pr.mode_set)
 		printf("mode       %d (%s)\n", pr.mode, model_mode_name(pr.mode));
 	else
 		printf("mode       unchanged\n");
-	printf("limit      %s\n", lim);
-	printf("reason     %s\n", pr.reason);
+	printf("limit      %s\n", esc(lim));
+	printf("reason     %s\n", esc(pr.reason));
 	for (i = 0; i < pr.nsources; i++)
-		printf("%s %s\n", i ? "          " : "sources   ", pr.sources[i]);
+		printf("%s %s\n", i ? "          " : "sources   ", esc(pr.sources[i]));
 	{
 		char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c2[UNITS_IEC_LEN];
 
@@ -397,7 +398,7 @@ static int export_parse(struct ovc_ctx *ctx, int argc, char **argv, struct expor
 	int ch;
 
 	o->format = EXPORT_SYSCTL;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", opts)) != -1) {
 		if (ch == OPT_EXPORT_FORMAT) {
 			if (!export_format_parse(optarg, &o->format))
 				return cli_usage_error(ctx, "invalid --format '%s': expected sysctl, tuned, cloud-init or ansible",

@@ -23,7 +23,7 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 	struct change_req req = { .runtime = true, .audit = AUD_AUTO };
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		int r = ch == OPT_MODE || ch == OPT_RATIO || ch == OPT_KBYTES
 				? whatif_opt(ctx, &w, ch, optarg)
 				: change_writer_opt(ctx, ch, optarg, &req, PERSIST_WRITE);

@@ -42,7 +42,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		int r = whatif_opt(ctx, &w, ch, optarg);
 
 		if (r < 0)
@@ -110,7 +110,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv)
 		       units_iec_kb(h->committed_as_kb, d, sizeof(d)), h->kernel.major,
 		       h->kernel.minor);
 		if (ph.has_cpus)
-			printf(", %u CPUs", h->cpus_online);
+			printf(", %u CPU%s", h->cpus_online, plural(h->cpus_online));
 		printf("\nPolicy: ");
 		if (prop.kbytes)
 			printf("kbytes %" PRIu64 " (%s)", prop.kbytes, units_iec_kb(prop.kbytes, a, sizeof(a)));

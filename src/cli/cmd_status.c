@@ -122,8 +122,8 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	if (!b->known)
 		return;
 	if (b->err.msg[0]) {
-		printf("at boot               unknown: %s%s%s\n", b->err.path[0] ? b->err.path : "",
-		       b->err.path[0] ? ": " : "", b->err.msg);
+		printf("at boot               unknown: %s%s%s\n", esc(b->err.path),
+		       b->err.path[0] ? ": " : "", esc(b->err.msg));
 		return;
 	}
 	printf("at boot               mode %d, ", s->mode);
@@ -147,9 +147,9 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		       clr_off(ctx->color));
 	printf("\n");
 	if (b->dropin && b->managed && b->info.profile[0])
-		printf("profile               %s (%s)\n", b->info.profile, b->dropin_path);
+		printf("profile               %s (%s)\n", esc(b->info.profile), esc(b->dropin_path));
 	else if (b->dropin && b->managed)
-		printf("drop-in               %s\n", b->dropin_path);
+		printf("drop-in               %s\n", esc(b->dropin_path));
 }
 
 #ifndef OVC_VERSION
@@ -172,7 +172,7 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 	int ch;
 
 	*fmt = FMT_TEXT;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		if (ch == OPT_STATUS_FORMAT) {
 			if (!strcmp(optarg, "text"))
 				*fmt = FMT_TEXT;
@@ -251,6 +251,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	const struct model_policy *p = &ph.policy;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c[UNITS_IEC_LEN];
 	enum status_format fmt;
+	bool offline;
 	int rc;
 
 	rc = parse(ctx, argc, argv, &fmt);
@@ -273,6 +274,9 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 	boot_load(ctx, &ph, bv);
 	model_task_init(&task);
+	/* the image's boot files against this host's running values: the drift is not the
+	 * image's (verify warns the same way) */
+	offline = ctx->root_set && !ctx->proc_set;
 	task.rlimit_as_bytes = ph.self_rlimit_as;
 	task.rlimit_data_bytes = ph.self_rlimit_data;
 	task.rlimit_data_max_bytes = ph.self_rlimit_data_max;
@@ -298,7 +302,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_u64(&j, "max_alloc_admin_kb", model_pages_kb(h, admin.max_pages));
 		json_str(&j, "binding_limit", model_limit_name(user.binding));
 		json_boot(&j, &ph, bv);
-		json_warnings(&j, &ph, p);
+		json_warnings_open(&j, &ph, p);
+		if (offline)
+			json_warning(&j, "runtime_from_this_host", warn_runtime_from_this_host);
+		json_end(&j);
 		json_end(&j);
 		goto out;
 	}
@@ -332,14 +339,18 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	printf("RAM %s, swap %s, hugetlb %s; kernel %s",
 	       units_iec_kb(h->mem_total_kb, a, sizeof(a)),
 	       units_iec_kb(h->swap_total_kb, b, sizeof(b)),
-	       units_iec_kb(h->hugetlb_kb, c, sizeof(c)), ph.osrelease);
+	       units_iec_kb(h->hugetlb_kb, c, sizeof(c)), esc(ph.osrelease));
 	if (ph.has_cpus)
-		printf(", %u CPUs", h->cpus_online);
+		printf(", %u CPU%s", h->cpus_online, plural(h->cpus_online));
 	printf("\n");
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
-		printf("(read from %s)\n", ctx->proc_dir);
+		printf("(read from %s)\n", esc(ctx->proc_dir));
 	/* warnings go on stdout: they are part of the status report */
-	print_warnings(ctx, &ph, p, true);
+	if (!print_warnings(ctx, &ph, p, true) && offline)
+		printf("\n");
+	if (offline)
+		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color),
+		       warn_runtime_from_this_host);
 out:
 	confdirs_free(&bv->cd);
 	free(bv);

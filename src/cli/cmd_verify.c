@@ -135,14 +135,14 @@ static void each_warning(const struct verify *v, emit_fn emit, void *arg)
 	}
 	for (t = 0; t < 2; t++)
 		if (rs[t]->ndiags_total > rs[t]->ndiags) {
-			snprintf(text, sizeof(text), "%s: %zu more problems not listed",
-				 prec_tool_name(rs[t]->tool), rs[t]->ndiags_total - rs[t]->ndiags);
+			size_t more = rs[t]->ndiags_total - rs[t]->ndiags;
+
+			snprintf(text, sizeof(text), "%s: %zu more problem%s not listed",
+				 prec_tool_name(rs[t]->tool), more, plural(more));
 			emit(arg, "more_tool_errors", text);
 		}
-	if (v->offline) {
-		snprintf(text, sizeof(text), "--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)");
-		emit(arg, "runtime_from_this_host", text);
-	}
+	if (v->offline)
+		emit(arg, "runtime_from_this_host", warn_runtime_from_this_host);
 	if (!v->cd.contained) {
 		snprintf(text, sizeof(text), "this kernel has no openat2(): symlinks under the root were followed without containment");
 		emit(arg, "links_not_contained", text);
@@ -178,8 +178,8 @@ static void emit_text(void *arg, const char *id, const char *text)
 {
 	const struct ovc_ctx *ctx = arg;
 
-	(void)id;
-	printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), text);
+	(void)id;   /* text quotes file names and values */
+	printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(text));
 }
 
 static void json_shadow(struct json *j, const struct verify *v, const struct prec_shadow *s,
@@ -355,8 +355,8 @@ static void print_shadow(const struct verify *v, const struct prec_shadow *s,
 	char words[4600];
 
 	shadow_words(v, s, words, sizeof(words));
-	printf("  %s:%u  %s  %s%s\n", v->cd.files[s->file].path, s->line,
-	       knob_name(s->key), words, tools);
+	printf("  %s:%u  %s  %s%s\n", esc(v->cd.files[s->file].path), s->line,
+	       knob_name(s->key), esc(words), tools);
 }
 
 static void print_text(struct ovc_ctx *ctx, const struct verify *v)
@@ -390,7 +390,7 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 
 		printf("%-*s  %*s  %s%*s%s  %*s  %s\n", (int)w[0], cell[ki][0], (int)w[1],
 		       cell[ki][1], drift ? clr(ctx->color, C_RED) : "", (int)w[2], cell[ki][2],
-		       drift ? clr_off(ctx->color) : "", (int)w[3], cell[ki][3], dec[ki]);
+		       drift ? clr_off(ctx->color) : "", (int)w[3], cell[ki][3], esc(dec[ki]));
 	}
 
 	for (i = 0; i < v->sd.nshadows + v->pp.nshadows; i++) {
@@ -413,7 +413,8 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 			diag_text(v, rs[t], &rs[t]->diags[i], text, sizeof(text));
 			if (!nsh++)
 				printf("\n");
-			printf("%serror:%s %s\n", clr(ctx->color, C_RED), clr_off(ctx->color), text);
+			printf("%serror:%s %s\n", clr(ctx->color, C_RED), clr_off(ctx->color),
+			       esc(text));
 		}
 	printf("\n");
 	each_warning(v, emit_text, ctx);
@@ -433,14 +434,14 @@ static void print_text(struct ovc_ctx *ctx, const struct verify *v)
 
 		printf("%sprofile %s:%s running values %s; at boot %s", clr(ctx->color, ok ? C_GREEN
 											 : C_RED),
-		       v->prof.name, clr_off(ctx->color), v->prof_runtime ? "match" : "differ",
+		       esc(v->prof.name), clr_off(ctx->color), v->prof_runtime ? "match" : "differ",
 		       v->prof_boot ? "match" : "differ");
 		if (v->prof_procps != v->prof_boot)
 			printf(" (under sysctl --system they %s)", v->prof_procps ? "match" : "differ");
 		printf("\n");
 	}
 	if (v->cd.root[0])
-		printf("(boot configuration read from %s)\n", v->cd.root);
+		printf("(boot configuration read from %s)\n", esc(v->cd.root));
 }
 
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
@@ -462,7 +463,7 @@ int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv)
 	struct whatif w = { 0 };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
 		int r = ch == OPT_MEM || ch == OPT_SWAP || ch == OPT_HUGETLB
 				? whatif_opt(ctx, &w, ch, optarg) : 0;
 

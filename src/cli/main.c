@@ -16,6 +16,7 @@
 #include "../sys/caps.h"
 #include "cli.h"
 #include "json.h"
+#include "render.h"
 #include "../core/dropin.h"
 
 #define DROPIN_PATH_TEXT DROPIN_PATH
@@ -188,7 +189,7 @@ static void print_main_help(void)
 	printf("\n%s      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
 	       "                    image, a chroot) instead of /\n"
 	       "  -V, --version     print ovc's version\n"
-	       "\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
+	       "\nRun 'ovc help COMMAND' or 'ovc COMMAND --help' for its options; see ovc(8).\n",
 	       common_help);
 }
 
@@ -272,7 +273,7 @@ int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "ovc: %s\n", msg);
+	fprintf(stderr, "ovc: %s\n", esc(msg));   /* msg quotes arguments: escaped */
 	try_help(ctx);
 	if (ctx->json)
 		json_error("usage", msg, NULL, 0, 0, NULL, EXIT_USAGE);
@@ -284,7 +285,7 @@ int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = { COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1)
 		if (!cli_common_opt(ctx, ch, optarg))
 			return cli_bad_option(ctx);
 	if (optind < argc)
@@ -292,13 +293,65 @@ int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+int cli_getopt(struct ovc_ctx *ctx, int argc, char **argv, const char *optstring,
+	       const struct option *longopts)
+{
+	ctx->opt_argv = argv;
+	ctx->opt_longopts = longopts;
+	return getopt_long(argc, argv, optstring, longopts, NULL);
+}
+
+/*
+ * What getopt_long found wrong, in glibc's words (posix/getopt.c: process_long_option,
+ * _getopt_internal_r), which main() keeps from printing them (opterr = 0) because they
+ * quote the argument as it is: here it is escaped. For a long option glibc has already
+ * stepped past the word (optind - 1); optopt is the option's code, or 0 when the name
+ * matched none or several.
+ */
+static void bad_option_text(const struct ovc_ctx *ctx, char *buf, size_t len)
+{
+	const char *word = optind > 0 && ctx->opt_argv ? ctx->opt_argv[optind - 1] : "--";
+	const struct option *o;
+	size_t n, o_len = 0, matches = 0;
+
+	if (optopt && optopt < 0x100 && !(word[0] == '-' && word[1] == '-')) {
+		char c[2] = { (char)optopt, 0 };
+
+		snprintf(buf, len, "invalid option -- '%s'", esc(c));
+		return;
+	}
+	if (optopt) {   /* a known long option: its full name, as glibc prints it */
+		for (o = ctx->opt_longopts; o && o->name; o++)
+			if (o->val == optopt)
+				break;
+		snprintf(buf, len, strchr(word, '=') ? "option '--%s' doesn't allow an argument"
+						      : "option '--%s' requires an argument",
+			 o && o->name ? o->name : esc(word + 2));
+		return;
+	}
+	n = strcspn(word + 2, "=");
+	for (o = ctx->opt_longopts; o && o->name; o++)
+		if (!strncmp(o->name, word + 2, n))
+			matches++;
+	if (matches < 2) {
+		snprintf(buf, len, "unrecognized option '%s'", esc(word));
+		return;
+	}
+	o_len = (size_t)snprintf(buf, len, "option '%s' is ambiguous; possibilities:", esc(word));
+	for (o = ctx->opt_longopts; o->name && o_len < len; o++)
+		if (!strncmp(o->name, word + 2, n))
+			o_len += (size_t)snprintf(buf + o_len, len - o_len, " '--%s'", o->name);
+}
+
 int cli_bad_option(struct ovc_ctx *ctx)
 {
-	/* getopt printed "ovc: unrecognized option ..." (argv[0] is "ovc") */
+	char msg[1200];
+
+	bad_option_text(ctx, msg, sizeof(msg));
+	fprintf(stderr, "ovc: %s\n", msg);
 	try_help(ctx);
 	if (ctx->json)
-		json_error("usage", "unknown option or missing argument", NULL, 0, 0, NULL,
-			   EXIT_USAGE);
+		json_error("usage", msg, NULL, 0, 0, NULL, EXIT_USAGE);
 	return EXIT_USAGE;
 }
 
@@ -350,7 +403,7 @@ static const char *hint_words(const struct ovc_err *err)
 	case OVC_H_CONFIG_ROFS:
 		return "the file system holding the boot configuration is mounted read-only (remount it read-write, or use --root on a writable copy)";
 	case OVC_H_PROFILE_TRUST:
-		return "profiles, their directories and the directories above them must be owned by root (or by you) and writable only by their owner, and a profile may not be a link";
+		return "profiles, their directories and the directories above them (up to the root) must be owned by root (or by you) and writable only by their owner (a directory above may be sticky instead, as /tmp is), and a profile may not be a link";
 	case OVC_H_PROFILE_FORMAT:
 		return "the file format is described in ovc-profile(5)";
 	case OVC_H_KMSG_PERM:
@@ -395,7 +448,7 @@ static int report(const struct ovc_err *err, bool json)
 		snprintf(text, sizeof(text), "%s: %s", err->path, err->msg);
 	else
 		snprintf(text, sizeof(text), "%s", err->msg);
-	fprintf(stderr, "ovc: %s\n", text);
+	fprintf(stderr, "ovc: %s\n", esc(text));   /* paths and values from outside */
 	if (hint)
 		fprintf(stderr, "hint: %s\n", hint);
 	if (json)
@@ -515,14 +568,25 @@ int main(int argc, char **argv)
 	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
 		if (!strcmp(argv[c], "--json"))
 			ctx.json = true;
+	/* getopt's own messages quote arguments raw: cli_bad_option prints them escaped */
+	opterr = 0;
 	/* '+': stop at the command name; the command parses the rest */
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(&ctx, argc, argv, "+hV", longopts)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
 			print_main_help();
 			return cli_close_stdout(NULL, EXIT_OK);
 		}
 		if (c == 'V') {
-			printf("ovc %s\n", OVC_VERSION);
+			if (ctx.json) {   /* ovc(8) JSON OUTPUT, version */
+				struct json j;
+
+				json_init(&j, stdout);
+				json_obj(&j, NULL);
+				json_str(&j, "version", OVC_VERSION);
+				json_end(&j);
+			} else {
+				printf("ovc %s\n", OVC_VERSION);
+			}
 			return cli_close_stdout(NULL, EXIT_OK);
 		}
 		if (!cli_common_opt(&ctx, c, optarg))
@@ -534,6 +598,19 @@ int main(int argc, char **argv)
 	} else {
 		argv = default_argv;   /* plain "ovc" is "ovc status" */
 		argc = 1;
+	}
+	/* "ovc help [COMMAND]" is "ovc [COMMAND] --help", as git help is */
+	if (!strcmp(argv[0], "help")) {
+		if (argc > 2)
+			return cli_usage_error(&ctx, "unexpected argument '%s'", argv[2]);
+		if (argc == 1 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			print_main_help();
+			return cli_close_stdout(NULL, EXIT_OK);
+		}
+		if (!find_command(argv[1]))
+			return cli_usage_error(&ctx, "unknown command '%s'", argv[1]);
+		cli_print_help(argv[1]);
+		return cli_close_stdout(NULL, EXIT_OK);
 	}
 	cmd = find_command(argv[0]);
 	if (!cmd)

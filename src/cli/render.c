@@ -1,9 +1,39 @@
 /* SPDX-License-Identifier: MIT */
-/* render.c - colour, meters and tables for human output. */
+/* render.c - escaped text, colour, meters and tables for human output. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/escape.h"
 #include "render.h"
+
+#define ESC_SLOTS 16
+
+const char *esc(const char *s)
+{
+	/* kept between calls, so reachable: never a leak; grown, never shrunk */
+	static char *slot[ESC_SLOTS];
+	static size_t cap[ESC_SLOTS];
+	static unsigned next;
+	unsigned i = next++ % ESC_SLOTS;
+	size_t need;
+
+	if (!s)
+		return "";
+	if (!escape_needed(s))
+		return s;
+	need = escape_text(s, NULL, 0) + 1;
+	if (need > cap[i]) {
+		char *n = realloc(slot[i], need);
+
+		if (!n)   /* no memory for the escaped copy: nothing rather than raw bytes */
+			return "(text not shown: out of memory)";
+		slot[i] = n;
+		cap[i] = need;
+	}
+	escape_text(s, slot[i], cap[i]);
+	return slot[i];
+}
 
 const char *clr(bool on, enum color c)
 {

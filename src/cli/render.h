@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* render.h - terminal output helpers: colour, meters, aligned tables. */
+/* render.h - terminal output helpers: escaped text, colour, meters, aligned tables. */
 #ifndef OVC_RENDER_H
 #define OVC_RENDER_H
 
@@ -7,6 +7,21 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/*
+ * Text from outside ovc (a file's name or contents, an argument, a pasted message, a
+ * process name, an error that quotes one) for human output, with its control characters
+ * escaped (core/escape.h; ovc(8) ESCAPED TEXT). Every human renderer prints such text
+ * through this; JSON escapes on its own. The result is valid until 16 more calls (a
+ * rotating set of buffers, so that one printf can escape several arguments). NULL is "".
+ */
+const char *esc(const char *s);
+
+/* "s" after a count other than 1: "%u CPU%s", n, plural(n) */
+static inline const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
 
 enum color { C_NONE, C_BOLD, C_DIM, C_RED, C_YELLOW, C_GREEN };
 

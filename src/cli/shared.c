@@ -278,7 +278,8 @@ static const char *warn_key(enum warn_id id)
 	return "unknown";
 }
 
-static void warn_text(const struct sim_warning *w, char *buf, size_t len)
+static void warn_text(const struct sim_warning *w, const struct procfs_host *ph, char *buf,
+		      size_t len)
 {
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN];
 
@@ -333,7 +334,11 @@ static void warn_text(const struct sim_warning *w, char *buf, size_t len)
 		snprintf(buf, len, "mode 2 with vm.user_reserve_kbytes 0: one process can take everything but the admin reserve (\"fork: Cannot allocate memory\")");
 		break;
 	case W_CPUS_UNKNOWN:
-		snprintf(buf, len, "no CPU count (no stat file): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow");
+		if (ph->stat_malformed)
+			snprintf(buf, len, "no CPU count (%s is malformed: no cpuN line): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow",
+				 ph->stat_path);
+		else
+			snprintf(buf, len, "no CPU count (no stat file): mode 2's per-CPU uncertainty band assumes one CPU and may be too narrow");
 		break;
 	case W_NO_ZONEINFO:
 		snprintf(buf, len, "no zoneinfo: the zones' reserves are taken as 0, so mode 0's estimate is optimistic");
@@ -364,13 +369,14 @@ size_t print_warnings(const struct ovc_ctx *ctx, const struct procfs_host *ph,
 {
 	struct sim_warning w[16];
 	size_t n = gather_warnings(ph, p, w, 16), i;
-	char text[512];
+	char text[4800];   /* a path and the words */
 
 	if (n && blank_first)
 		printf("\n");
 	for (i = 0; i < n; i++) {
-		warn_text(&w[i], text, sizeof(text));
-		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color), text);
+		warn_text(&w[i], ph, text, sizeof(text));   /* may name a file under --proc */
+		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color),
+		       esc(text));
 	}
 	return n;
 }
@@ -380,14 +386,17 @@ void json_warnings_open(struct json *j, const struct procfs_host *ph,
 {
 	struct sim_warning w[16];
 	size_t n = ph ? gather_warnings(ph, p, w, 16) : 0, i;
-	char text[512];
+	char text[4800];
 
 	json_arr(j, "warnings");
 	for (i = 0; i < n; i++) {
-		warn_text(&w[i], text, sizeof(text));
+		warn_text(&w[i], ph, text, sizeof(text));
 		json_warning(j, warn_key(w[i].id), text);
 	}
 }
+
+const char warn_runtime_from_this_host[] =
+	"--root without --proc: the running values compared are this host's, not the image's (give the image's saved proc tree with --proc)";
 
 void json_warning(struct json *j, const char *id, const char *text)
 {

@@ -89,6 +89,9 @@ void json_warnings_open(struct json *j, const struct procfs_host *ph,
 			const struct model_policy *p);
 void json_warning(struct json *j, const char *id, const char *text);
 
+/* runtime_from_this_host: --root names an image, and no --proc gives its running values */
+extern const char warn_runtime_from_this_host[];
+
 /* One advice item in words. */
 void advice_text(const struct model_host *h, const struct advice *a, char *buf, size_t len);
 const char *advice_action(enum advice_kind k);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../core/units.h"
+#include "render.h"
 #include "writer.h"
 
 int change_writer_opt(struct ovc_ctx *ctx, int c, const char *arg, struct change_req *req,
@@ -123,7 +124,7 @@ bool change_refusal(const struct change_result *r, struct ovc_err *err, const ch
 static void waiting(void *arg, const char *lock_path)
 {
 	(void)arg;
-	fprintf(stderr, "ovc: waiting for another ovc that holds %s\n", lock_path);
+	fprintf(stderr, "ovc: waiting for another ovc that holds %s\n", esc(lock_path));
 }
 
 static const char *undone_words(enum change_undone u)
@@ -152,11 +153,12 @@ static void print_left(const struct change_result *r)
 {
 	fprintf(stderr, "ovc: THE ROLLBACK FAILED; ");
 	if (r->ps.result == F_RESTORE_FAILED)
-		fprintf(stderr, "%s could not be restored (%s); ", r->ps.path, r->ps.restore_fail.msg);
+		fprintf(stderr, "%s could not be restored (%s); ", esc(r->ps.path),
+			esc(r->ps.restore_fail.msg));
 	if (!r->req->runtime)
 		fprintf(stderr, "the running values were not touched\n");
 	else if (!r->left_known)
-		fprintf(stderr, "the running values cannot be read back: %s\n", r->left_err.msg);
+		fprintf(stderr, "the running values cannot be read back: %s\n", esc(r->left_err.msg));
 	else
 		fprintf(stderr, "the running values left behind: vm.overcommit_memory=%d vm.overcommit_ratio=%" PRId64 " vm.overcommit_kbytes=%" PRIu64 "\n",
 			r->left.mode, r->left.ratio, r->left.kbytes);
@@ -257,8 +259,8 @@ int cli_change(struct ovc_ctx *ctx, const struct change_req *req)
 						  : cli_report(ctx, &r->error);
 		if (r->recover_failed)
 			fprintf(stderr, "ovc: an interrupted change (%s) could not be %s; fix the running values, then remove %s\n",
-				r->recover_path, r->recovered_committed ? "finished" : "undone",
-				r->recover_path);
+				esc(r->recover_path), r->recovered_committed ? "finished" : "undone",
+				esc(r->recover_path));
 	} else {
 		if (ctx->json)
 			change_print_json(ctx, r);
@@ -268,7 +270,7 @@ int cli_change(struct ovc_ctx *ctx, const struct change_req *req)
 	}
 	if (r->journal_left.msg[0])
 		fprintf(stderr, "ovc: warning: the change is complete, but its journal %s could not be removed (%s%s%s); the next ovc will find it done and remove it\n",
-			r->journal_path, r->journal_left.msg, r->journal_left.errnum ? ": " : "",
+			esc(r->journal_path), esc(r->journal_left.msg), r->journal_left.errnum ? ": " : "",
 			r->journal_left.errnum ? strerror(r->journal_left.errnum) : "");
 	change_result_free(r);
 	free(r);

@@ -181,9 +181,16 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 			return -1;
 		ph->has_zoneinfo = r == 0;
 	}
-	if (read_parsed(fs, PROC_STAT, true, p_stat, &cpus, err) < 0)
+	r = read_parsed(fs, PROC_STAT, true, p_stat, &cpus, err);
+	if (r < 0)
 		return -1;
 	ph->has_cpus = cpus > 0;
+	/* show_stat (fs/proc/stat.c) prints a cpuN line for every online CPU: a stat without
+	 * one was not written by a kernel */
+	if (r == 0 && !cpus) {
+		ph->stat_malformed = true;
+		fsroot_path(fs, PROC_STAT, ph->stat_path, sizeof(ph->stat_path));
+	}
 	/*
 	 * The caller's RLIMIT_AS (ovc inherits it from the shell, as the user's next program
 	 * would). A saved tree belongs to another host and session: unknown, so unlimited.

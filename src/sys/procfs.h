@@ -24,6 +24,7 @@ struct procfs_host {
 	bool hugetlb_default_only;   /* no Hugetlb: line; only the default hstate counted */
 	bool has_zoneinfo;           /* totalreserve_pages known (old GUESS only) */
 	bool has_cpus;               /* /proc/stat gave the online CPUs */
+	bool stat_malformed;         /* stat is there but has no cpuN line */
 	bool meminfo_overmounted;    /* /proc/meminfo is served by FUSE (LXCFS) */
 	bool live;                   /* read from a procfs: the running kernel */
 	bool whatif_host;            /* host figures replaced by what-if options */
@@ -31,6 +32,7 @@ struct procfs_host {
 	uint64_t self_rlimit_as;     /* ovc's RLIMIT_AS, as the caller's shell passes it on */
 	uint64_t self_rlimit_data, self_rlimit_data_max;   /* and RLIMIT_DATA, soft and hard */
 	bool has_cmdline;            /* host.ignore_rlimit_data was read from the cmdline */
+	char stat_path[4200];        /* the malformed stat file, for the warning */
 };
 
 int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc_err *err);

@@ -207,7 +207,8 @@ static int write_value(const struct fsroot *fs, const char *rel, const char *val
 	if (r == n)
 		return 0;
 	if (r >= 0)
-		return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d bytes", (int)r);
+		return ovc_fail(err, OVC_E_SYSTEM, EIO, path, 0, "short write of %d byte%s",
+				(int)r, r == 1 ? "" : "s");
 	return fail_errno(fs, err, e, path, value, "cannot write");
 }
 

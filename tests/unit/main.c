@@ -22,6 +22,7 @@ int main(void)
 	test_promtext();
 	test_decide();
 	test_kmsg();
+	test_escape_text();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

@@ -74,6 +74,7 @@ void test_profile(void);
 void test_export(void);
 void test_journal(void);
 void test_regress(void);
+void test_escape_text(void);
 void test_promtext(void);
 void test_decide(void);
 void test_kmsg(void);
