@@ -60,6 +60,7 @@ enum {
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
 	OPT_FORCE, OPT_PERSIST, OPT_PROFILE, OPT_RLIMIT_DATA, OPT_VMDATA, OPT_INIT,
+	OPT_SINCE, OPT_FOLLOW, OPT_KMSG,
 };
 
 #define COMMON_LONGOPTS                                             \
@@ -122,6 +123,9 @@ bool cli_root_is_image(struct ovc_ctx *ctx);
  */
 int cli_writer_privileges(struct ovc_ctx *ctx, bool audit);
 
+/* Drop every capability left (log, once /dev/kmsg is open). 0, or the exit status. */
+int cli_drop_privileges(struct ovc_ctx *ctx);
+
 /*
  * Flush and close stdout; a lost result is reported and turns rc into EXIT_SYSTEM, or
  * into EXIT_UNREPORTED when ctx says a change was made (it stays, and the message says
@@ -138,6 +142,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_check(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_log(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv);

@@ -152,6 +152,14 @@ static const struct ovc_cmd commands[] = {
 	  "Usage: ovc probe [--force] [--json]\n"
 	  "      --force           probe in mode 2 too (each attempt briefly charges the\n"
 	  "                        commit limit and can make other allocations fail)\n", NULL },
+	{ "log", cmd_log, CMD_SYSLOG,
+	  "the commit refusals and OOM kills in the kernel log, explained",
+	  "Usage: ovc log [--since DURATION] [--follow] [--kmsg FILE] [--json]\n"
+	  "      --since DURATION  only the last 30s, 10m, 2h, 1d, 1h30m, ...\n"
+	  "  -f, --follow          then wait for new ones, as dmesg -w (JSON: a line each)\n"
+	  "      --kmsg FILE       a saved kernel log (cat /dev/kmsg, dmesg, dmesg --raw)\n"
+	  "                        instead of /dev/kmsg (needs CAP_SYSLOG when\n"
+	  "                        kernel.dmesg_restrict=1)\n", NULL },
 	{ "verify", cmd_verify, CMD_READONLY,
 	  "do the running values equal what the sysctl.d boot configuration applies?",
 	  "Usage: ovc verify [--profile NAME] [--root DIR] [--proc DIR] [--json]\n"
@@ -508,6 +516,15 @@ int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph)
 	if (rc)
 		return rc;
 	if (procfs_read_host(&ctx->proc, ph, &err) < 0)
+		return cli_report(ctx, &err);
+	return 0;
+}
+
+int cli_drop_privileges(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	if (caps_drop_all(&err) < 0)
 		return cli_report(ctx, &err);
 	return 0;
 }

@@ -214,8 +214,9 @@ void kmsg_classify(const char *text, size_t len, struct kmsg_event *ev)
 	ev->pid = -1;
 	/*
 	 * mm/util.c __vm_enough_memory(): "%s: pid: %d, comm: %s, bytes: %lu not enough
-	 * memory for the allocation" (the older form has no "bytes: %lu"); its rate limit
-	 * reports "%s: %d callbacks suppressed" (lib/ratelimit.c ___ratelimit).
+	 * memory for the allocation" (6.9+; 6.3 to 6.8 without "bytes: %lu", 6.1 and 6.2
+	 * with "no enough"; nothing before 6.1); its rate limit (10 in 5 s) reports "%s: %d
+	 * callbacks suppressed" (lib/ratelimit.c ___ratelimit) before the next one printed.
 	 */
 	if (starts(text, end, "__vm_enough_memory: ", &p)) {
 		if (dec(&p, end, &v) && starts(p, end, " callbacks suppressed", NULL)) {
@@ -232,10 +233,13 @@ void kmsg_classify(const char *text, size_t len, struct kmsg_event *ev)
 			if (!dec(&p, end, &ev->bytes))
 				return;
 			ev->has_bytes = true;
-		} else if ((ce = find(c, end, ", not enough memory")) == NULL) {
+		} else if ((ce = find(c, end, ", not enough memory")) == NULL &&
+			   (ce = find(c, end, ", no enough memory")) == NULL) {
 			return;
 		}
-		if (!find(c, end, "not enough memory for the allocation"))
+		/* 6.1 printed "no enough" (44b414c8715c), 6.3 fixed the word, 6.9 added bytes */
+		if (!find(c, end, "not enough memory for the allocation") &&
+		    !find(c, end, "no enough memory for the allocation"))
 			return;
 		copy(ev->comm, sizeof(ev->comm), c, ce);
 		ev->kind = KMSG_COMMIT_REFUSED;
@@ -301,6 +305,13 @@ int kmsg_log_feed(struct kmsg_log *log, const char *line, size_t len)
 		log->first_seq = r.seq;
 	}
 	kmsg_classify(r.text, r.text_len, &ev);
+	if (log->has_min_ts && (!r.has_ts || r.ts_usec < log->min_ts_usec)) {
+		if (ev.kind == KMSG_OOM_SUMMARY) {   /* it may still introduce a kill after it */
+			log->summary = ev;
+			log->have_summary = true;
+		}
+		return 0;
+	}
 	switch (ev.kind) {
 	case KMSG_OTHER:
 		return 0;

@@ -81,6 +81,8 @@ struct kmsg_log {
 	struct kmsg_event summary;   /* the last oom-kill: line, for the kill after it */
 	bool have_summary;
 	uint64_t bad_lines;      /* lines that were not kernel log lines */
+	bool has_min_ts;         /* set by the caller: records before min_ts_usec (uptime) */
+	uint64_t min_ts_usec;    /* are neither entries nor counted as suppressed */
 };
 
 /*

@@ -50,6 +50,9 @@ void test_kmsg(void)
 	classify(L("4,7,1,-;__vm_enough_memory: pid: 1218, comm: a.out, not enough memory for the allocation"), &ev);
 	TAP_OK(ev.kind == KMSG_COMMIT_REFUSED && ev.pid == 1218 && !strcmp(ev.comm, "a.out") &&
 	       !ev.has_bytes, "refusal without bytes (the older form)");
+	classify(L("4,7,1,-;__vm_enough_memory: pid: 1218, comm: a.out, no enough memory for the allocation"), &ev);
+	TAP_OK(ev.kind == KMSG_COMMIT_REFUSED && ev.pid == 1218 && !ev.has_bytes,
+	       "refusal in 6.1's words (no enough)");
 	classify(L("4,7,1,-;__vm_enough_memory: pid: 9, comm: my, bytes: x, bytes: 4096 not enough memory for the allocation"), &ev);
 	TAP_OK(ev.kind == KMSG_OTHER, "a comm with ', bytes: ' in it and junk: not a refusal");
 	classify(L("4,1015,29356119706,-;__vm_enough_memory: 95 callbacks suppressed"), &ev);
