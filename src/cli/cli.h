@@ -27,6 +27,7 @@ enum ovc_exit {
 	EXIT_SYSTEM = 7,    /* system or I/O error; anything already written was rolled back */
 	EXIT_AUDIT = 8,     /* --audit=on and the record could not be delivered; nothing changed */
 	EXIT_ROLLBACK = 9,  /* the rollback itself failed; the state left is printed */
+	EXIT_LOCKED = 11,   /* a writer's --wait or --no-wait: another ovc held the lock */
 };
 
 struct ovc_ctx {
@@ -51,7 +52,7 @@ enum {
 	OPT_PROC = 0x100, OPT_ROOT, OPT_JSON, OPT_NO_COLOR, OPT_HELP, OPT_DRY_RUN, OPT_AUDIT,
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
-	OPT_FORCE, OPT_PERSIST, OPT_PROFILE,
+	OPT_FORCE, OPT_PERSIST, OPT_PROFILE, OPT_WAIT, OPT_NO_WAIT,
 };
 
 #define COMMON_LONGOPTS                                             \

@@ -99,6 +99,9 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           override the guard (and allow a zero limit)\n"
 	  "      --audit=auto|on|off  audit record per change: auto sends it where audit\n"
 	  "                        works; on refuses to change anything without it\n"
+	  "      --wait SECONDS    give up (exit 11) if another ovc holds the lock that\n"
+	  "                        long (default: wait until it is free); 2.5 is 2500 ms\n"
+	  "      --no-wait         the same as --wait 0: give up at once\n"
 	  "      --persist         also write ovc's drop-in " DROPIN_PATH_TEXT ", all or\n"
 	  "                        nothing with the running values\n"
 	  "      --root DIR        prefix of /etc, /run, /usr (drop-in, lock, boot files);\n"
@@ -112,6 +115,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           write even when another file would override it at boot,\n"
 	  "                        over a file ovc did not write, or past the guard\n"
 	  "      --audit=auto|on|off  as for set\n"
+	  "      --wait SECONDS, --no-wait  as for set\n"
 	  "      --root DIR        write under DIR (an image, a chroot) instead of /\n", NULL },
 	{ "reset", cmd_reset, CMD_WRITES_PROC,
 	  "back to the kernel defaults 0/50/0 (with --persist: remove ovc's drop-in)",
@@ -120,6 +124,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           remove a drop-in ovc did not write\n"
 	  "      --audit=auto|on|off  as for set\n"
+	  "      --wait SECONDS, --no-wait  as for set\n"
 	  "      --root DIR        as for set; without --proc: --persist only\n", NULL },
 	{ "profile", NULL, CMD_WRITES_PROC,
 	  "named policies: list, show NAME, export NAME, or apply one (ovc-profile(5))",
@@ -135,6 +140,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           override the guard, a shadowing file, a foreign drop-in\n"
 	  "      --audit=auto|on|off  as for set\n"
+	  "      --wait SECONDS, --no-wait  as for set\n"
 	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show,\n"
 	  "                        export or an offline image (--root without --proc)\n"
 	  "      --root DIR        profiles, sysctl.d and the drop-in under DIR (an image, a\n"
@@ -305,6 +311,7 @@ static int exit_for(const struct ovc_err *err)
 	case OVC_E_ROFS:   return EXIT_ROFS;
 	case OVC_E_GUARD:  return EXIT_GUARD;
 	case OVC_E_AUDIT:  return EXIT_AUDIT;
+	case OVC_E_LOCKED: return EXIT_LOCKED;
 	case OVC_E_SYSTEM:
 	case OVC_E_OK:     break;
 	}
@@ -354,6 +361,8 @@ static const char *hint_words(const struct ovc_err *err)
 		return "--force overrides; see ovc(8)";
 	if (err->code == OVC_E_AUDIT)
 		return "--audit=auto carries on without the record; --audit=off sends none";
+	if (err->code == OVC_E_LOCKED)
+		return "--wait SECONDS waits longer; without --wait or --no-wait ovc waits until the lock is free";
 	return NULL;
 }
 
@@ -393,7 +402,7 @@ static int report(const struct ovc_err *err, bool json)
 	if (json)
 		json_error(code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
 			   : code == EXIT_ROFS ? "read_only" : code == EXIT_GUARD ? "refused"
-			   : code == EXIT_AUDIT ? "audit"
+			   : code == EXIT_AUDIT ? "audit" : code == EXIT_LOCKED ? "locked"
 			   : code == EXIT_USAGE ? "usage" : "system",
 			   text, err->path, err->line, err->errnum, hint, code);
 	return code;
