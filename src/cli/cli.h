@@ -34,6 +34,8 @@ struct ovc_ctx {
 	const char *cmd;          /* command name, for messages */
 	const char *proc_dir;     /* --proc (default /proc) */
 	const char *root_dir;     /* --root: prefix of /etc, /run, /usr paths (default /) */
+	const char *sosreport;    /* --sosreport DIR: --proc DIR/proc --root DIR, readers only */
+	bool root_given;          /* --root given (even "/"): it excludes --sosreport */
 	bool proc_set;            /* --proc given */
 	bool root_set;            /* --root given, and not this system's "/" (an image):
 				   * known once the root is open (cli_open_root) */
@@ -52,19 +54,21 @@ enum {
 	OPT_PROC = 0x100, OPT_ROOT, OPT_JSON, OPT_NO_COLOR, OPT_HELP, OPT_DRY_RUN, OPT_AUDIT,
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
-	OPT_FORCE, OPT_PERSIST, OPT_PROFILE, OPT_WAIT, OPT_NO_WAIT,
+	OPT_FORCE, OPT_PERSIST, OPT_PROFILE, OPT_WAIT, OPT_NO_WAIT, OPT_SOSREPORT,
 };
 
 #define COMMON_LONGOPTS                                             \
 	{ "proc", required_argument, NULL, OPT_PROC },              \
 	{ "root", required_argument, NULL, OPT_ROOT },              \
+	{ "sosreport", required_argument, NULL, OPT_SOSREPORT },    \
 	{ "json", no_argument, NULL, OPT_JSON },                    \
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },            \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 /*
  * Handle a common option inside a command's getopt loop: returns 1 if c was one
- * (OPT_HELP prints the command's help and exits 0), 0 otherwise.
+ * (OPT_HELP prints the command's help and exits 0; --sosreport with --proc, --root or a
+ * writer is a usage error, reported, and ovc exits 2), 0 otherwise.
  */
 int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg);
 

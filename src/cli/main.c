@@ -77,7 +77,8 @@ static const struct ovc_cmd commands[] = {
 	  "      --format FMT      text (the default), json (as --json), or prometheus: the\n"
 	  "                        metrics for node_exporter's textfile collector\n"
 	  "      --root DIR        read the boot configuration (sysctl.d, ovc's drop-in)\n"
-	  "                        under DIR instead of /\n", NULL },
+	  "                        under DIR instead of /\n"
+	  "      --sosreport DIR   an extracted sosreport: DIR/proc and DIR's boot files\n", NULL },
 	{ "simulate", cmd_simulate, CMD_READONLY,
 	  "CommitLimit and the largest allocation under each mode",
 	  "", NULL },
@@ -158,6 +159,7 @@ static const struct ovc_cmd commands[] = {
 	  "                        (computed for this host); exit 1 if not\n"
 	  "      --root DIR        read /etc, /run, /usr and /lib under DIR (an image, a\n"
 	  "                        chroot) instead of /\n"
+	  "      --sosreport DIR   an extracted sosreport: DIR/proc and DIR's boot files\n"
 	  "      --mem SIZE, --swap SIZE, --hugetlb SIZE\n"
 	  "                        with --profile: the host's figures for a host-relative\n"
 	  "                        profile (an image has none; --mem and --swap together)\n"
@@ -187,6 +189,8 @@ static void print_main_help(void)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
 	printf("\n%s      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
 	       "                    image, a chroot) instead of /\n"
+	       "      --sosreport DIR  an extracted sosreport's top directory, as it is: its\n"
+	       "                    proc/ and etc/ (= --proc DIR/proc --root DIR); no writer\n"
 	       "  -V, --version     print ovc's version\n"
 	       "\nRun 'ovc COMMAND --help' for a command's options; see ovc(8).\n",
 	       common_help);
@@ -209,15 +213,69 @@ void cli_print_help(const char *cmd)
 	printf("%s\nSee ovc(8).\n", common_help);
 }
 
+/* A usage error found while a common option is parsed: reported, and ovc exits. */
+static void __attribute__((noreturn)) common_usage(struct ovc_ctx *ctx, const char *msg)
+{
+	exit(cli_close_stdout(cli_usage_error(ctx, "%s", msg)));
+}
+
+/* A sosreport is a record of another host: no writer takes it (main checks the
+ * commands named after a global --sosreport). */
+static void refuse_sos_writer(struct ovc_ctx *ctx)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), "--sosreport: a sosreport is a record, never written to; ovc %s does not take it (simulate answers what-ifs on it)",
+		 ctx->cmd);
+	common_usage(ctx, msg);
+}
+
+/*
+ * --sosreport DIR: the top directory of an extracted sosreport, whose proc/ is a copy of
+ * the host's /proc (sos's system plugin copies /proc/sys, the memory plugin meminfo) and
+ * whose etc/, run/, usr/local/lib and lib/ hold the sysctl.d files (sos's kernel plugin
+ * copies /etc/sysctl.conf and /etc, /run, /usr/local/lib and /lib/sysctl.d).
+ */
+static void sosreport_opt(struct ovc_ctx *ctx, const char *dir)
+{
+	static char proc[4096];
+	size_t n = strlen(dir);
+
+	if (ctx->sosreport)
+		common_usage(ctx, "--sosreport is given twice");
+	if (ctx->proc_set || ctx->root_given)
+		common_usage(ctx, ctx->proc_set ? "--sosreport and --proc exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)"
+						: "--sosreport and --root exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)");
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n + sizeof("/proc") > sizeof(proc))
+		common_usage(ctx, "--sosreport: the path is too long");
+	snprintf(proc, sizeof(proc), "%.*s%s", (int)n, dir, n == 1 && dir[0] == '/' ? "proc" : "/proc");
+	ctx->sosreport = dir;
+	ctx->proc_dir = proc;
+	ctx->root_dir = dir;
+	if (ctx->writer)
+		refuse_sos_writer(ctx);
+}
+
 int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_PROC:
+		if (ctx->sosreport)
+			common_usage(ctx, "--sosreport and --proc exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)");
 		ctx->proc_dir = arg;
 		ctx->proc_set = true;
 		return 1;
 	case OPT_ROOT:   /* opened, and compared with "/", on first use: cli_open_root */
+		if (ctx->sosreport)
+			common_usage(ctx, "--sosreport and --root exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)");
 		ctx->root_dir = arg;
+		ctx->root_given = true;
+		return 1;
+	case OPT_SOSREPORT:
+		sosreport_opt(ctx, arg);
+		ctx->proc_set = true;
 		return 1;
 	case OPT_JSON:
 		ctx->json = true;
@@ -411,9 +469,39 @@ static int report(const struct ovc_err *err, bool json)
 int cli_open_proc(struct ovc_ctx *ctx)
 {
 	struct ovc_err err = { 0 };
+	int rc;
 
+	/* a sosreport's proc/ is read only once the directory is known to be one */
+	if (ctx->sosreport && (rc = cli_open_root(ctx)))
+		return rc;
 	if (ctx->proc.fd < 0 && fsroot_open_proc(&ctx->proc, ctx->proc_dir, &err) < 0)
 		return cli_report(ctx, &err);
+	return 0;
+}
+
+/*
+ * An sosreport's top directory holds sos_commands/ (the commands' output), and sos 3.x's
+ * version.txt or sos 4.x's sos_reports/ (sos.html, manifest.json) beside the copied
+ * files: one of them makes DIR a sosreport.
+ */
+static int open_sosreport(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	if (fsroot_open_root(&ctx->root, ctx->sosreport, &err) < 0) {
+		ovc_fail(&err, OVC_E_USAGE, err.errnum, ctx->sosreport, 0,
+			 "not a sosreport top directory");
+		return cli_report(ctx, &err);
+	}
+	if (!fsroot_has(&ctx->root, "sos_commands", S_IFDIR) &&
+	    !fsroot_has(&ctx->root, "sos_reports", S_IFDIR) &&
+	    !fsroot_has(&ctx->root, "version.txt", S_IFREG)) {
+		fsroot_close(&ctx->root);
+		ovc_fail(&err, OVC_E_USAGE, 0, ctx->sosreport, 0,
+			 "not a sosreport top directory: it has no sos_commands/, sos_reports/ or version.txt (give the directory the tarball extracts to)");
+		return cli_report(ctx, &err);
+	}
+	ctx->root_set = !ctx->root.live;
 	return 0;
 }
 
@@ -423,6 +511,8 @@ int cli_open_root(struct ovc_ctx *ctx)
 
 	if (ctx->root.fd >= 0)
 		return 0;
+	if (ctx->sosreport)
+		return open_sosreport(ctx);
 	if (fsroot_open_root(&ctx->root, ctx->root_dir, &err) < 0)
 		return cli_report(ctx, &err);
 	ctx->root_set = !ctx->root.live;
@@ -432,6 +522,9 @@ int cli_open_root(struct ovc_ctx *ctx)
 bool cli_root_is_image(struct ovc_ctx *ctx)
 {
 	struct ovc_err ignored;
+
+	if (ctx->sosreport)
+		return true;   /* another host's record; cli_open_root checks it is one */
 
 	if (ctx->root.fd < 0 && fsroot_open_root(&ctx->root, ctx->root_dir, &ignored) < 0)
 		return true;   /* not this system's "/"; cli_open_root reports why */
@@ -552,6 +645,8 @@ int main(int argc, char **argv)
 		cmd = sub;
 	}
 	ctx.writer = cmd->flags & CMD_WRITES_PROC;
+	if (ctx.sosreport && ctx.writer)
+		refuse_sos_writer(&ctx);
 	argv[0] = (char *)"ovc";   /* getopt names the program in its messages */
 
 	/* The privilege policy, per command: read-only commands keep nothing; writers keep
