@@ -41,6 +41,9 @@ struct ovc_ctx {
 				   * known once the root is open (cli_open_root) */
 	bool writer;              /* the command changes the policy */
 	bool json;                /* --json */
+	/* status --format nagios: a monitoring plugin, whose every failure is one
+	 * "OVC UNKNOWN - ..." line on stdout and exit status 3 (MP_UNKNOWN) */
+	bool plugin;
 	bool color;               /* colour on stdout: decided in main, off with --json,
 				   * --no-color, NO_COLOR, TERM=dumb or no tty */
 	/* The seams, each opened once, on first use, after the options are read and the

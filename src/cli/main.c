@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "../core/mprange.h"
 #include "../sys/caps.h"
 #include "cli.h"
 #include "json.h"
@@ -73,9 +74,16 @@ static const char whatif_help[] =
 static const struct ovc_cmd commands[] = {
 	{ "status", cmd_status, CMD_READONLY,
 	  "show the overcommit policy, CommitLimit, Committed_AS and warnings",
-	  "Usage: ovc status [--format text|json|prometheus] [--root DIR] [options]\n"
-	  "      --format FMT      text (the default), json (as --json), or prometheus: the\n"
-	  "                        metrics for node_exporter's textfile collector\n"
+	  "Usage: ovc status [--format text|json|prometheus|nagios] [--root DIR] [options]\n"
+	  "      --format FMT      text (the default), json (as --json), prometheus: the\n"
+	  "                        metrics for node_exporter's textfile collector, or\n"
+	  "                        nagios: a monitoring plugin (one line, exit 0 OK,\n"
+	  "                        1 WARNING, 2 CRITICAL, 3 UNKNOWN for any error)\n"
+	  "  -w, --warning RANGE   nagios: mode 2 headroom range, in % of CommitLimit or\n"
+	  "                        kB or a size (default 5%:, below 5 % free)\n"
+	  "  -c, --critical RANGE  nagios: the same (default @~:0, at or past the limit)\n"
+	  "      --drift STATE     nagios: ok, warning (default) or critical when the\n"
+	  "                        running values differ from the boot values\n"
 	  "      --root DIR        read the boot configuration (sysctl.d, ovc's drop-in)\n"
 	  "                        under DIR instead of /\n"
 	  "      --sosreport DIR   an extracted sosreport: DIR/proc and DIR's boot files\n", NULL },
@@ -322,6 +330,13 @@ static void try_help(const struct ovc_ctx *ctx)
 	fprintf(stderr, "Try 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
 }
 
+/* A plugin's failure: one line on stdout, exit 3 (the guidelines' UNKNOWN). */
+static int plugin_unknown(const char *msg)
+{
+	printf("OVC UNKNOWN - %s\n", msg);
+	return MP_UNKNOWN;
+}
+
 int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 {
 	char msg[600];
@@ -330,6 +345,8 @@ int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (ctx->plugin)
+		return plugin_unknown(msg);
 	fprintf(stderr, "ovc: %s\n", msg);
 	try_help(ctx);
 	if (ctx->json)
@@ -352,6 +369,8 @@ int cli_parse_common_only(struct ovc_ctx *ctx, int argc, char **argv)
 
 int cli_bad_option(struct ovc_ctx *ctx)
 {
+	if (ctx->plugin)   /* opterr is 0: getopt printed nothing */
+		return plugin_unknown("unknown option or missing argument (ovc status --help lists the options)");
 	/* getopt printed "ovc: unrecognized option ..." (argv[0] is "ovc") */
 	try_help(ctx);
 	if (ctx->json)
@@ -424,20 +443,19 @@ static const char *hint_words(const struct ovc_err *err)
 	return NULL;
 }
 
-static int report(const struct ovc_err *err, bool json);
+static int report(const struct ovc_err *err, bool json, bool plugin);
 
 int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
 {
-	return report(err, ctx->json);
+	return report(err, ctx->json, ctx->plugin);
 }
 
 int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err)
 {
-	(void)ctx;
-	return report(err, false);
+	return report(err, false, ctx->plugin);
 }
 
-static int report(const struct ovc_err *err, bool json)
+static int report(const struct ovc_err *err, bool json, bool plugin)
 {
 	char text[2048];
 	const char *hint = hint_words(err);
@@ -454,6 +472,8 @@ static int report(const struct ovc_err *err, bool json)
 		snprintf(text, sizeof(text), "%s: %s", err->path, err->msg);
 	else
 		snprintf(text, sizeof(text), "%s", err->msg);
+	if (plugin)
+		return plugin_unknown(text);
 	fprintf(stderr, "ovc: %s\n", text);
 	if (hint)
 		fprintf(stderr, "hint: %s\n", hint);
@@ -577,6 +597,36 @@ int cli_close_stdout(int rc)
 	return rc;
 }
 
+/*
+ * "ovc [global options] [status] ... --format nagios": a monitoring plugin from the first
+ * argument on, so that even a usage error found before "status" is parsed (an unknown
+ * global option) is an UNKNOWN line and exit 3, as the guidelines want for every error.
+ */
+static bool plugin_argv(int argc, char **argv)
+{
+	const char *cmd = NULL;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i];
+
+		if (!cmd && (!strcmp(a, "--proc") || !strcmp(a, "--root") || !strcmp(a, "--sosreport"))) {
+			i++;   /* the option's value */
+			continue;
+		}
+		if (!cmd && a[0] != '-') {
+			cmd = a;
+			if (strcmp(cmd, "status"))
+				return false;
+			continue;
+		}
+		if (!strcmp(a, "--format=nagios") ||
+		    (!strcmp(a, "--format") && i + 1 < argc && !strcmp(argv[i + 1], "nagios")))
+			return true;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -599,6 +649,9 @@ int main(int argc, char **argv)
 	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
 		if (!strcmp(argv[c], "--json"))
 			ctx.json = true;
+	ctx.plugin = plugin_argv(argc, argv);
+	if (ctx.plugin)
+		opterr = 0;   /* a plugin prints one line on stdout, nothing on stderr */
 	/* '+': stop at the command name; the command parses the rest */
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
@@ -664,5 +717,7 @@ int main(int argc, char **argv)
 	fsroot_close(&ctx.proc);
 	fsroot_close(&ctx.root);
 	fsroot_close(&ctx.host);
-	return cli_close_stdout(rc);
+	rc = cli_close_stdout(rc);
+	/* a plugin exits 0 to 3 only (MP_UNKNOWN for any other failure) */
+	return ctx.plugin && (rc < MP_OK || rc > MP_UNKNOWN) ? MP_UNKNOWN : rc;
 }

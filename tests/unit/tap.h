@@ -76,5 +76,6 @@ void test_journal(void);
 void test_regress(void);
 void test_promtext(void);
 void test_decide(void);
+void test_mprange(void);
 
 #endif
