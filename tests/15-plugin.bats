@@ -149,7 +149,7 @@ setup() {
 	use_host seed-24g-noswap
 	local -a bad=(
 		"-w 20:10" "-w" "-c abc" "-c 5%:1G" "--warning 1e3" "--drift maybe" "--bogus" "--json"
-		"--format text" "extra"
+		"extra"
 	)
 	local b
 	for b in "${bad[@]}"; do
@@ -170,6 +170,11 @@ setup() {
 	run --separate-stderr "$OVC" --proc "$PROC" --root "$BATS_TEST_TMPDIR/none" status --format nagios
 	assert_plugin_line
 	assert_equal "$status" 3
+	# the last --format wins: nagios after text is a plugin, text after nagios is not
+	run -0 --separate-stderr "$OVC" --proc "$PROC" status --format text --format=nagios
+	assert_plugin_line
+	run -2 --separate-stderr "$OVC" --proc "$PROC" status --format nagios --format text --bogus
+	refute_output --partial 'OVC'
 	# without --format nagios the thresholds are a usage error, exit 2, as ever
 	run -2 --separate-stderr "$OVC" --proc "$PROC" status -w 10:
 	assert_equal "${stderr_lines[0]}" "ovc: --warning, --critical and --drift go with --format nagios"

@@ -224,9 +224,6 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 			if (i == sizeof(format_names) / sizeof(format_names[0]))
 				return cli_usage_error(ctx, "invalid --format '%s': expected text, json, prometheus or nagios",
 						       optarg);
-			if (fmt_set && *fmt != (enum status_format)i)
-				return cli_usage_error(ctx, "--format %s and --format %s exclude each other",
-						       format_names[*fmt], optarg);
 			*fmt = (enum status_format)i;
 			fmt_set = true;
 		} else if (ch == 'w' || ch == 'c') {
@@ -255,6 +252,7 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 	if (fmt_set && ctx->json && *fmt != FMT_JSON)
 		return cli_usage_error(ctx, "--json and --format %s exclude each other",
 				       format_names[*fmt]);
+	ctx->plugin = *fmt == FMT_NAGIOS;   /* the last --format wins, as main guessed */
 	if (po->any && *fmt != FMT_NAGIOS)
 		return cli_usage_error(ctx, "--warning, --critical and --drift go with --format nagios");
 	if (*fmt == FMT_JSON)

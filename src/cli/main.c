@@ -604,7 +604,7 @@ int cli_close_stdout(int rc)
  */
 static bool plugin_argv(int argc, char **argv)
 {
-	const char *cmd = NULL;
+	const char *cmd = NULL, *format = NULL;
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -620,11 +620,12 @@ static bool plugin_argv(int argc, char **argv)
 				return false;
 			continue;
 		}
-		if (!strcmp(a, "--format=nagios") ||
-		    (!strcmp(a, "--format") && i + 1 < argc && !strcmp(argv[i + 1], "nagios")))
-			return true;
+		if (!strncmp(a, "--format=", 9))   /* the last one wins */
+			format = a + 9;
+		else if (!strcmp(a, "--format") && i + 1 < argc)
+			format = argv[++i];
 	}
-	return false;
+	return format && !strcmp(format, "nagios");
 }
 
 int main(int argc, char **argv)
