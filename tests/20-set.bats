@@ -684,6 +684,118 @@ transition() {
 	((SECONDS - t0 < 2)) || fail "the dry run waited"
 }
 
+# --- the lock: --wait SECONDS, --no-wait -------------------------------------------------
+
+# hold_lock_pid: hold $LOCK from one python3 process that takes the flock itself, so that
+# /proc/locks names it ($HOLDER; also in BG_PIDS); returns once it is held
+hold_lock_pid() {
+	local ready=$BATS_TEST_TMPDIR/held i
+
+	mkdir -p "${LOCK%/*}"
+	rm -f "$ready"
+	python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(120)' "$LOCK" "$ready" </dev/null >/dev/null 2>&1 3>&- &
+	HOLDER=$!
+	BG_PIDS+=("$HOLDER")
+	for ((i = 0; i < 250; i++)); do
+		[[ -e $ready ]] && return 0
+		sleep 0.02
+	done
+	fail "the test could not take the lock"
+}
+
+# the seconds since $1 (an $EPOCHREALTIME), as a decimal
+since() { bc <<<"$EPOCHREALTIME - $1"; }
+
+@test "--no-wait: another ovc holds the lock: exit 11 at once, its PID named, nothing written; the same in every writer" {
+	use_host seed-24g-noswap
+	hold_lock_pid
+	local st t0 el cmd
+	st=$(tree_state "$HOST")
+	local -a writers=(
+		"set --mode 2 --ratio 60" "set --mode 1 --persist" "persist --mode 1" "reset"
+		"reset --persist" "profile apply mine" "profile mine --persist"
+	)
+	mkdir -p "$ROOT/etc/ovc/profiles" "$ROOT/etc/sysctl.d"
+	printf 'description = test\nreason = test\nsource = test\nmode = 1\n' >"$ROOT/etc/ovc/profiles/mine.profile"
+	chmod -R go-w "$ROOT"
+	for cmd in "${writers[@]}"; do
+		# shellcheck disable=SC2086 # the writer's words
+		set -- $cmd
+		writer_args_safe --proc "$PROC" --root "$ROOT" || fail "unsafe"
+		t0=$EPOCHREALTIME
+		run -11 --separate-stderr "$OVC" "$@" --proc "$PROC" --root "$ROOT" --no-wait
+		el=$(since "$t0")
+		(($(bc <<<"$el < 5"))) || fail "$cmd --no-wait took $el s"
+		assert_equal "$output" ""
+		assert_equal "$stderr" "ovc: $LOCK: the lock is held by another ovc (pid $HOLDER); --no-wait: nothing was written
+hint: --wait SECONDS waits longer; without --wait or --no-wait ovc waits until the lock is free"
+		run -11 --separate-stderr "$OVC" "$@" --proc "$PROC" --root "$ROOT" --wait 0 --json
+		assert_one_json_document
+		assert_json --arg p "$LOCK" '.error.kind == "locked" and .error.exit == 11 and .error.path == $p'
+		assert_equal "$(tree_state "$HOST")" "$st"
+		[[ ! -e $ROOT/etc/sysctl.d/99-zz-ovc.conf ]] || fail "$cmd wrote the drop-in"
+	done
+	# a dry run takes no lock: --no-wait changes nothing for it
+	run -0 --separate-stderr ovc_set --proc "$PROC" --root "$ROOT" --no-wait --dry-run --mode 1
+}
+
+@test "--wait 1: gives up after about a second with exit 11, nothing written; no PID for a holder that has exited" {
+	use_host seed-24g-noswap
+	# flock(1)'s child takes the lock and exits: the lock stays with the descriptor of
+	# a process that is not the one /proc/locks names, so no PID is given
+	hold_lock 60
+	local st t0 el
+	st=$(tree_state "$HOST")
+	t0=$EPOCHREALTIME
+	run -11 --separate-stderr oset --mode 2 --ratio 60 --wait 1
+	el=$(since "$t0")
+	(($(bc <<<"$el >= 0.9 && $el < 20"))) || fail "--wait 1 returned after $el s"
+	assert_equal "${stderr_lines[0]}" "ovc: $LOCK: the lock is held by another ovc; gave up after 1 s: nothing was written"
+	assert_equal "$(tree_state "$HOST")" "$st"
+	# a fraction: 1.5 s, with the "waiting" line after the first second
+	t0=$EPOCHREALTIME
+	run -11 --separate-stderr oset --mode 2 --ratio 60 --wait 1.5
+	el=$(since "$t0")
+	(($(bc <<<"$el >= 1.4 && $el < 20"))) || fail "--wait 1.5 returned after $el s"
+	assert_equal "${stderr%%$'\n'*}" "ovc: waiting for another ovc that holds $LOCK"
+	assert_equal "${stderr_lines[1]}" "ovc: $LOCK: the lock is held by another ovc; gave up after 1.5 s: nothing was written"
+	assert_equal "$(tree_state "$HOST")" "$st"
+}
+
+@test "--wait N: proceeds once the holder releases the lock, before N" {
+	use_host seed-24g-noswap
+	hold_lock 60
+	(sleep 1.5 && kill -9 "$HOLDER") </dev/null >/dev/null 2>&1 3>&- &
+	BG_PIDS+=($!)
+	local t0 el
+	t0=$EPOCHREALTIME
+	run -0 --separate-stderr oset --mode 2 --ratio 60 --wait 30 --json
+	el=$(since "$t0")
+	(($(bc <<<"$el >= 1 && $el < 20"))) || fail "--wait 30 returned after $el s"
+	assert_one_json_document
+	assert_json '.changed == true and .waited_for_lock == true'
+	assert_equal "$stderr" "ovc: waiting for another ovc that holds $LOCK"
+	assert_knob memory 2
+	assert_knob ratio 60
+}
+
+@test "--wait: a bad value is a usage error (exit 2) before the lock is taken" {
+	use_host seed-24g-noswap
+	local v
+	for v in -1 x 1.2345 86400.001 1. '' 5s; do
+		run -2 --separate-stderr oset --mode 1 --wait "$v"
+		[[ ${stderr_lines[0]} == "ovc: invalid --wait '$v': "* ]] || fail "stderr: $stderr"
+		assert_no_lock_taken
+	done
+	run -2 --separate-stderr oset --mode 1 --wait
+	assert_no_lock_taken
+	assert_tree_is_fixture seed-24g-noswap
+}
+
 # --- the guard -------------------------------------------------------------------------
 
 @test "guard: entering mode 2 with too little room is refused, exit 3, nothing written" {

@@ -307,14 +307,14 @@ root_with_dropin() {
 	assert_equal "${stderr_lines[0]}" 'ovc: --json and --format text exclude each other'
 	run -2 --separate-stderr ovc status --format xml
 	assert_output ''
-	assert_equal "$stderr" "ovc: invalid --format 'xml': expected text, json or prometheus
+	assert_equal "$stderr" "ovc: invalid --format 'xml': expected text, json, prometheus or nagios
 Try 'ovc status --help'."
 	run -2 --separate-stderr ovc status --format
 	assert_output ''
 	# status only
 	run -2 --separate-stderr ovc simulate --format prometheus
 	run -0 "$OVC" status --help
-	assert_line --regexp '^ +--format FMT +text \(the default\), json \(as --json\), or prometheus'
+	assert_line --regexp '^ +--format FMT +text \(the default\), json \(as --json\), prometheus: the$'
 }
 
 @test "the last --format wins" {

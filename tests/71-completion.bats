@@ -193,7 +193,7 @@ make_root() {
 @test "option values offered are values ovc accepts" {
 	local v
 	comp ovc status --format ''
-	assert_output $'json\nprometheus\ntext'
+	assert_output $'json\nnagios\nprometheus\ntext'
 	for v in $output; do
 		run -0 "$OVC" --proc "$NONE" status --format "$v" --help
 	done
@@ -201,6 +201,11 @@ make_root() {
 	assert_output prometheus
 	comp ovc status --format=p
 	assert_output --format=prometheus
+	comp ovc status --format nagios --drift ''
+	assert_output $'critical\nok\nwarning'
+	for v in $output; do
+		run -0 "$OVC" --proc "$NONE" status --format nagios --drift "$v" --help
+	done
 
 	comp ovc simulate --mode ''
 	assert_output $'0\n1\n2'
@@ -321,7 +326,7 @@ make_root() {
 		assert_equal "$output" "$plain"
 	done
 	comp ovc status --format ''
-	assert_output $'json\nprometheus\ntext'
+	assert_output $'json\nnagios\nprometheus\ntext'
 }
 
 @test "sourcing the completion defines only _ovc names and registers only ovc" {

@@ -2,6 +2,8 @@
 /* change.c - the change transaction (change.h): lock, read, plan, decide, commit, undo. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,24 +84,74 @@ static bool rollback_failed(const struct change_result *r)
 	return false;
 }
 
-/* Take the policy lock; tell env once another ovc has held it for a second. */
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * Take the policy lock; tell env once another ovc has held it for a second. Without
+ * --wait, block in flock() after that second. With --wait (or --no-wait), poll: a
+ * non-blocking flock() every 50 ms until the deadline. A blocking flock() bounded by a
+ * timer would need SIGALRM (process-wide state, and a signal that lands between arming
+ * and the call is lost unless the timer repeats); the poll has no such race, costs 20
+ * system calls a second, and overshoots the deadline by at most one sleep, which is cut
+ * to the time left.
+ */
 static int take_lock(struct change *c)
 {
+	const struct change_req *req = c->req;
 	struct ovc_err *err = &c->res->error;
-	int i, r;
+	uint64_t start, t;
+	int r;
 
 	if (lock_open(&c->lock, c->env->root, err) < 0)
 		return -1;
-	for (i = 0; i < 20; i++) {
+	start = now_ms();
+	for (;;) {
+		uint64_t left = 50;
+
 		r = lock_try(&c->lock, err);
 		if (r != 0)
 			return r < 0 ? -1 : 0;
-		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		t = now_ms() - start;
+		if (req->lock_wait_set && t >= req->lock_wait_ms) {
+			uint64_t ms = req->lock_wait_ms;
+			char holder[40] = "", waited[64] = "--no-wait";
+			size_t n;
+
+			c->res->lock_holder = lock_holder(&c->lock);
+			if (c->res->lock_holder > 0)
+				snprintf(holder, sizeof(holder), " (pid %ld)", c->res->lock_holder);
+			if (ms) {   /* "gave up after 2 s", "... 0.25 s" */
+				n = (size_t)snprintf(waited, sizeof(waited), "gave up after %" PRIu64 ".%03" PRIu64,
+						     ms / 1000, ms % 1000);
+				while (waited[n - 1] == '0')
+					n--;
+				if (waited[n - 1] == '.')
+					n--;
+				snprintf(waited + n, sizeof(waited) - n, " s");
+			}
+			return ovc_fail(err, OVC_E_LOCKED, 0, c->lock.path, 0,
+					"the lock is held by another ovc%s; %s: nothing was written",
+					holder, waited);
+		}
+		if (t >= 1000 && !c->res->waited) {
+			c->res->waited = true;
+			if (c->env->waiting)
+				c->env->waiting(c->env->arg, c->lock.path);
+			if (!req->lock_wait_set)
+				return lock_wait(&c->lock, err);
+		}
+		if (req->lock_wait_set && req->lock_wait_ms - t < left)
+			left = req->lock_wait_ms - t;
+		if (!c->res->waited && 1000 - t < left)
+			left = 1000 - t;
+		nanosleep(&(struct timespec){ 0, (long)left * 1000 * 1000 }, NULL);
 	}
-	c->res->waited = true;
-	if (c->env->waiting)
-		c->env->waiting(c->env->arg, c->lock.path);
-	return lock_wait(&c->lock, err);
 }
 
 static void figures(const struct model_host *h, const struct model_policy *p,

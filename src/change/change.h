@@ -50,6 +50,10 @@ struct change_req {
 	struct profile_host host_figures;
 	bool dry_run, force;
 	enum audit_mode audit;
+	/* --wait, --no-wait: give up on a lock another ovc holds after lock_wait_ms (0: at
+	 * once) with OVC_E_LOCKED; without, wait for as long as it takes */
+	bool lock_wait_set;
+	uint64_t lock_wait_ms;
 };
 
 /* Where the change happens, and who hears about a wait for the lock. */
@@ -58,7 +62,8 @@ struct change_env {
 	const char *proc_dir;         /* as given: the journal records it */
 	const struct fsroot *root;    /* the system root (drop-in, lock, journal) */
 	bool root_set;                /* root is another system: its records are not audited */
-	/* called once, when another ovc has held the lock for a second; then it waits */
+	/* called once, when another ovc has held the lock for a second; then it waits (up to
+	 * req->lock_wait_ms with lock_wait_set) */
 	void (*waiting)(void *arg, const char *lock_path);
 	void *arg;
 };
@@ -153,7 +158,8 @@ struct change_result {
 	enum write_result undo_result[2];
 	size_t nundo;
 	struct ovc_err undo_fail;
-	bool waited;                   /* another ovc held the lock */
+	bool waited;                   /* another ovc held the lock for a second */
+	long lock_holder;              /* OVC_E_LOCKED: the PID holding it, 0 if unknown */
 	/* an interrupted change found under the lock, finished or undone first */
 	bool recovered, recovered_committed;
 	long recovered_pid;

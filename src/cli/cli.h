@@ -29,17 +29,23 @@ enum ovc_exit {
 	EXIT_ROLLBACK = 9,  /* the rollback itself failed; the state left is printed */
 	EXIT_UNREPORTED = 10, /* the change was made and stays, but its report could not be
 			       * written (stdout full, closed or failing) */
+	EXIT_LOCKED = 11,   /* a writer's --wait or --no-wait: another ovc held the lock */
 };
 
 struct ovc_ctx {
 	const char *cmd;          /* command name, for messages */
 	const char *proc_dir;     /* --proc (default /proc) */
 	const char *root_dir;     /* --root: prefix of /etc, /run, /usr paths (default /) */
+	const char *sosreport;    /* --sosreport DIR: --proc DIR/proc --root DIR, readers only */
+	bool root_given;          /* --root given (even "/"): it excludes --sosreport */
 	bool proc_set;            /* --proc given */
 	bool root_set;            /* --root given, and not this system's "/" (an image):
 				   * known once the root is open (cli_open_root) */
 	bool writer;              /* the command changes the policy */
 	bool json;                /* --json */
+	/* status --format nagios: a monitoring plugin, whose every failure is one
+	 * "OVC UNKNOWN - ..." line on stdout and exit status 3 (MP_UNKNOWN) */
+	bool plugin;
 	bool color;               /* colour on stdout: decided in main, off with --json,
 				   * --no-color, NO_COLOR, TERM=dumb or no tty */
 	/* The seams, each opened once, on first use, after the options are read and the
@@ -60,19 +66,21 @@ enum {
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
 	OPT_FORCE, OPT_PERSIST, OPT_PROFILE, OPT_RLIMIT_DATA, OPT_VMDATA, OPT_INIT,
-	OPT_SINCE, OPT_FOLLOW, OPT_KMSG,
+	OPT_SINCE, OPT_FOLLOW, OPT_KMSG, OPT_WAIT, OPT_NO_WAIT, OPT_SOSREPORT,
 };
 
 #define COMMON_LONGOPTS                                             \
 	{ "proc", required_argument, NULL, OPT_PROC },              \
 	{ "root", required_argument, NULL, OPT_ROOT },              \
+	{ "sosreport", required_argument, NULL, OPT_SOSREPORT },    \
 	{ "json", no_argument, NULL, OPT_JSON },                    \
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },            \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 /*
  * Handle a common option inside a command's getopt loop: returns 1 if c was one
- * (OPT_HELP prints the command's help and exits 0), 0 otherwise.
+ * (OPT_HELP prints the command's help and exits 0; --sosreport with --proc, --root or a
+ * writer is a usage error, reported, and ovc exits 2), 0 otherwise.
  */
 int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg);
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_status.c - "ovc status": the running policy, what boot applies (drift, ovc's
- * drop-in and its profile), the commit figures and warnings; in words, in JSON, or as
- * Prometheus metrics (--format prometheus, rendered by core/promtext).
+ * drop-in and its profile), the commit figures and warnings; in words, in JSON, as
+ * Prometheus metrics (--format prometheus, rendered by core/promtext), or as a
+ * monitoring plugin (--format nagios: one line, thresholds from core/mprange).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "../core/dropin.h"
+#include "../core/mprange.h"
 #include "../core/precedence.h"
 #include "../core/promtext.h"
 #include "../core/simulate.h"
@@ -156,34 +158,91 @@ static void print_boot(struct ovc_ctx *ctx, const struct procfs_host *ph,
 #define OVC_VERSION "0.1.0"
 #endif
 
-/* --format: a long-only code above cli.h's OPT_* range */
+/* --format, --drift: long-only codes above cli.h's OPT_* range */
 #define OPT_STATUS_FORMAT 0x200
+#define OPT_STATUS_DRIFT 0x201
 
-enum status_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+enum status_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_NAGIOS };
 
-static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format *fmt)
+static const char *const format_names[] = { "text", "json", "prometheus", "nagios" };
+
+/*
+ * --format nagios: the thresholds. The defaults: WARNING below 5 % of CommitLimit free
+ * (the headroom under which ovc's own status warns, SIM_LOW_HEADROOM_PCT), CRITICAL at
+ * or past the limit (new allocations fail), WARNING on drift.
+ */
+#define PLUGIN_WARNING_DEFAULT "5%:"
+#define PLUGIN_CRITICAL_DEFAULT "@~:0"
+
+struct plugin_opts {
+	struct mp_range warn, crit;
+	const char *warn_s, *crit_s;   /* as given, for messages */
+	enum mp_state drift;           /* the state drift raises */
+	bool any;                      /* -w, -c or --drift given */
+};
+
+static int parse_range(struct ovc_ctx *ctx, const char *opt, const char *arg,
+		       struct mp_range *r, const char **as)
+{
+	const char *why;
+
+	if (mp_range_parse(arg, r, &why) < 0)
+		return cli_usage_error(ctx, "invalid %s '%s': %s (a range: 10, 10:, ~:10, 10:20, @10:20; %% of CommitLimit, or kB or a size such as 512M)",
+				       opt, arg, why);
+	*as = arg;
+	return 0;
+}
+
+static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format *fmt,
+		 struct plugin_opts *po)
 {
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ "format", required_argument, NULL, OPT_STATUS_FORMAT },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "drift", required_argument, NULL, OPT_STATUS_DRIFT },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *why;
 	bool fmt_set = false;
-	int ch;
+	int ch, rc;
 
 	*fmt = FMT_TEXT;
-	while ((ch = cli_getopt(ctx, argc, argv, "h", longopts)) != -1) {
+	po->drift = MP_WARNING;
+	mp_range_parse(PLUGIN_WARNING_DEFAULT, &po->warn, &why);
+	mp_range_parse(PLUGIN_CRITICAL_DEFAULT, &po->crit, &why);
+	po->warn_s = PLUGIN_WARNING_DEFAULT;
+	po->crit_s = PLUGIN_CRITICAL_DEFAULT;
+	while ((ch = cli_getopt(ctx, argc, argv, "hw:c:", longopts)) != -1) {
 		if (ch == OPT_STATUS_FORMAT) {
-			if (!strcmp(optarg, "text"))
-				*fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				*fmt = FMT_JSON;
-			else if (!strcmp(optarg, "prometheus"))
-				*fmt = FMT_PROMETHEUS;
-			else
-				return cli_usage_error(ctx, "invalid --format '%s': expected text, json or prometheus",
+			size_t i;
+
+			for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+				if (!strcmp(optarg, format_names[i]))
+					break;
+			if (i == sizeof(format_names) / sizeof(format_names[0]))
+				return cli_usage_error(ctx, "invalid --format '%s': expected text, json, prometheus or nagios",
 						       optarg);
+			*fmt = (enum status_format)i;
 			fmt_set = true;
+		} else if (ch == 'w' || ch == 'c') {
+			rc = ch == 'w' ? parse_range(ctx, "--warning", optarg, &po->warn, &po->warn_s)
+				       : parse_range(ctx, "--critical", optarg, &po->crit, &po->crit_s);
+			if (rc)
+				return rc;
+			po->any = true;
+		} else if (ch == OPT_STATUS_DRIFT) {
+			if (!strcmp(optarg, "ok"))
+				po->drift = MP_OK;
+			else if (!strcmp(optarg, "warning"))
+				po->drift = MP_WARNING;
+			else if (!strcmp(optarg, "critical"))
+				po->drift = MP_CRITICAL;
+			else
+				return cli_usage_error(ctx, "invalid --drift '%s': expected ok, warning or critical",
+						       optarg);
+			po->any = true;
 		} else if (!cli_common_opt(ctx, ch, optarg)) {
 			return cli_bad_option(ctx);
 		}
@@ -192,12 +251,114 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 		return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (fmt_set && ctx->json && *fmt != FMT_JSON)
 		return cli_usage_error(ctx, "--json and --format %s exclude each other",
-				       *fmt == FMT_TEXT ? "text" : "prometheus");
+				       format_names[*fmt]);
+	ctx->plugin = *fmt == FMT_NAGIOS;   /* the last --format wins, as main guessed */
+	if (po->any && *fmt != FMT_NAGIOS)
+		return cli_usage_error(ctx, "--warning, --critical and --drift go with --format nagios");
 	if (*fmt == FMT_JSON)
 		ctx->json = true;
 	else if (ctx->json)
 		*fmt = FMT_JSON;
 	return 0;
+}
+
+/* "headroom ... outside the warning range 5%:" for a range that raised its alert */
+static void range_words(char *buf, size_t len, const char *which, const struct mp_range *r,
+			const char *as)
+{
+	snprintf(buf, len, ", %s the %s range %s", r->inside ? "inside" : "outside", which, as);
+}
+
+/* The value a range is checked against: percent of CommitLimit, or kB. */
+static double range_value(const struct mp_range *r, int64_t headroom_kb, double pct)
+{
+	return r->percent ? pct : (double)headroom_kb;
+}
+
+/*
+ * --format nagios: one line, "OVC STATE - what|perfdata", as the Monitoring Plugins
+ * guidelines ask (https://www.monitoring-plugins.org/doc/guidelines.html, "Plugin
+ * Output"; perfdata 'label'=value[UOM];[warn];[crit];[min];[max]). The headroom is
+ * judged only where CommitLimit is enforced (mode 2, and modes above 2 that old kernels
+ * treat as 2); drift against the values systemd-sysctl applies at boot.
+ */
+static int print_nagios(const struct procfs_host *ph,
+			const struct boot_view *bv, const struct plugin_opts *po)
+{
+	const struct model_host *h = &ph->host;
+	const struct model_policy *p = &ph->policy;
+	uint64_t limit = model_commit_limit_kb(h, p);
+	int64_t head = model_headroom_kb(h, p);
+	double pct = limit ? 100.0 * (double)head / (double)limit : (head < 0 ? -100.0 : 0.0);
+	bool enforced = p->mode != OVERCOMMIT_GUESS && p->mode != OVERCOMMIT_ALWAYS;
+	enum mp_state sh = MP_OK, sd = MP_OK, st;
+	bool drift_first;
+	char head_part[400], drift_part[600], a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], rw[80] = "";
+	char wr[64] = "", cr[64] = "", wp[64] = "", cp[64] = "", v[32];
+	unsigned ndrift = 0;
+	enum knob k;
+
+	if (enforced) {
+		if (mp_range_alert(&po->crit, range_value(&po->crit, head, pct))) {
+			sh = MP_CRITICAL;
+			range_words(rw, sizeof(rw), "critical", &po->crit, po->crit_s);
+		} else if (mp_range_alert(&po->warn, range_value(&po->warn, head, pct))) {
+			sh = MP_WARNING;
+			range_words(rw, sizeof(rw), "warning", &po->warn, po->warn_s);
+		}
+		snprintf(head_part, sizeof(head_part), "mode %d headroom %s, %.1f%% of CommitLimit %s%s",
+			 p->mode, units_iec_skb(head, a, sizeof(a)), pct,
+			 units_iec_kb(limit, b, sizeof(b)), rw);
+		/* each threshold goes with the label of its unit */
+		mp_range_format(&po->warn, po->warn.percent ? wp : wr, sizeof(wr));
+		mp_range_format(&po->crit, po->crit.percent ? cp : cr, sizeof(cr));
+	} else {
+		snprintf(head_part, sizeof(head_part), "mode %d: CommitLimit not enforced, Committed_AS %s of %s",
+			 p->mode, units_iec_kb(h->committed_as_kb, a, sizeof(a)),
+			 units_iec_kb(limit, b, sizeof(b)));
+	}
+
+	if (!bv->known) {
+		snprintf(drift_part, sizeof(drift_part), "boot values not read (a saved --proc tree without --root)");
+	} else if (bv->err.msg[0]) {
+		/* drift cannot be told: UNKNOWN, unless drift does not matter (--drift ok) */
+		sd = po->drift == MP_OK ? MP_OK : MP_UNKNOWN;
+		snprintf(drift_part, sizeof(drift_part), "boot values unknown: %.250s%s%.300s",
+			 bv->err.path[0] ? bv->err.path : "", bv->err.path[0] ? ": " : "", bv->err.msg);
+	} else {
+		size_t n = (size_t)snprintf(drift_part, sizeof(drift_part), "in sync with boot");
+
+		for (k = 0; k < KNOB_COUNT; k++) {
+			char now[32], boot[32];
+
+			if (knob_equal(p, &bv->sd.final, k))
+				continue;
+			knob_format(p, k, now, sizeof(now));
+			knob_format(&bv->sd.final, k, boot, sizeof(boot));
+			if (!ndrift++)
+				n = (size_t)snprintf(drift_part, sizeof(drift_part), "drift from boot:");
+			if (n < sizeof(drift_part))
+				n += (size_t)snprintf(drift_part + n, sizeof(drift_part) - n, "%s %s=%s (boot %s)",
+						      ndrift > 1 ? "," : "", knob_name(k), now, boot);
+		}
+		if (ndrift)
+			sd = po->drift;
+	}
+
+	st = mp_state_worst(sh, sd);
+	/* the part that decided the state first */
+	drift_first = sd != sh && mp_state_worst(sd, sh) == sd;
+	printf("OVC %s - %s; %s|", mp_state_name(st), drift_first ? drift_part : head_part,
+	       drift_first ? head_part : drift_part);
+	printf("committed_as=%" PRIu64 "KB;;;0 commit_limit=%" PRIu64 "KB;;;0 headroom=%" PRId64 "KB;%s;%s",
+	       h->committed_as_kb, limit, head, wr, cr);
+	snprintf(v, sizeof(v), "%.2f", pct);
+	printf(" headroom_pct=%s%%;%s;%s", v, wp, cp);
+	if (bv->known && !bv->err.msg[0])
+		printf(" drift=%u;%s;%s;0;%d", ndrift, po->drift == MP_WARNING ? "0" : "",
+		       po->drift == MP_CRITICAL ? "0" : "", KNOB_COUNT);
+	printf("\n");
+	return (int)st;
 }
 
 /* The metrics; f.ok false gives ovc_scrape_success 0 alone (the error is on stderr). */
@@ -252,9 +413,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c[UNITS_IEC_LEN];
 	enum status_format fmt;
 	bool offline;
+	struct plugin_opts po = { 0 };
 	int rc;
 
-	rc = parse(ctx, argc, argv, &fmt);
+	rc = parse(ctx, argc, argv, &fmt, &po);
 	if (rc)
 		return rc;
 	rc = cli_open_root(ctx);
@@ -287,6 +449,12 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (fmt == FMT_PROMETHEUS) {
 		prom_status(&ph, bv, &user, &admin);
 		goto out;
+	}
+	if (fmt == FMT_NAGIOS) {
+		rc = print_nagios(&ph, bv, &po);
+		confdirs_free(&bv->cd);
+		free(bv);
+		return rc;
 	}
 	if (ctx->json) {
 		struct json j;

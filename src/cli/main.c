@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "../core/mprange.h"
 #include "../sys/caps.h"
 #include "cli.h"
 #include "json.h"
@@ -78,11 +79,19 @@ static const char whatif_help[] =
 static const struct ovc_cmd commands[] = {
 	{ "status", cmd_status, CMD_READONLY,
 	  "show the overcommit policy, CommitLimit, Committed_AS and warnings",
-	  "Usage: ovc status [--format text|json|prometheus] [--root DIR] [options]\n"
-	  "      --format FMT      text (the default), json (as --json), or prometheus: the\n"
-	  "                        metrics for node_exporter's textfile collector\n"
+	  "Usage: ovc status [--format text|json|prometheus|nagios] [--root DIR] [options]\n"
+	  "      --format FMT      text (the default), json (as --json), prometheus: the\n"
+	  "                        metrics for node_exporter's textfile collector, or\n"
+	  "                        nagios: a monitoring plugin (one line, exit 0 OK,\n"
+	  "                        1 WARNING, 2 CRITICAL, 3 UNKNOWN for any error)\n"
+	  "  -w, --warning RANGE   nagios: mode 2 headroom range, in % of CommitLimit or\n"
+	  "                        kB or a size (default 5%:, below 5 % free)\n"
+	  "  -c, --critical RANGE  nagios: the same (default @~:0, at or past the limit)\n"
+	  "      --drift STATE     nagios: ok, warning (default) or critical when the\n"
+	  "                        running values differ from the boot values\n"
 	  "      --root DIR        read the boot configuration (sysctl.d, ovc's drop-in)\n"
-	  "                        under DIR instead of /\n", NULL },
+	  "                        under DIR instead of /\n"
+	  "      --sosreport DIR   an extracted sosreport: DIR/proc and DIR's boot files\n", NULL },
 	{ "simulate", cmd_simulate, CMD_READONLY,
 	  "CommitLimit and the largest allocation under each mode",
 	  "", NULL },
@@ -106,6 +115,9 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           override the guard (and allow a zero limit)\n"
 	  "      --audit=auto|on|off  audit record per change: auto sends it where audit\n"
 	  "                        works; on refuses to change anything without it\n"
+	  "      --wait SECONDS    give up (exit 11) if another ovc holds the lock that\n"
+	  "                        long (default: wait until it is free); 2.5 is 2500 ms\n"
+	  "      --no-wait         the same as --wait 0: give up at once\n"
 	  "      --persist         also write ovc's drop-in " DROPIN_PATH_TEXT ", all or\n"
 	  "                        nothing with the running values\n"
 	  "      --root DIR        prefix of /etc, /run, /usr (drop-in, lock, boot files);\n"
@@ -119,6 +131,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --force           write even when another file would override it at boot,\n"
 	  "                        over a file ovc did not write, or past the guard\n"
 	  "      --audit=auto|on|off  as for set\n"
+	  "      --wait SECONDS, --no-wait  as for set\n"
 	  "      --root DIR        write under DIR (an image, a chroot) instead of /\n", NULL },
 	{ "reset", cmd_reset, CMD_WRITES_PROC,
 	  "back to the kernel defaults 0/50/0 (with --persist: remove ovc's drop-in)",
@@ -127,6 +140,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           remove a drop-in ovc did not write\n"
 	  "      --audit=auto|on|off  as for set\n"
+	  "      --wait SECONDS, --no-wait  as for set\n"
 	  "      --root DIR        as for set; without --proc: --persist only\n", NULL },
 	{ "profile", NULL, CMD_WRITES_PROC,
 	  "named policies: list, show NAME, export NAME, or apply one (ovc-profile(5))",
@@ -142,6 +156,7 @@ static const struct ovc_cmd commands[] = {
 	  "      --dry-run, --check  write nothing; report what would change\n"
 	  "      --force           override the guard, a shadowing file, a foreign drop-in\n"
 	  "      --audit=auto|on|off  as for set\n"
+	  "      --wait SECONDS, --no-wait  as for set\n"
 	  "      --mem SIZE --swap SIZE [--hugetlb SIZE]  the host's figures, for show,\n"
 	  "                        export or an offline image (--root without --proc)\n"
 	  "      --root DIR        profiles, sysctl.d and the drop-in under DIR (an image, a\n"
@@ -167,6 +182,7 @@ static const struct ovc_cmd commands[] = {
 	  "                        (computed for this host); exit 1 if not\n"
 	  "      --root DIR        read /etc, /run, /usr and /lib under DIR (an image, a\n"
 	  "                        chroot) instead of /\n"
+	  "      --sosreport DIR   an extracted sosreport: DIR/proc and DIR's boot files\n"
 	  "      --mem SIZE, --swap SIZE, --hugetlb SIZE\n"
 	  "                        with --profile: the host's figures for a host-relative\n"
 	  "                        profile (an image has none; --mem and --swap together)\n"
@@ -196,6 +212,8 @@ static void print_main_help(void)
 		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
 	printf("\n%s      --root DIR    read and write /etc, /run, /usr and /lib under DIR (an\n"
 	       "                    image, a chroot) instead of /\n"
+	       "      --sosreport DIR  an extracted sosreport's top directory, as it is: its\n"
+	       "                    proc/ and etc/ (= --proc DIR/proc --root DIR); no writer\n"
 	       "  -V, --version     print ovc's version\n"
 	       "\nRun 'ovc help COMMAND' or 'ovc COMMAND --help' for its options; see ovc(8).\n",
 	       common_help);
@@ -218,15 +236,69 @@ void cli_print_help(const char *cmd)
 	printf("%s\nSee ovc(8).\n", common_help);
 }
 
+/* A usage error found while a common option is parsed: reported, and ovc exits. */
+static void __attribute__((noreturn)) common_usage(struct ovc_ctx *ctx, const char *msg)
+{
+	exit(cli_close_stdout(NULL, cli_usage_error(ctx, "%s", msg)));
+}
+
+/* A sosreport is a record of another host: no writer takes it (main checks the
+ * commands named after a global --sosreport). */
+static void refuse_sos_writer(struct ovc_ctx *ctx)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), "--sosreport: a sosreport is a record, never written to; ovc %s does not take it (simulate answers what-ifs on it)",
+		 ctx->cmd);
+	common_usage(ctx, msg);
+}
+
+/*
+ * --sosreport DIR: the top directory of an extracted sosreport, whose proc/ is a copy of
+ * the host's /proc (sos's system plugin copies /proc/sys, the memory plugin meminfo) and
+ * whose etc/, run/, usr/local/lib and lib/ hold the sysctl.d files (sos's kernel plugin
+ * copies /etc/sysctl.conf and /etc, /run, /usr/local/lib and /lib/sysctl.d).
+ */
+static void sosreport_opt(struct ovc_ctx *ctx, const char *dir)
+{
+	static char proc[4096];
+	size_t n = strlen(dir);
+
+	if (ctx->sosreport)
+		common_usage(ctx, "--sosreport is given twice");
+	if (ctx->proc_set || ctx->root_given)
+		common_usage(ctx, ctx->proc_set ? "--sosreport and --proc exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)"
+						: "--sosreport and --root exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)");
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n + sizeof("/proc") > sizeof(proc))
+		common_usage(ctx, "--sosreport: the path is too long");
+	snprintf(proc, sizeof(proc), "%.*s%s", (int)n, dir, n == 1 && dir[0] == '/' ? "proc" : "/proc");
+	ctx->sosreport = dir;
+	ctx->proc_dir = proc;
+	ctx->root_dir = dir;
+	if (ctx->writer)
+		refuse_sos_writer(ctx);
+}
+
 int cli_common_opt(struct ovc_ctx *ctx, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_PROC:
+		if (ctx->sosreport)
+			common_usage(ctx, "--sosreport and --proc exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)");
 		ctx->proc_dir = arg;
 		ctx->proc_set = true;
 		return 1;
 	case OPT_ROOT:   /* opened, and compared with "/", on first use: cli_open_root */
+		if (ctx->sosreport)
+			common_usage(ctx, "--sosreport and --root exclude each other (--sosreport DIR reads DIR/proc and DIR/etc)");
 		ctx->root_dir = arg;
+		ctx->root_given = true;
+		return 1;
+	case OPT_SOSREPORT:
+		sosreport_opt(ctx, arg);
+		ctx->proc_set = true;
 		return 1;
 	case OPT_JSON:
 		ctx->json = true;
@@ -273,6 +345,13 @@ static void try_help(const struct ovc_ctx *ctx)
 	fprintf(stderr, "Try 'ovc %s%s--help'.\n", ctx->cmd ? ctx->cmd : "", ctx->cmd ? " " : "");
 }
 
+/* A plugin's failure: one line on stdout, exit 3 (the guidelines' UNKNOWN). */
+static int plugin_unknown(const char *msg)
+{
+	printf("OVC UNKNOWN - %s\n", msg);
+	return MP_UNKNOWN;
+}
+
 int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 {
 	char msg[600];
@@ -281,6 +360,8 @@ int cli_usage_error(struct ovc_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (ctx->plugin)
+		return plugin_unknown(esc(msg));
 	fprintf(stderr, "ovc: %s\n", esc(msg));   /* msg quotes arguments: escaped */
 	try_help(ctx);
 	if (ctx->json)
@@ -353,6 +434,8 @@ static void bad_option_text(const struct ovc_ctx *ctx, char *buf, size_t len)
 
 int cli_bad_option(struct ovc_ctx *ctx)
 {
+	if (ctx->plugin)   /* opterr is 0: getopt printed nothing */
+		return plugin_unknown("unknown option or missing argument (ovc status --help lists the options)");
 	char msg[1200];
 
 	bad_option_text(ctx, msg, sizeof(msg));
@@ -372,6 +455,7 @@ static int exit_for(const struct ovc_err *err)
 	case OVC_E_ROFS:   return EXIT_ROFS;
 	case OVC_E_GUARD:  return EXIT_GUARD;
 	case OVC_E_AUDIT:  return EXIT_AUDIT;
+	case OVC_E_LOCKED: return EXIT_LOCKED;
 	case OVC_E_SYSTEM:
 	case OVC_E_OK:     break;
 	}
@@ -423,23 +507,24 @@ static const char *hint_words(const struct ovc_err *err)
 		return "--force overrides; see ovc(8)";
 	if (err->code == OVC_E_AUDIT)
 		return "--audit=auto carries on without the record; --audit=off sends none";
+	if (err->code == OVC_E_LOCKED)
+		return "--wait SECONDS waits longer; without --wait or --no-wait ovc waits until the lock is free";
 	return NULL;
 }
 
-static int report(const struct ovc_err *err, bool json);
+static int report(const struct ovc_err *err, bool json, bool plugin);
 
 int cli_report(struct ovc_ctx *ctx, const struct ovc_err *err)
 {
-	return report(err, ctx->json);
+	return report(err, ctx->json, ctx->plugin);
 }
 
 int cli_report_stderr(struct ovc_ctx *ctx, const struct ovc_err *err)
 {
-	(void)ctx;
-	return report(err, false);
+	return report(err, false, ctx->plugin);
 }
 
-static int report(const struct ovc_err *err, bool json)
+static int report(const struct ovc_err *err, bool json, bool plugin)
 {
 	char text[2048];
 	const char *hint = hint_words(err);
@@ -456,13 +541,15 @@ static int report(const struct ovc_err *err, bool json)
 		snprintf(text, sizeof(text), "%s: %s", err->path, err->msg);
 	else
 		snprintf(text, sizeof(text), "%s", err->msg);
+	if (plugin)
+		return plugin_unknown(esc(text));
 	fprintf(stderr, "ovc: %s\n", esc(text));   /* paths and values from outside */
 	if (hint)
 		fprintf(stderr, "hint: %s\n", hint);
 	if (json)
 		json_error(code == EXIT_INPUT ? "input" : code == EXIT_PERM ? "permission"
 			   : code == EXIT_ROFS ? "read_only" : code == EXIT_GUARD ? "refused"
-			   : code == EXIT_AUDIT ? "audit"
+			   : code == EXIT_AUDIT ? "audit" : code == EXIT_LOCKED ? "locked"
 			   : code == EXIT_USAGE ? "usage" : "system",
 			   text, err->path, err->line, err->errnum, hint, code);
 	return code;
@@ -471,9 +558,39 @@ static int report(const struct ovc_err *err, bool json)
 int cli_open_proc(struct ovc_ctx *ctx)
 {
 	struct ovc_err err = { 0 };
+	int rc;
 
+	/* a sosreport's proc/ is read only once the directory is known to be one */
+	if (ctx->sosreport && (rc = cli_open_root(ctx)))
+		return rc;
 	if (ctx->proc.fd < 0 && fsroot_open_proc(&ctx->proc, ctx->proc_dir, &err) < 0)
 		return cli_report(ctx, &err);
+	return 0;
+}
+
+/*
+ * An sosreport's top directory holds sos_commands/ (the commands' output), and sos 3.x's
+ * version.txt or sos 4.x's sos_reports/ (sos.html, manifest.json) beside the copied
+ * files: one of them makes DIR a sosreport.
+ */
+static int open_sosreport(struct ovc_ctx *ctx)
+{
+	struct ovc_err err = { 0 };
+
+	if (fsroot_open_root(&ctx->root, ctx->sosreport, &err) < 0) {
+		ovc_fail(&err, OVC_E_USAGE, err.errnum, ctx->sosreport, 0,
+			 "not a sosreport top directory");
+		return cli_report(ctx, &err);
+	}
+	if (!fsroot_has(&ctx->root, "sos_commands", S_IFDIR) &&
+	    !fsroot_has(&ctx->root, "sos_reports", S_IFDIR) &&
+	    !fsroot_has(&ctx->root, "version.txt", S_IFREG)) {
+		fsroot_close(&ctx->root);
+		ovc_fail(&err, OVC_E_USAGE, 0, ctx->sosreport, 0,
+			 "not a sosreport top directory: it has no sos_commands/, sos_reports/ or version.txt (give the directory the tarball extracts to)");
+		return cli_report(ctx, &err);
+	}
+	ctx->root_set = !ctx->root.live;
 	return 0;
 }
 
@@ -483,6 +600,8 @@ int cli_open_root(struct ovc_ctx *ctx)
 
 	if (ctx->root.fd >= 0)
 		return 0;
+	if (ctx->sosreport)
+		return open_sosreport(ctx);
 	if (fsroot_open_root(&ctx->root, ctx->root_dir, &err) < 0)
 		return cli_report(ctx, &err);
 	ctx->root_set = !ctx->root.live;
@@ -492,6 +611,9 @@ int cli_open_root(struct ovc_ctx *ctx)
 bool cli_root_is_image(struct ovc_ctx *ctx)
 {
 	struct ovc_err ignored;
+
+	if (ctx->sosreport)
+		return true;   /* another host's record; cli_open_root checks it is one */
 
 	if (ctx->root.fd < 0 && fsroot_open_root(&ctx->root, ctx->root_dir, &ignored) < 0)
 		return true;   /* not this system's "/"; cli_open_root reports why */
@@ -563,6 +685,37 @@ int cli_close_stdout(const struct ovc_ctx *ctx, int rc)
 	return rc == EXIT_OK || rc == EXIT_NO ? EXIT_SYSTEM : rc;
 }
 
+/*
+ * "ovc [global options] [status] ... --format nagios": a monitoring plugin from the first
+ * argument on, so that even a usage error found before "status" is parsed (an unknown
+ * global option) is an UNKNOWN line and exit 3, as the guidelines want for every error.
+ */
+static bool plugin_argv(int argc, char **argv)
+{
+	const char *cmd = NULL, *format = NULL;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i];
+
+		if (!cmd && (!strcmp(a, "--proc") || !strcmp(a, "--root") || !strcmp(a, "--sosreport"))) {
+			i++;   /* the option's value */
+			continue;
+		}
+		if (!cmd && a[0] != '-') {
+			cmd = a;
+			if (strcmp(cmd, "status"))
+				return false;
+			continue;
+		}
+		if (!strncmp(a, "--format=", 9))   /* the last one wins */
+			format = a + 9;
+		else if (!strcmp(a, "--format") && i + 1 < argc)
+			format = argv[++i];
+	}
+	return format && !strcmp(format, "nagios");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -587,6 +740,7 @@ int main(int argc, char **argv)
 			ctx.json = true;
 	/* getopt's own messages quote arguments raw: cli_bad_option prints them escaped */
 	opterr = 0;
+	ctx.plugin = plugin_argv(argc, argv);
 	/* '+': stop at the command name; the command parses the rest */
 	while ((c = cli_getopt(&ctx, argc, argv, "+hV", longopts)) != -1) {
 		if (c == 'h' || c == OPT_HELP) {
@@ -655,6 +809,8 @@ int main(int argc, char **argv)
 		cmd = sub;
 	}
 	ctx.writer = cmd->flags & CMD_WRITES_PROC;
+	if (ctx.sosreport && ctx.writer)
+		refuse_sos_writer(&ctx);
 	argv[0] = (char *)"ovc";   /* getopt names the program in its messages */
 
 	/* The privilege policy, per command: read-only commands keep nothing; writers keep
@@ -673,5 +829,7 @@ int main(int argc, char **argv)
 	fsroot_close(&ctx.proc);
 	fsroot_close(&ctx.root);
 	fsroot_close(&ctx.host);
-	return cli_close_stdout(&ctx, rc);
+	rc = cli_close_stdout(&ctx, rc);
+	/* a plugin exits 0 to 3 only (MP_UNKNOWN for any other failure) */
+	return ctx.plugin && (rc < MP_OK || rc > MP_UNKNOWN) ? MP_UNKNOWN : rc;
 }

@@ -38,6 +38,19 @@ int change_writer_opt(struct ovc_ctx *ctx, int c, const char *arg, struct change
 		else
 			return cli_usage_error(ctx, "invalid --audit '%s': auto, on or off", arg), -1;
 		return 1;
+	case OPT_WAIT: {
+		const char *why;
+
+		if (units_parse_seconds_ms(arg, WRITER_WAIT_MAX_MS, &req->lock_wait_ms, &why) < 0)
+			return cli_usage_error(ctx, "invalid --wait '%s': %s (seconds, at most 86400, to the millisecond: 0, 30, 2.5)",
+					       arg, why), -1;
+		req->lock_wait_set = true;
+		return 1;
+	}
+	case OPT_NO_WAIT:
+		req->lock_wait_set = true;
+		req->lock_wait_ms = 0;
+		return 1;
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #define OVC_WRITER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../change/change.h"
 #include "cli.h"
@@ -17,7 +18,12 @@
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },               \
 	{ "check", no_argument, NULL, OPT_DRY_RUN },                 \
 	{ "force", no_argument, NULL, OPT_FORCE },                   \
-	{ "audit", required_argument, NULL, OPT_AUDIT }
+	{ "audit", required_argument, NULL, OPT_AUDIT },             \
+	{ "wait", required_argument, NULL, OPT_WAIT },               \
+	{ "no-wait", no_argument, NULL, OPT_NO_WAIT }
+
+/* --wait's largest value, in ms: a day (without --wait a writer waits for as long as it takes) */
+#define WRITER_WAIT_MAX_MS UINT64_C(86400000)
 
 /*
  * Handle a writer option (WRITER_LONGOPTS, and --persist as action) into req: 1 handled,

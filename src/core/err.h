@@ -18,6 +18,7 @@ enum ovc_ecode {
 	OVC_E_ROFS,    /* EROFS */
 	OVC_E_GUARD,   /* refused for safety; an explicit --force overrides */
 	OVC_E_AUDIT,   /* the audit record could not be delivered */
+	OVC_E_LOCKED,  /* another ovc held the policy lock past --wait: nothing done */
 };
 
 /*

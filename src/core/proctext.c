@@ -577,3 +577,69 @@ bool proctext_uid_map_is_initial(const char *text, size_t len)
 	return a == 0 && b == 0 && l == 4294967295u && skip_space(p, end) == end &&
 	       !next_line(&c, &line, &n);
 }
+
+/* The next blank-separated word of the line [*p, end): its start and length, or 0. */
+static size_t word(const char **p, const char *end, const char **w)
+{
+	const char *q = *p;
+
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	*w = q;
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
+	*p = q;
+	return (size_t)(q - *w);
+}
+
+/* A hexadecimal (base 16) or decimal (base 10) number of exactly the n bytes at s. */
+static bool num(const char *s, size_t n, unsigned base, uint64_t *v)
+{
+	size_t i;
+
+	if (!n || n > 16)
+		return false;
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else
+			return false;
+		*v = *v * base + d;
+	}
+	return true;
+}
+
+long proctext_locks_holder(const char *text, size_t len, unsigned dev_major,
+			   unsigned dev_minor, uint64_t ino)
+{
+	const char *line = text, *end = text + len;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end, *p = line, *w[6], *c1, *c2;
+		size_t n[6], i;
+		uint64_t pid, ma, mi, in;
+
+		for (i = 0; i < 6; i++)
+			n[i] = word(&p, eol, &w[i]);
+		line = eol + 1;
+		/* id, FLOCK, ADVISORY, WRITE, pid, maj:min:ino ("->" would be the second) */
+		if (n[1] != 5 || memcmp(w[1], "FLOCK", 5) || !num(w[4], n[4], 10, &pid) ||
+		    !pid || pid > INT32_MAX)
+			continue;
+		c1 = memchr(w[5], ':', n[5]);
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(w[5] + n[5] - c1 - 1)) : NULL;
+		if (!c2 || !num(w[5], (size_t)(c1 - w[5]), 16, &ma) ||
+		    !num(c1 + 1, (size_t)(c2 - c1 - 1), 16, &mi) ||
+		    !num(c2 + 1, (size_t)(w[5] + n[5] - c2 - 1), 10, &in))
+			continue;
+		if (ma == dev_major && mi == dev_minor && in == ino)
+			return (long)pid;
+	}
+	return 0;
+}

@@ -86,4 +86,14 @@ bool proctext_stat_btime(const char *text, size_t len, uint64_t *btime);
 /* /proc/PID/uid_map: true if it is the initial user namespace's ("0 0 4294967295"). */
 bool proctext_uid_map_is_initial(const char *text, size_t len);
 
+/*
+ * /proc/locks: the PID holding a flock() on the file dev_major:dev_minor:ino, or 0 if no
+ * line names one. The kernel prints a lock as (fs/locks.c, lock_get_status)
+ *   "1: FLOCK  ADVISORY  WRITE 4242 08:02:131074 0 EOF"
+ * with the device numbers in hex (%02x) and the PID in the reader's PID namespace (0 or
+ * -1 when it has none there); a waiter's line has " ->" after the id and is skipped.
+ */
+long proctext_locks_holder(const char *text, size_t len, unsigned dev_major,
+			   unsigned dev_minor, uint64_t ino);
+
 #endif

@@ -240,6 +240,47 @@ int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const
 	return 0;
 }
 
+int units_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms, const char **why)
+{
+	const char *p = s;
+	uint64_t v = 0;
+	int digits = 0, frac = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max_ms) {   /* seconds beyond max_ms are beyond max_ms milliseconds */
+			*why = "too large";
+			return -1;
+		}
+	}
+	v *= 1000;
+	if (*p == '.') {
+		uint64_t scale = 100;
+
+		for (p++; *p >= '0' && *p <= '9'; p++, frac++, scale /= 10) {
+			if (frac == 3) {
+				*why = "more than three decimals (milliseconds)";
+				return -1;
+			}
+			v += (uint64_t)(*p - '0') * scale;
+		}
+		if (!frac) {
+			*why = "not a number of seconds";
+			return -1;
+		}
+	}
+	if (*p || (!digits && !frac)) {
+		*why = *s == '-' ? "negative durations are not allowed" : "not a number of seconds";
+		return -1;
+	}
+	if (v > max_ms) {
+		*why = "too large";
+		return -1;
+	}
+	*ms = v;
+	return 0;
+}
+
 /* Decimal digits of v at p; returns their number (at most 20). */
 static size_t put_u64(char *p, uint64_t v)
 {

@@ -36,6 +36,13 @@ int units_parse_duration(const char *s, uint64_t *seconds, const char **why);
 int units_parse_int(const char *s, int64_t min, int64_t max, int64_t *out, const char **why);
 
 /*
+ * Parse a duration in seconds into milliseconds: a whole number with an optional
+ * fraction of at most three digits ("0", "1", "2.5", "0.125"), no sign, no unit, at most
+ * max_ms. Returns 0, or -1 with *why set.
+ */
+int units_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms, const char **why);
+
+/*
  * Format bytes in IEC units with two decimals ("282.89 GiB", "512 B"), rounded to
  * nearest. buf should hold at least UNITS_IEC_LEN bytes. Returns buf.
  */

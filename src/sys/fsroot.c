@@ -92,6 +92,14 @@ int fsroot_open_root(struct fsroot *fs, const char *dir, struct ovc_err *err)
 	return 0;
 }
 
+bool fsroot_has(const struct fsroot *fs, const char *rel, unsigned type)
+{
+	struct stat st;
+
+	return fstatat(fs->fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (st.st_mode & S_IFMT) == type;
+}
+
 void fsroot_close(struct fsroot *fs)
 {
 	if (fs->fd >= 0)

@@ -54,6 +54,9 @@ int fsroot_open_root(struct fsroot *fs, const char *dir, struct ovc_err *err);
 
 void fsroot_close(struct fsroot *fs);
 
+/* Is rel under fs (not followed if a link) of the type S_IFDIR or S_IFREG given? */
+bool fsroot_has(const struct fsroot *fs, const char *rel, unsigned type);
+
 /* The path of rel under the root, as the user can ls it ("<path>/<rel>"), into buf. */
 const char *fsroot_path(const struct fsroot *fs, const char *rel, char *buf, size_t len);
 

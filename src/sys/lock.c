@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include "../core/proctext.h"
 
 #include "atomicfile.h"
 #include "lock.h"
@@ -76,6 +80,31 @@ int lock_wait(struct ovc_lock *l, struct ovc_err *err)
 		if (errno != EINTR)
 			return fail(err, ovc_errno_class(errno), errno, l->path, "cannot lock");
 	return 0;
+}
+
+long lock_holder(const struct ovc_lock *l)
+{
+	struct ovc_err ignored = { 0 };
+	struct fsroot proc = { .fd = -1 };
+	struct stat st;
+	char *buf = NULL, rel[32];
+	size_t len;
+	long pid = 0;
+
+	if (fstat(l->fd, &st) < 0 || fsroot_open_proc(&proc, FSROOT_DEFAULT_PROC, &ignored) < 0)
+		return 0;
+	/* a procfs mount only: a /proc that is a plain directory tells nothing */
+	if (proc.live && fsroot_read(&proc, "locks", 4 << 20, &buf, &len, &ignored) == 0)
+		pid = proctext_locks_holder(buf, len, major(st.st_dev), minor(st.st_dev),
+					    (uint64_t)st.st_ino);
+	free(buf);
+	/* not the PID of a process that has exited: "flock FD" (flock(1)) takes the lock in
+	 * a child of the shell that keeps the descriptor, and the kernel names the child */
+	snprintf(rel, sizeof(rel), "%ld", pid);
+	if (pid > 0 && faccessat(proc.fd, rel, F_OK, 0) < 0)
+		pid = 0;
+	fsroot_close(&proc);
+	return pid;
 }
 
 void lock_close(struct ovc_lock *l)

@@ -32,6 +32,13 @@ int lock_open(struct ovc_lock *l, const struct fsroot *root, struct ovc_err *err
 int lock_try(struct ovc_lock *l, struct ovc_err *err);
 /* Block until taken. */
 int lock_wait(struct ovc_lock *l, struct ovc_err *err);
+/*
+ * The PID of the process holding the open lock, from the running kernel's /proc/locks
+ * (whatever --proc says: the lock is a file on this host), or 0 when it cannot be told:
+ * no /proc, a holder in another PID namespace, a file system whose stat() device is not
+ * its superblock's (btrfs subvolumes), or a holder that has exited since.
+ */
+long lock_holder(const struct ovc_lock *l);
 void lock_close(struct ovc_lock *l);
 
 #endif

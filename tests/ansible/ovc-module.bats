@@ -205,7 +205,7 @@ put() {
 	run -0 --separate-stderr ansible-doc ovc
 	assert_line --index 0 --regexp '^> OVC +\(.*/contrib/ansible/library/ovc\.py\)$'
 	local o
-	for o in executable force kbytes mode persist proc profile ratio root; do
+	for o in executable force kbytes mode persist proc profile ratio root wait; do
 		assert_line "- $o"
 	done
 	assert_line --partial 'choices: [0, 1, 2]'
@@ -213,7 +213,7 @@ put() {
 	assert_output --partial 'RETURN VALUES:'
 	[[ -z $stderr ]] || fail "ansible-doc warned: $stderr"
 	run -0 --separate-stderr ansible-doc --json ovc
-	assert_json '(.ovc.doc.options | keys) == ["executable","force","kbytes","mode","persist","proc","profile","ratio","root"]'
+	assert_json '(.ovc.doc.options | keys) == ["executable","force","kbytes","mode","persist","proc","profile","ratio","root","wait"]'
 	assert_json '.ovc.doc.options.persist.default == false and .ovc.doc.options.force.default == false'
 	assert_json '.ovc.doc.options.mode.type == "int" and .ovc.doc.options.kbytes.type == "str" and .ovc.doc.options.proc.type == "path"'
 	assert_json '(.ovc.return | keys) == ["after","before","changed","cmd","diff","forced","ovc","persist","policy","rc","refused","stderr"]'
@@ -371,6 +371,32 @@ vm.overcommit_ratio = 60"
 	assert_result '.cmd | index("--force") != null'
 }
 
+@test "wait: another ovc holds the lock; wait 0 fails with exit 11 at once, nothing written; wait 10 proceeds once it is released" {
+	LOCK=$ROOT/$LOCK_REL
+	BG_PIDS=()
+	hold_lock 60
+	local st
+	st=$(trees)
+	play -- '{"mode": 1, "wait": 0}'
+	kill_bg_pids
+	assert_failure 2
+	assert_recap ok=0 changed=0 failed=1
+	assert_fatal '.rc == 11 and .changed == false and (.msg | test("the lock is held by another ovc"))'
+	assert_fatal '.cmd | index("--wait") as $i | $i != null and .[$i + 1] == "0"'
+	assert_equal "$(trees)" "$st"
+
+	BG_PIDS=()
+	hold_lock 60
+	(sleep 1; kill -9 "$HOLDER") &
+	BG_PIDS+=($!)
+	play -- '{"mode": 1, "wait": 10.5}'
+	kill_bg_pids
+	assert_success
+	assert_recap changed=1 failed=0
+	assert_result '.cmd | index("--wait") as $i | $i != null and .[$i + 1] == "10.5"'
+	assert_equal "$(knobs)" 1/50/0
+}
+
 @test "shadowing: a later sysctl.d file refuses the drop-in (exit 3, nothing written); force writes" {
 	put etc/sysctl.d/99-zzz-late.conf "vm.overcommit_memory = 2"
 	local st
@@ -456,15 +482,16 @@ vm.overcommit_ratio = 50"
 	run --separate-stderr ansible-playbook "$ANSIBLE_DIR/playbooks/bad-args.yml" \
 		-e "$(jq -cn --arg p "$PROC" --arg r "$ROOT" --arg o "$OUT" '{ovc_proc: $p, ovc_root: $r, ovc_out: $o}')"
 	assert_success
-	assert_recap changed=0 failed=0 ignored=7
-	assert_result 'map(.failed) == [true, true, true, true, true, true, true] and (map(.changed) | all(. == false))'
+	assert_recap changed=0 failed=0 ignored=8
+	assert_result 'map(.failed) == [true, true, true, true, true, true, true, true] and (map(.changed) | all(. == false))'
 	assert_result '.[0].msg == "parameters are mutually exclusive: ratio|kbytes"'
 	assert_result '.[1].msg == "parameters are mutually exclusive: profile|mode"'
 	assert_result '.[2].msg == "one of the following is required: mode, ratio, kbytes, profile, persist=true"'
 	assert_result '.[3].msg | startswith("value of mode must be one of: 0, 1, 2, got: 3")'
 	assert_result '.[4].msg | test("Unsupported parameters for \\(ovc\\) module: persistent")'
 	assert_result --arg p "$PROC" '.[5].msg == "executable " + $p + "/no-such-ovc is not an executable file"'
-	assert_result '.[6].rc == 2 and (.[6].msg | startswith("ovc: ")) and (.[6].msg | test("12Q"))'
+	assert_result '.[6].msg == "wait must be between 0 and 86400 seconds, not -1.0"'
+	assert_result '.[7].rc == 2 and (.[7].msg | startswith("ovc: ")) and (.[7].msg | test("12Q"))'
 	# only the last task reached ovc
 	assert_equal "$(wc -l <"$CALLS")" 1
 	assert_equal "$(knobs)" 0/50/0

@@ -23,6 +23,7 @@ int main(void)
 	test_decide();
 	test_kmsg();
 	test_escape_text();
+	test_mprange();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

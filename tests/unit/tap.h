@@ -78,5 +78,6 @@ void test_escape_text(void);
 void test_promtext(void);
 void test_decide(void);
 void test_kmsg(void);
+void test_mprange(void);
 
 #endif

@@ -159,4 +159,29 @@ void test_proctext(void)
 	       "initial user namespace");
 	TAP_OK(!proctext_uid_map_is_initial(T("         0     100000      65536\n")),
 	       "a rootless container's namespace");
+
+	/* /proc/locks as fs/locks.c lock_get_status prints it: hex devices, waiters " ->" */
+	{
+		static const char locks[] =
+			"1: POSIX  ADVISORY  WRITE 977 00:19:131074 0 EOF\n"
+			"2: FLOCK  ADVISORY  WRITE 4242 fd:01:5767169 0 EOF\n"
+			"2: -> FLOCK  ADVISORY  WRITE 4343 fd:01:5767169 0 EOF\n"
+			"3: OFDLCK ADVISORY  READ -1 08:02:77 0 EOF\n"
+			"4: FLOCK  ADVISORY  WRITE 0 08:02:99 0 EOF\n"
+			"5: FLOCK  ADVISORY  WRITE 55 103:0a:12 0 EOF";
+
+		TAP_I64(proctext_locks_holder(T(locks), 0xfd, 1, 5767169), 4242,
+			"locks: the holder of a flock, not its waiter");
+		TAP_I64(proctext_locks_holder(T(locks), 0x00, 0x19, 131074), 0,
+			"locks: a POSIX lock is not ovc's flock");
+		TAP_I64(proctext_locks_holder(T(locks), 0xfd, 2, 5767169), 0,
+			"locks: another device, the same inode");
+		TAP_I64(proctext_locks_holder(T(locks), 8, 2, 99), 0,
+			"locks: PID 0 (none in this namespace) is unknown");
+		TAP_I64(proctext_locks_holder(T(locks), 0x103, 10, 12), 55,
+			"locks: a last line without a newline, three-digit hex major");
+		TAP_I64(proctext_locks_holder(T(""), 8, 2, 99), 0, "locks: empty");
+		TAP_I64(proctext_locks_holder(T("1: FLOCK ADVISORY WRITE 12 08:02\n"), 8, 2, 0), 0,
+			"locks: a truncated device field");
+	}
 }

@@ -70,6 +70,35 @@ void test_units(void)
 	TAP_OK(units_parse_int("3x", 0, 9, &i, &why) < 0, "int: trailing garbage");
 	TAP_OK(units_parse_int("", 0, 9, &i, &why) < 0, "int: empty");
 
+	/* --wait SECONDS: whole seconds, or a fraction to the millisecond */
+	{
+		uint64_t ms = 7;
+
+		TAP_OK(units_parse_seconds_ms("0", 86400000, &ms, &why) == 0 && ms == 0, "seconds: 0");
+		TAP_OK(units_parse_seconds_ms("1", 86400000, &ms, &why) == 0 && ms == 1000, "seconds: 1");
+		TAP_OK(units_parse_seconds_ms("2.5", 86400000, &ms, &why) == 0 && ms == 2500,
+		       "seconds: 2.5");
+		TAP_OK(units_parse_seconds_ms("0.125", 86400000, &ms, &why) == 0 && ms == 125,
+		       "seconds: three decimals");
+		TAP_OK(units_parse_seconds_ms(".5", 86400000, &ms, &why) == 0 && ms == 500,
+		       "seconds: .5");
+		TAP_OK(units_parse_seconds_ms("86400", 86400000, &ms, &why) == 0 && ms == 86400000,
+		       "seconds: the maximum");
+		TAP_OK(units_parse_seconds_ms("86400.001", 86400000, &ms, &why) < 0,
+		       "seconds: a millisecond past the maximum");
+		TAP_OK(units_parse_seconds_ms("99999999999999999999999", 86400000, &ms, &why) < 0,
+		       "seconds: beyond 64 bits");
+		TAP_OK(units_parse_seconds_ms("0.0001", 86400000, &ms, &why) < 0,
+		       "seconds: four decimals");
+		TAP_OK(units_parse_seconds_ms("-1", 86400000, &ms, &why) < 0, "seconds: negative");
+		TAP_OK(units_parse_seconds_ms("1.", 86400000, &ms, &why) < 0, "seconds: 1.");
+		TAP_OK(units_parse_seconds_ms(".", 86400000, &ms, &why) < 0, "seconds: .");
+		TAP_OK(units_parse_seconds_ms("", 86400000, &ms, &why) < 0, "seconds: empty");
+		TAP_OK(units_parse_seconds_ms("5s", 86400000, &ms, &why) < 0, "seconds: a unit");
+		TAP_OK(units_parse_seconds_ms(" 5", 86400000, &ms, &why) < 0, "seconds: a blank");
+		TAP_U64(ms, 86400000, "seconds: a failed parse leaves the output alone");
+	}
+
 	TAP_STR(units_iec(303755101056ULL, buf, sizeof(buf)), "282.89 GiB", "the seed array in IEC");
 	TAP_STR(units_iec(1023, buf, sizeof(buf)), "1023 B", "bytes below 1 KiB");
 	TAP_STR(units_iec(1024, buf, sizeof(buf)), "1.00 KiB", "1 KiB");

@@ -74,6 +74,13 @@ options:
         write. The module then warns, as ovc does.
     type: bool
     default: false
+  wait:
+    description:
+      - Seconds to wait for the policy lock when another ovc holds it (C(--wait)),
+        to the millisecond; C(0) gives up at once (C(--no-wait)). The task then fails
+        with exit status 11 and nothing written.
+      - Default - wait until the lock is free, however long that takes.
+    type: float
   proc:
     description:
       - Read and write the proc tree under this directory instead of C(/proc)
@@ -128,6 +135,12 @@ EXAMPLES = r'''
 - name: Make the running values the boot configuration, nothing else
   ovc:
     persist: true
+  become: true
+
+- name: From cron-like automation - give up after 30 s if another ovc holds the lock
+  ovc:
+    mode: 1
+    wait: 30
   become: true
 
 - name: Against a saved proc tree and an image (as the tests do)
@@ -186,7 +199,8 @@ cmd:
   type: list
   elements: str
 rc:
-  description: ovc's exit status (ovc(8), "EXIT STATUS" - 3 refused by a guard).
+  description: ovc's exit status (ovc(8), "EXIT STATUS" - 3 refused by a guard, 11 the
+    lock was held past I(wait)).
   returned: when ovc ran
   type: int
 stderr:
@@ -243,6 +257,9 @@ def build_argv(module, ovc):
         argv.append('--force')
     if module.check_mode:
         argv.append('--dry-run')
+    if p['wait'] is not None:
+        # whole milliseconds, as ovc takes them: 2.5 -> "2.5", 30.0 -> "30"
+        argv += ['--wait', ('%.3f' % p['wait']).rstrip('0').rstrip('.')]
     if p['root'] is not None:
         argv += ['--root', p['root']]
     return argv
@@ -331,6 +348,7 @@ def main():
             profile=dict(type='str'),
             persist=dict(type='bool', default=False),
             force=dict(type='bool', default=False),
+            wait=dict(type='float'),
             proc=dict(type='path'),
             root=dict(type='path'),
             executable=dict(type='path'),
@@ -349,6 +367,8 @@ def main():
             and p['profile'] is None and not p['persist']):
         module.fail_json(msg='one of the following is required: mode, ratio, kbytes, '
                              'profile, persist=true')
+    if p['wait'] is not None and not 0 <= p['wait'] <= 86400:
+        module.fail_json(msg='wait must be between 0 and 86400 seconds, not %s' % p['wait'])
     if p['kbytes'] is not None and not p['kbytes'].strip():
         module.fail_json(msg='kbytes must not be empty')
     if p['profile'] is not None and (not p['profile'] or p['profile'].startswith('-')):
