@@ -496,9 +496,9 @@ options_in() {
 @test "every option the manual pages show is an option of ovc, or of a tool they quote" {
 	# a word after Fl renders as an option: ".Pq Fl -force overrode the guard" was
 	# "(--force -overrode -the -guard)"
-	local known other='-w -f -r -qx -d -v --system --purge --protect-kernel-defaults' cmd o bad=''
+	local known other='-w -f -r -qx -d -v --raw --system --purge --protect-kernel-defaults' cmd o bad=''
 	known=$("$OVC" --help)
-	for cmd in status simulate check set persist reset profile probe verify; do
+	for cmd in status simulate check set persist reset profile probe log verify; do
 		known+=$'\n'$("$OVC" "$cmd" --help)
 	done
 	known=" $(options_in <<<"$known" | tr '\n' ' ') $other "
