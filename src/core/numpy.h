@@ -82,7 +82,7 @@ int numpy_array_size(const struct numpy_shape *shape, const struct numpy_dtype *
 /* What a pasted MemoryError says. */
 struct numpy_error {
 	struct numpy_shape shape;
-	char dtype[64];          /* as printed */
+	char dtype[512];         /* as printed (a structured type's list of fields can be long) */
 	bool has_size;           /* NumPy >= 1.18 prints the size ("283. GiB") */
 	char size_text[32];      /* as printed */
 	uint64_t size_lo, size_hi;  /* bytes the printed size can stand for (rounding) */
