@@ -94,7 +94,7 @@ UNIT     := $(B)/unit-tests
 SAN_ENV  := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-golden check-bats check-ansible \
+.PHONY: FORCE all check check-faults check-fuzz fuzz check-unit check-core-pure check-golden check-numpy check-bats check-ansible \
         check-valgrind check-tools check-kernel check-san lint \
         check-fresh install uninstall clean deps run bench help
 
@@ -140,7 +140,7 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 # (check-fresh). CHECK_TIERS (and BATS_FILES for check-bats) choose fewer: check-fresh runs
 # the README's "make check" inside the fresh root with a short list (tests/fresh/run,
 # FRESH_TIERS).
-CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-golden check-bats check-ansible \
+CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-golden check-numpy check-bats check-ansible \
                check-valgrind check-faults check-tools check-kernel check-san check-fresh
 BATS_FILES  ?= tests/
 check: $(CHECK_TIERS)
@@ -168,6 +168,12 @@ check-core-pure: $(CORELIB) $(APP_OBJ)
 # (tests/golden/run --update rewrites the files; review that diff).
 check-golden: $(OVC)
 	tests/golden/run $(OVC)
+
+# ovc check against NumPy itself (tests/numpy/run, Debian's python3-numpy): a corpus of
+# dtype and shape spellings (tests/numpy/corpus), NumPy's own MemoryError messages read
+# back, and this host's fits/fails boundary with np.empty (mode 0 only). A few seconds.
+check-numpy: $(OVC)
+	tests/numpy/run $(OVC)
 
 check-bats: $(OVC)
 	OVC=$(CURDIR)/$(OVC) OVC_REQUIRE_TOOLS=1 $(SAN_ENV) bats --print-output-on-failure \

@@ -156,10 +156,14 @@ assert_seed_verdict_json() {
 	use_host seed-24g-noswap
 	local msg="Unable to allocate 1.50 GiB for an array with shape (1000,) and data type [('a', '<f8'), ('b', '<i4')]"
 	run -0 --separate-stderr ovc check --numpy-error "$msg"
-	assert_line "note: data type '[('a', '<f8'), ('b', '<i4')]' not understood; using NumPy's printed size 1.50 GiB"
+	# the size is an upper bound, and says so
+	assert_line "note: data type '[('a', '<f8'), ('b', '<i4')]' not understood: the size is the largest that NumPy's rounded 1.50 GiB can stand for, an upper bound"
+	assert_line --regexp '^Allocation: at most 1\.5[0-9] GiB \(1615981446 bytes\), asked for with malloc: '
 	check_json 0 --numpy-error "$msg"
 	# 1.50 GiB printed with two decimals stands for up to 1.505 GiB
-	assert_json '.size_bytes == 1615981446 and .numpy.itemsize == null'
+	assert_json '.size_bytes == 1615981446 and .numpy.itemsize == null and .numpy.size_upper_bound == true'
+	check_json 1 --numpy-error "$SEED_MSG"
+	assert_json '.numpy.size_upper_bound == false'
 }
 
 @test "messages that are not NumPy allocation errors: exit 2 with the reason" {
@@ -201,8 +205,10 @@ assert_seed_verdict_json() {
 	run -2 --separate-stderr ovc check --shape 10 --dtype float65
 	assert_equal "${stderr_lines[0]}" "ovc: invalid --dtype 'float65': unknown dtype (use a NumPy name such as uint8 or float64, or a code such as f8 or <i4)"
 	assert_equal "${stderr_lines[1]}" "Try 'ovc check --help'."
-	run -2 --separate-stderr ovc check --shape 10 --dtype S
-	assert_equal "${stderr_lines[0]}" "ovc: invalid --dtype 'S': flexible dtype needs a length (for example S10 or U10)"
+	run -2 --separate-stderr ovc check --shape 10 --dtype 'float64[3]'
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --dtype 'float64[3]': unknown dtype (use a NumPy name such as uint8 or float64, or a code such as f8 or <i4)"
+	run -2 --separate-stderr ovc check --shape 10 --dtype 'datetime64[xyz]'
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --dtype 'datetime64[xyz]': invalid datetime unit (expected [ns], [10ms], [D] and the like)"
 	run -2 --separate-stderr ovc check --shape 10 --dtype ''
 	[[ ${stderr_lines[0]} == "ovc: invalid --dtype '': unknown dtype"* ]]
 	run -2 --separate-stderr ovc check --dtype uint8 1G
@@ -222,14 +228,17 @@ assert_seed_verdict_json() {
 	assert_json '.size_bytes == 0'
 }
 
-@test "bad shapes and shapes beyond 2^64 bytes exit 2" {
+@test "bad shapes exit 2: NumPy's dimension limit, Python's integers, a sign" {
 	use_host seed-24g-noswap
-	run -2 --separate-stderr ovc check --shape 4294967296,4294967296 --dtype uint8
-	assert_equal "${stderr_lines[0]}" 'ovc: shape 4294967296,4294967296 of uint8 is larger than 2^64 bytes'
-	run -2 --separate-stderr ovc check --shape 2305843009213693952 --dtype f8
-	assert_equal "${stderr_lines[0]}" 'ovc: shape 2305843009213693952 of f8 is larger than 2^64 bytes'
 	run -2 --separate-stderr ovc check --shape 18446744073709551616 --dtype uint8
-	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '18446744073709551616': a dimension is larger than 2^64"
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '18446744073709551616': a dimension above 2^63 - 1 (NumPy: ValueError: Maximum allowed dimension exceeded)"
+	run -2 --separate-stderr ovc check --shape 9223372036854775808 --dtype uint8
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '9223372036854775808': a dimension above 2^63 - 1 (NumPy: ValueError: Maximum allowed dimension exceeded)"
+	# Python reads 0x10 as 16, the AxB form as 0 by 10: neither is guessed
+	run -2 --separate-stderr ovc check --shape 0x10
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '0x10': write dimensions in decimal: Python reads 0x10 as hexadecimal 16, ovc's AxB form as 0 by 10"
+	run -2 --separate-stderr ovc check --shape 010
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '010': leading zeros (Python refuses them in a decimal number)"
 	run -2 --separate-stderr ovc check --shape -5,3
 	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '-5,3': negative dimensions are not allowed"
 	local s
@@ -239,11 +248,89 @@ assert_seed_verdict_json() {
 	done
 }
 
-@test "just below 2^64 bytes: computed, and nothing can map it, not even mode 1" {
+@test "just below 2^63 bytes: computed, and nothing can map it, not even mode 1" {
 	use_host seed-24g-noswap
-	check_json 1 --shape 4294967296,4294967295 --dtype uint8
+	# 2^63 - 1 bytes: NumPy asks malloc, which asks mmap (NumPy raises MemoryError)
+	check_json 1 --shape 9223372036854775807 --dtype uint8
+	assert_json '.size_bytes == 9223372036854775807 and .pages == 2251799813685249'
 	assert_json '.modes[1].fits == false and .modes[1].binding_limit == "address_space"'
 	assert_json '[.advice[].action] == ["split_allocation"]'
+}
+
+@test "2^63 bytes and more: NumPy and malloc refuse it before the kernel is asked" {
+	use_host seed-24g-noswap
+	# the issue's example: it used to print 18446744073709551615 pages, blaming RAM + swap
+	run -1 --separate-stderr ovc check --shape 1152921504606846976 --dtype f8
+	assert_line 'Allocation: 8.00 EiB = shape (1152921504606846976,) x 8-byte items (9223372036854775808 bytes), too big to ask for'
+	assert_line 'Now (mode 0, heuristic): does not fit (too big to ask for)'
+	assert_line '  NumPy refuses any array of more than 2^63 - 1 bytes (NPY_MAX_INTP) before it asks for memory:'
+	assert_line '    ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.'
+	assert_line "  glibc's malloc would refuse it too: NULL, errno ENOMEM, for any request of more than 2^63 - 1 bytes (PTRDIFF_MAX)"
+	assert_line "  No overcommit mode is consulted: the kernel's commit check is never asked"
+	refute_output --partial 18446744073709551615
+	refute_output --partial 'RAM + swap'
+	refute_line --regexp '^  mode [0-2] '
+	check_json 1 --shape 1152921504606846976 --dtype f8
+	assert_json '.size_bytes == 9223372036854775808 and .pages == null and .fits == false'
+	assert_json '.verdict == "fails" and .binding_limit == "too_big"'
+	assert_json '[.modes[].binding_limit] == ["too_big", "too_big", "too_big"]'
+	assert_json '[.advice[].action] == ["split_allocation"]'
+	# even when a 0 dimension makes the array empty: NumPy multiplies it as 1
+	check_json 1 --shape 0,4611686018427387904,4 --dtype uint8
+	assert_json '.size_bytes == 0 and .binding_limit == "too_big"'
+	# 2^64 bytes and more: no size either
+	check_json 1 --shape 4294967296,4294967296,2 --dtype uint8
+	assert_json '.size_bytes == null and .pages == null and .binding_limit == "too_big"'
+	run -1 --separate-stderr ovc check --shape 4294967296,4294967296,2 --dtype uint8
+	assert_line 'Allocation: 16 EiB or more = shape (4294967296, 4294967296, 2) x 1-byte items (2^64 bytes or more), too big to ask for'
+	# SIZE: malloc refuses above PTRDIFF_MAX, and NumPy would not ask
+	run -1 --separate-stderr ovc check 8E
+	assert_line 'Allocation: 8.00 EiB (9223372036854775808 bytes), too big to ask for'
+	assert_line "  glibc's malloc refuses any request of more than 2^63 - 1 bytes (PTRDIFF_MAX): it returns NULL, errno ENOMEM"
+	assert_line '    ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.'
+	check_json 1 18446744073709551615
+	assert_json '.size_bytes == 18446744073709551615 and .pages == null and .binding_limit == "too_big"'
+	# one byte less is asked for, and refused by the kernel
+	check_json 1 9223372036854775807
+	assert_json '.pages == 2251799813685249 and .binding_limit == "heuristic"'
+	# mmap is not malloc: up to the last page it is a length the kernel refuses
+	check_json 1 --via mmap 8E
+	assert_json '.pages == 2251799813685248 and .modes[1].binding_limit == "address_space"'
+	check_json 1 --via mmap 18446744073709551615
+	assert_json '.pages == null and .binding_limit == "too_big"'
+	run -1 --separate-stderr ovc check --via mmap 18446744073709551615
+	assert_line '  mmap: the length wraps to 0 when rounded up to whole pages, and the kernel returns ENOMEM'
+	# a pasted message NumPy cannot have printed: the same verdict, and a note
+	run -1 --separate-stderr ovc check --numpy-error 'MemoryError: Unable to allocate 8.00 EiB for an array with shape (1152921504606846976,) and data type float64'
+	assert_line 'note: NumPy raises ValueError for an array this large, never this MemoryError: the message is not as NumPy printed it'
+	assert_line 'Now (mode 0, heuristic): does not fit (too big to ask for)'
+	check_json 1 --numpy-error 'MemoryError: Unable to allocate 8.00 EiB for an array with shape (1152921504606846976,) and data type float64'
+	assert_json '.pages == null and .binding_limit == "too_big"'
+}
+
+@test "NumPy's spellings: 4X5, U0, str, S, (2,3)i2, i4,f8, int0 as numpy.dtype reads them" {
+	use_host seed-24g-noswap
+	local -A want=(
+		['str']=4 ['S']=1 ['U0']=4 ['U']=4 ['(2,3)i2']=12 ['3i4']=12 ['i4,f8']=12
+		['i4, (2,3)f8']=52 ['int0']=8 ['uint0']=8 ['bool8']=1 ['M8[10ms]']=8 ['<M8[ns]']=8
+		['m8[h/2]']=8 ['2U']=8 ['V0']=0 ['O4']=8 ['c']=1
+	)
+	local d
+	for d in "${!want[@]}"; do
+		check_json 0 --shape 4X5 --dtype "$d"
+		assert_json --argjson s "${want[$d]}" --arg d "$d" \
+			'.size_bytes == 20 * $s and .numpy.itemsize == $s and .numpy.shape == "(4, 5)"'
+	done
+}
+
+@test "two bad arguments: both are reported" {
+	use_host seed-24g-noswap
+	run -2 --separate-stderr ovc check --shape 1,-2 --dtype float7
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --shape '1,-2': negative dimensions are not allowed; and invalid --dtype 'float7': unknown dtype (use a NumPy name such as uint8 or float64, or a code such as f8 or <i4)"
+	run -2 --separate-stderr ovc check --pid x 1G
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --pid 'x': not a process ID"
+	run -2 --separate-stderr ovc check --pid x 1Q
+	assert_equal "${stderr_lines[0]}" "ovc: invalid --pid 'x': not a process ID; and invalid size '1Q': unknown unit (use B, K, M, G, T, P or E, optionally followed by B or iB)"
 }
 
 @test "which size to give: exactly one of SIZE, --shape, --numpy-error" {

@@ -370,11 +370,10 @@ put_bad() {
 	done < <(thin "${msgs[@]}")
 	run --separate-stderr ob check --numpy-error "${msgs[6]}" --json
 	refused_json 2 "--json"
-	# a known dtype whose shape passes 2^64 bytes: refused as such, not answered from
-	# the printed size as though the dtype were unknown
-	run --separate-stderr ob check --numpy-error "$pre 283. GiB for an array with shape (1844674407370955161, 36, 53806) and data type uint8"
-	refused 2 "shape x uint8 past 2^64"
-	assert_equal "${stderr_lines[0]}" 'ovc: cannot read the NumPy message: the shape times the data type'"'"'s size is larger than 2^64 bytes: NumPy raises "array is too big" for that, not a MemoryError'
+	# a known dtype whose shape passes 2^64 bytes: NumPy's own verdict (too big, exit 1),
+	# not an answer from the printed size as though the dtype were unknown
+	run -1 --separate-stderr ob check --json --numpy-error "$pre 283. GiB for an array with shape (1844674407370955161, 36, 53806) and data type uint8"
+	assert_json '.binding_limit == "too_big" and .size_bytes == null and .pages == null'
 }
 
 @test "--numpy-error -: binary, NUL, a 1 MB line and a 100 MB stream on stdin: exit 2, bounded" {
@@ -394,25 +393,31 @@ put_bad() {
 	((SECONDS - t0 < 30)) || fail "a 100 MB stdin took $((SECONDS - t0)) s"
 }
 
-@test "--shape and --dtype: malformed, negative, overflowing, past 2^64 bytes: exit 2" {
+@test "--shape and --dtype: malformed, negative, overflowing: exit 2; past 2^63 bytes: too big" {
 	local s
 	while IFS= read -r -d '' s; do
 		run --separate-stderr ob check --shape "$s" --dtype f8
 		refused 2 "--shape '${s:0:80}'"
 	done < <(thin '' ',' '1,,2' '-1' '(-1,5)' 'NaN' 'inf' '1e400' '1.5' '(' '((1,2))' '1,2)' '2 3' \
-		'99999999999999999999' '18446744073709551616' '4294967296,4294967296,2' \
-		'2305843009213693952' "$(printf '1,%.0s' {1..20000})1" $'1\n2' "$(printf '\377')")
+		'99999999999999999999' '18446744073709551616' '9223372036854775808' '0x10' '010' \
+		"$(printf '1,%.0s' {1..20000})1" $'1\n2' "$(printf '\377')")
 	local d
 	while IFS= read -r -d '' d; do
 		run --separate-stderr ob check --shape 10 --dtype "$d"
 		refused 2 "--dtype '${d:0:80}'"
-	done < <(thin '' ' ' 'S' 'f0' 'i3' 'S99999999999999999999' '<U4611686018427387904' \
+	done < <(thin '' ' ' 'f8 ' 'f0' 'i3' 'S99999999999999999999' '<U4611686018427387904' \
+		'float64[3]' 'datetime64[xyz]' 'M8[ms/0]' 'S4294967299' '(2,)U' 'i4,,f8' \
 		'U9999999999999999999' 'V-1' 'NaN' 'f8f8' "$(printf 'x%.0s' {1..5000})" "$(printf '\377')")
-	# a dtype of n bytes times a shape: past 2^64 is refused, not wrapped
-	run --separate-stderr ob check --shape 4294967296,4294967296 --dtype S2
-	refused 2 "S2 x 2^64"
+	# a U length NumPy cannot hold is refused, not wrapped
 	run --separate-stderr ob check --shape 2 --dtype 'U2305843009213693952'
 	refused 2 "U2^61 x 2"
+	# a dtype of n bytes times a shape past 2^63 or 2^64: NumPy's "array is too big",
+	# a verdict (exit 1), neither wrapped nor a usage error
+	local a
+	for a in '4294967296,4294967296 S2' '4294967296,4294967296,2 f8' '2305843009213693952 f8'; do
+		run -1 --separate-stderr ob check --json --shape "${a% *}" --dtype "${a#* }"
+		assert_json '.binding_limit == "too_big" and .pages == null and .fits == false'
+	done
 }
 
 # --- option values ---------------------------------------------------------------------

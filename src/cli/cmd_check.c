@@ -25,6 +25,8 @@ struct request {
 	char pid_dir[16];            /* canonical decimal, for <proc>/PID */
 	/* resolved */
 	uint64_t bytes;
+	bool over_64;                /* a shape of 2^64 bytes or more: bytes is no size */
+	bool numpy_too_big;          /* NumPy refuses the array: "array is too big" */
 	struct numpy_shape shape;
 	uint64_t itemsize;
 	bool from_numpy;             /* shape x dtype known */
@@ -93,9 +95,20 @@ static int read_stdin(struct ovc_ctx *ctx, char **out)
 	return 0;
 }
 
+/* Append one more reason to a usage message: "invalid WHAT 'ARG': WHY; and ...". */
+static void add_error(char *msg, size_t len, const char *what, const char *arg, const char *why)
+{
+	size_t o = strlen(msg);
+
+	if (o < len)
+		snprintf(msg + o, len - o, "%sinvalid %s '%s': %s", o ? "; and " : "", what, arg,
+			 why);
+}
+
 static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 {
 	const char *why;
+	char err[600] = "";
 	int sources = !!rq->size_arg + !!rq->shape_arg + !!rq->numpy_arg;
 
 	if (sources != 1)
@@ -116,14 +129,15 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 					       rq->init_arg);
 		rq->written = i >= 2;
 	}
+	/* every argument is checked, and every bad one named, before any is reported */
 	if (rq->pid_arg) {
 		int64_t pid;
 
 		if (units_parse_int(rq->pid_arg, 1, INT32_MAX, &pid, &why) < 0 ||
 		    rq->pid_arg[0] < '0' || rq->pid_arg[0] > '9')
-			return cli_usage_error(ctx, "invalid --pid '%s': not a process ID",
-					       rq->pid_arg);
-		snprintf(rq->pid_dir, sizeof(rq->pid_dir), "%d", (int)pid);
+			add_error(err, sizeof(err), "--pid", rq->pid_arg, "not a process ID");
+		else
+			snprintf(rq->pid_dir, sizeof(rq->pid_dir), "%d", (int)pid);
 	}
 	if (rq->size_arg) {
 		if (units_parse_size(rq->size_arg, &rq->bytes, &why) < 0) {
@@ -133,27 +147,35 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 			/* a MemoryError pasted where the size goes */
 			if (numpy_parse_error(rq->size_arg, &ne, &ignored) == 0 ||
 			    strstr(rq->size_arg, "Unable to allocate"))
-				return cli_usage_error(ctx, "invalid size '%s': this is a NumPy MemoryError message; give it with --numpy-error (or --numpy-error - to read it from stdin)",
-						       rq->size_arg);
-			return cli_usage_error(ctx, "invalid size '%s': %s", rq->size_arg, why);
+				why = "this is a NumPy MemoryError message; give it with --numpy-error (or --numpy-error - to read it from stdin)";
+			add_error(err, sizeof(err), "size", rq->size_arg, why);
 		}
-		return 0;
+		return err[0] ? cli_usage_error(ctx, "%s", err) : 0;
 	}
 	if (rq->shape_arg) {
 		const char *dt = rq->dtype_arg ? rq->dtype_arg : "float64";   /* np.empty's default */
+		struct numpy_dtype ndt;
+		struct numpy_size sz;
 
 		if (numpy_parse_shape(rq->shape_arg, &rq->shape, &why) < 0)
-			return cli_usage_error(ctx, "invalid --shape '%s': %s", rq->shape_arg, why);
-		if (numpy_dtype_size(dt, &rq->itemsize, &why) < 0)
-			return cli_usage_error(ctx, "invalid --dtype '%s': %s", dt, why);
-		if (numpy_nbytes(&rq->shape, rq->itemsize, &rq->bytes) < 0)
-			return cli_usage_error(ctx, "shape %s of %s is larger than 2^64 bytes",
-					       rq->shape_arg, dt);
+			add_error(err, sizeof(err), "--shape", rq->shape_arg, why);
+		if (numpy_dtype_parse(dt, &ndt, &why) < 0)
+			add_error(err, sizeof(err), "--dtype", dt, why);
+		if (err[0])
+			return cli_usage_error(ctx, "%s", err);
+		if (numpy_array_size(&rq->shape, &ndt, &sz, &why) < 0)
+			return cli_usage_error(ctx, "shape %s of %s: %s", rq->shape_arg, dt, why);
+		rq->itemsize = ndt.itemsize;
+		rq->bytes = sz.bytes;
+		rq->over_64 = sz.over_64;
+		rq->numpy_too_big = sz.too_big;
 		rq->from_numpy = true;
 		rq->has_object = numpy_dtype_has_object(dt);
 		rq->written |= rq->has_object;
 		return 0;
 	}
+	if (err[0])
+		return cli_usage_error(ctx, "%s", err);
 	{
 		char *msg = NULL;
 		int r;
@@ -168,6 +190,8 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 		if (r < 0)
 			return cli_usage_error(ctx, "cannot read the NumPy message: %s", why);
 		rq->bytes = rq->ne.bytes;
+		rq->over_64 = rq->ne.over_64;
+		rq->numpy_too_big = rq->ne.too_big;
 		rq->shape = rq->ne.shape;
 		rq->itemsize = rq->ne.itemsize;
 		rq->from_numpy = rq->ne.exact;
@@ -303,7 +327,7 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			const struct model_policy *prop, const struct model_task *task,
 			const struct request *rq, const struct whatif *w,
 			const struct procfs_task *pt, const struct check_result *cr,
-			const struct chunking *ck)
+			const struct chunking *ck, enum too_big_by too_big)
 {
 	const struct model_host *h = &ph->host;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], shp[512], text[512];
@@ -311,22 +335,36 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	size_t i;
 	int m;
 
-	printf("Allocation: %s", units_iec(rq->bytes, a, sizeof(a)));
+	if (rq->over_64)
+		printf("Allocation: 16 EiB or more");
+	else
+		printf("Allocation: %s%s", rq->from_message && !rq->ne.exact ? "at most " : "",
+		       units_iec(rq->bytes, a, sizeof(a)));
 	if (rq->from_numpy) {
 		shape_text(&rq->shape, shp, sizeof(shp));
 		printf(" = shape %s x %" PRIu64 "-byte items", shp, rq->itemsize);
 	}
-	printf(" (%" PRIu64 " byte%s), asked for with %s: %" PRIu64 " page%s\n", rq->bytes,
-	       plural(rq->bytes), rq->via_mmap ? "mmap" : "malloc", cr->pages, plural(cr->pages));
+	if (rq->over_64)
+		printf(" (2^64 bytes or more)");
+	else
+		printf(" (%" PRIu64 " byte%s)", rq->bytes, plural(rq->bytes));
+	if (too_big)
+		printf(", too big to ask for\n");
+	else
+		printf(", asked for with %s: %" PRIu64 " page%s\n", rq->via_mmap ? "mmap" : "malloc",
+		       cr->pages, plural(cr->pages));
 	if (rq->from_message && rq->ne.size_mismatch)
 		printf("%snote:%s NumPy printed %s, but shape x %s is %s; using the latter\n",
 		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(rq->ne.size_text),
-		       esc(rq->ne.dtype), units_iec(rq->bytes, b, sizeof(b)));
+		       esc(rq->ne.dtype), rq->over_64 ? "16 EiB or more" : units_iec(rq->bytes, b, sizeof(b)));
 	if (rq->from_message && !rq->ne.exact)
-		printf("%snote:%s data type '%s' not understood; using NumPy's printed size %s\n",
+		printf("%snote:%s data type '%s' not understood: the size is the largest that NumPy's rounded %s can stand for, an upper bound\n",
 		       clr(ctx->color, C_YELLOW), clr_off(ctx->color), esc(rq->ne.dtype),
 		       esc(rq->ne.size_text));
-	if (rq->written) {
+	if (rq->from_message && rq->ne.too_big)
+		printf("%snote:%s NumPy raises ValueError for an array this large, never this MemoryError: the message is not as NumPy printed it\n",
+		       clr(ctx->color, C_YELLOW), clr_off(ctx->color));
+	if (rq->written && !too_big) {
 		printf("Written in full when it is created (%s): every page needs RAM or swap at once\n",
 		       rq->has_object ? "dtype object: NumPy fills every item"
 		       : !strcmp(rq->init_arg, "ones") ? "np.ones" : "np.full");
@@ -352,10 +390,26 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	       clr(ctx->color, ok ? C_GREEN : C_RED),
 	       ok ? "fits" : cr->verdict == VERDICT_BORDERLINE ? "borderline" : "does not fit",
 	       clr_off(ctx->color));
-	if (!ok)
+	if (too_big)
+		printf(" (too big to ask for)");
+	else if (!ok)
 		printf(" (limited by %s)", limit_words(cr->binding));
 	printf("\n\n");
-	for (m = 0; m < 3; m++) {
+	if (too_big == TOO_BIG_NUMPY) {
+		printf("  NumPy refuses any array of more than 2^63 - 1 bytes (NPY_MAX_INTP) before it asks for memory:\n    %s\n",
+		       NUMPY_TOO_BIG_TEXT);
+		if (!rq->via_mmap)
+			printf("  glibc's malloc would refuse it too: NULL, errno ENOMEM, for any request of more than 2^63 - 1 bytes (PTRDIFF_MAX)\n");
+	} else if (too_big == TOO_BIG_MALLOC) {
+		printf("  glibc's malloc refuses any request of more than 2^63 - 1 bytes (PTRDIFF_MAX): it returns NULL, errno ENOMEM\n");
+		printf("  NumPy refuses an array this large before it asks for memory:\n    %s\n",
+		       NUMPY_TOO_BIG_TEXT);
+	} else if (too_big == TOO_BIG_MMAP) {
+		printf("  mmap: the length wraps to 0 when rounded up to whole pages, and the kernel returns ENOMEM\n");
+	}
+	if (too_big)
+		printf("  No overcommit mode is consulted: the kernel's commit check is never asked\n");
+	for (m = 0; !too_big && m < 3; m++) {
 		enum model_verdict v = cr->mode_verdict[m];
 
 		printf("  mode %d %-10s %s%s%s", m, model_mode_name(m),
@@ -418,6 +472,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	struct model_task task;
 	struct check_result cr;
 	struct chunking ck;
+	enum too_big_by too_big;
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
 	size_t i;
@@ -480,13 +535,14 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		rc = cli_need_cmdline(ctx, &ph, &task);
 	if (rc)
 		return rc;
-	{
+	too_big = sim_too_big(rq.bytes, rq.via_mmap, rq.numpy_too_big, h->page_size);
+	memset(&ck, 0, sizeof(ck));
+	if (too_big) {
+		sim_check_too_big(&cr);
+	} else {
 		uint64_t pages = rq.via_mmap ? model_mmap_pages(rq.bytes, h->page_size)
 					     : model_malloc_pages(rq.bytes, h->page_size);
 
-		/* glibc refuses above PTRDIFF_MAX, mmap when the length overflows */
-		if (pages == 0 && rq.bytes)
-			pages = UINT64_MAX;
 		sim_check(h, &prop, &task, pages, &cr);
 		if (rq.written)
 			sim_check_written(h, pages, &cr);
@@ -499,8 +555,14 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 
 		json_init(&j, stdout);
 		json_obj(&j, NULL);
-		json_u64(&j, "size_bytes", rq.bytes);
-		json_u64(&j, "pages", cr.pages);
+		if (rq.over_64)
+			json_null(&j, "size_bytes");
+		else
+			json_u64(&j, "size_bytes", rq.bytes);
+		if (too_big)
+			json_null(&j, "pages");
+		else
+			json_u64(&j, "pages", cr.pages);
 		json_str(&j, "via", rq.via_mmap ? "mmap" : "malloc");
 		json_bool(&j, "fits", cr.verdict == VERDICT_FITS);
 		json_str(&j, "verdict", verdict_word(cr.verdict));
@@ -546,9 +608,10 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_str(&j, "printed_size", rq.from_message && rq.ne.has_size
 							     ? rq.ne.size_text : NULL);
 			json_bool(&j, "size_mismatch", rq.from_message && rq.ne.size_mismatch);
+			json_bool(&j, "size_upper_bound", rq.from_message && !rq.ne.exact);
 			json_str(&j, "init", rq.init_arg ? rq.init_arg : "zeros");
 			json_bool(&j, "writes_pages", rq.written);
-			json_bool(&j, "exceeds_ram_swap", rq.written && written_beyond(h, &cr));
+			json_bool(&j, "exceeds_ram_swap", rq.written && !too_big && written_beyond(h, &cr));
 			json_end(&j);
 		}
 		if (rq.pid_arg) {
@@ -601,7 +664,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
-		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck);
+		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck,
+			    too_big);
 	}
 	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
 }

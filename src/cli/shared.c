@@ -421,6 +421,7 @@ const char *limit_words(enum model_limit l)
 	case LIMIT_RLIMIT_AS:     return "RLIMIT_AS";
 	case LIMIT_RLIMIT_DATA:   return "RLIMIT_DATA";
 	case LIMIT_ADDRESS_SPACE: return "address space";
+	case LIMIT_TOO_BIG:       return "too big to ask for";
 	case LIMIT_NONE:          break;
 	}
 	return "-";

@@ -401,7 +401,7 @@ uint64_t model_malloc_pages(uint64_t bytes, uint64_t page_size)
 {
 	uint64_t n;
 
-	if (bytes > (uint64_t)INT64_MAX - 64)
+	if (bytes > (uint64_t)INT64_MAX)
 		return 0;
 	n = ((bytes + 8 + 15) & ~(uint64_t)15) + 8;
 	return (n + page_size - 1) / page_size;
@@ -481,6 +481,7 @@ const char *model_limit_name(enum model_limit l)
 	case LIMIT_RLIMIT_AS:     return "rlimit_as";
 	case LIMIT_RLIMIT_DATA:   return "rlimit_data";
 	case LIMIT_ADDRESS_SPACE: return "address_space";
+	case LIMIT_TOO_BIG:       return "too_big";
 	case LIMIT_NONE:          break;
 	}
 	return "none";

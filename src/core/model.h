@@ -87,6 +87,8 @@ enum model_limit {
 	LIMIT_RLIMIT_AS,      /* may_expand_vm */
 	LIMIT_ADDRESS_SPACE,  /* get_unmapped_area: no gap that large */
 	LIMIT_RLIMIT_DATA,    /* may_expand_vm, private writable mappings (4.7+) */
+	LIMIT_TOO_BIG,        /* refused before the kernel is asked: a NumPy array beyond
+	                         NPY_MAX_INTP bytes, malloc beyond PTRDIFF_MAX (simulate.h) */
 };
 
 /*
@@ -160,7 +162,8 @@ enum model_verdict model_check(const struct model_host *h, const struct model_po
 /*
  * Pages glibc's malloc(bytes) asks mmap for on x86-64 (malloc/malloc.c sysmalloc_mmap()):
  * ceil((roundup16(bytes + 8) + 8) / page_size). Returns 0 if glibc refuses the request
- * outright (bytes > PTRDIFF_MAX).
+ * outright: bytes > PTRDIFF_MAX (malloc/malloc.c checked_request2size, glibc 2.30 and
+ * later; NULL with errno ENOMEM).
  */
 uint64_t model_malloc_pages(uint64_t bytes, uint64_t page_size);
 

@@ -84,6 +84,7 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
 		break;
 	}
 	case LIMIT_ADDRESS_SPACE:
+	case LIMIT_TOO_BIG:
 		add(out, ADV_ADDRESS_SPACE, 0);
 		break;
 	case LIMIT_COMMIT: {
@@ -188,6 +189,32 @@ uint64_t sim_backing_kb(const struct model_host *h)
 	uint64_t ram = h->mem_total_kb > h->hugetlb_kb ? h->mem_total_kb - h->hugetlb_kb : 0;
 
 	return ram + h->swap_total_kb;
+}
+
+enum too_big_by sim_too_big(uint64_t bytes, bool via_mmap, bool numpy_too_big,
+			    uint64_t page_size)
+{
+	if (numpy_too_big)
+		return TOO_BIG_NUMPY;
+	if (!via_mmap && bytes > (uint64_t)INT64_MAX)
+		return TOO_BIG_MALLOC;
+	if (via_mmap && bytes && model_mmap_pages(bytes, page_size) == 0)
+		return TOO_BIG_MMAP;
+	return TOO_BIG_NO;
+}
+
+void sim_check_too_big(struct check_result *out)
+{
+	int m;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = VERDICT_FAILS;
+	out->binding = LIMIT_TOO_BIG;
+	for (m = 0; m < 3; m++) {
+		out->mode_verdict[m] = VERDICT_FAILS;
+		out->mode_binding[m] = LIMIT_TOO_BIG;
+	}
+	add(out, ADV_ADDRESS_SPACE, 0);
 }
 
 size_t sim_warnings(const struct model_host *h, const struct model_policy *p,

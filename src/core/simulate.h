@@ -89,6 +89,29 @@ uint64_t sim_max_rows(const struct model_host *h, const struct model_policy *p,
 
 /* RAM + swap that anonymous pages can use, in kB: MemTotal less the hugetlb pool, + swap. */
 uint64_t sim_backing_kb(const struct model_host *h);
+/* Who refuses a request before the kernel's overcommit check is ever asked. */
+enum too_big_by {
+	TOO_BIG_NO = 0,
+	TOO_BIG_NUMPY,    /* an array of more than NPY_MAX_INTP bytes: NumPy raises ValueError
+	                     (ctors.c PyArray_NewFromDescr_int) and allocates nothing */
+	TOO_BIG_MALLOC,   /* malloc of more than PTRDIFF_MAX bytes: NULL, errno ENOMEM
+	                     (malloc.c checked_request2size, glibc 2.30 and later) */
+	TOO_BIG_MMAP,     /* an mmap length that wraps to 0 when rounded up to pages: do_mmap
+	                     (mm/mmap.c) returns -ENOMEM */
+};
+
+/*
+ * The refusal, if any, for `bytes` asked for with malloc or mmap; numpy_too_big: the
+ * request is a NumPy array that NumPy refuses as too big.
+ */
+enum too_big_by sim_too_big(uint64_t bytes, bool via_mmap, bool numpy_too_big,
+			    uint64_t page_size);
+
+/*
+ * The verdict on a request sim_too_big() refuses: it fails in every mode, binding
+ * LIMIT_TOO_BIG, with no page count (pages 0); only splitting it helps.
+ */
+void sim_check_too_big(struct check_result *out);
 
 /* Conditions worth a sysadmin's attention (ovc(8) WARNINGS lists them). */
 enum warn_id {

@@ -320,6 +320,11 @@ static void sizes(void)
 	TAP_U64(model_malloc_pages(4072, 4096), 1, "4072 + 24 bytes of overhead: one page");
 	TAP_U64(model_malloc_pages(4073, 4096), 2, "4073: two pages");
 	TAP_U64(model_malloc_pages(UINT64_MAX, 4096), 0, "above PTRDIFF_MAX glibc refuses");
+	TAP_U64(model_malloc_pages(UINT64_C(9223372036854775808), 4096), 0,
+		"2^63: above PTRDIFF_MAX, refused");
+	/* checked_request2size passes PTRDIFF_MAX itself: the kernel is asked */
+	TAP_U64(model_malloc_pages(UINT64_C(9223372036854775807), 4096), UINT64_C(2251799813685249),
+		"2^63 - 1: asked for, 2^51 + 1 pages");
 	TAP_U64(model_mmap_pages(4097, 4096), 2, "mmap rounds up to pages");
 	TAP_U64(model_mmap_pages(UINT64_MAX, 4096), 0, "PAGE_ALIGN overflow");
 }

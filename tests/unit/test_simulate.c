@@ -130,4 +130,25 @@ void test_simulate(void)
 	h.hugetlb_kb = 20000000;   /* leaves 4684092 kB to back a written array */
 	TAP_U64(sim_max_rows(&h, &(struct model_policy){ 1, 50, 0 }, &t, 1024 * 1024, 100000, true,
 			     true), 4574, "written in full: RAM less the pool bounds it (4684092 kB / 1 MiB rows)");
+	/* refused before the kernel is asked: NumPy, malloc, a wrapping mmap length */
+	TAP_U64(sim_too_big(UINT64_C(9223372036854775807), false, false, 4096), TOO_BIG_NO,
+		"too big: 2^63 - 1 by malloc is asked for");
+	TAP_U64(sim_too_big(UINT64_C(9223372036854775808), false, false, 4096), TOO_BIG_MALLOC,
+		"too big: 2^63 by malloc: PTRDIFF_MAX");
+	TAP_U64(sim_too_big(UINT64_C(9223372036854775808), true, false, 4096), TOO_BIG_NO,
+		"too big: 2^63 by mmap is asked for (the address space refuses it)");
+	TAP_U64(sim_too_big(UINT64_MAX - 4094, true, false, 4096), TOO_BIG_MMAP,
+		"too big: an mmap length that wraps");
+	TAP_U64(sim_too_big(0, true, true, 4096), TOO_BIG_NUMPY,
+		"too big: NumPy's verdict first, even for an empty array");
+	{
+		struct check_result cr;
+
+		sim_check_too_big(&cr);
+		TAP_OK(cr.verdict == VERDICT_FAILS && cr.binding == LIMIT_TOO_BIG && cr.pages == 0 &&
+		       cr.mode_binding[0] == LIMIT_TOO_BIG && cr.mode_binding[2] == LIMIT_TOO_BIG &&
+		       cr.mode_verdict[1] == VERDICT_FAILS && cr.nadvice == 1 &&
+		       cr.advice[0].kind == ADV_ADDRESS_SPACE, "too big: fails everywhere, split it");
+		TAP_STR(model_limit_name(cr.binding), "too_big", "too big: the JSON token");
+	}
 }

@@ -4,8 +4,9 @@
  * NUL). Checks: a refusal carries a reason; on success the dtype and size text are
  * NUL-terminated and the dtype is not empty; the size range is ordered (lo <= hi),
  * holds the printed figure itself and agrees with its whole part computed apart (a
- * figure beyond 2^64 bytes saturates at UINT64_MAX); exact means bytes = shape x itemsize, otherwise the
- * bytes are the printed size's upper bound; a mismatch is only claimed when the exact
+ * figure beyond 2^64 bytes saturates at UINT64_MAX); exact means bytes = shape x itemsize
+ * (with NumPy's too-big verdict), otherwise the bytes are the printed size's upper bound,
+ * at most NPY_MAX_INTP unless the figure is past it; a mismatch is only claimed when the exact
  * size falls outside the range; and the message NumPy would print for the parsed result
  * ("Unable to allocate <size> for an array with shape (...) and data type <dtype>")
  * parses back to the same shape, dtype, size range and bytes.
@@ -69,7 +70,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstr(data, size);
 	const char *why = NULL;
-	uint64_t nb;
 	size_t o;
 	int r;
 
@@ -102,14 +102,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_range(N.size_text, N.size_lo, N.size_hi);
 	}
 	if (N.exact) {
-		FUZZ_CHECK(N.dtype_known && numpy_nbytes(&N.shape, N.itemsize, &nb) == 0 && nb == N.bytes,
+		struct numpy_dtype dt;
+		struct numpy_size sz;
+
+		FUZZ_CHECK(N.dtype_known && numpy_dtype_parse(N.dtype, &dt, &why) == 0 &&
+				   numpy_array_size(&N.shape, &dt, &sz, &why) == 0 &&
+				   sz.bytes == N.bytes && sz.too_big == N.too_big &&
+				   sz.over_64 == N.over_64,
 			   "exact bytes %" PRIu64 " are not shape x itemsize", N.bytes);
-		FUZZ_CHECK(N.size_mismatch == (N.has_size && (N.bytes < N.size_lo ||
+		FUZZ_CHECK(N.size_mismatch == (N.has_size && (N.over_64 || N.bytes < N.size_lo ||
 							       N.bytes > N.size_hi)),
 			   "size_mismatch %d", N.size_mismatch);
 	} else {
-		FUZZ_CHECK(N.has_size && N.bytes == N.size_hi && !N.size_mismatch,
-			   "not exact: bytes %" PRIu64 ", size %" PRIu64, N.bytes, N.size_hi);
+		/* the printed figure's upper bound, no more than NumPy ever asks for */
+		FUZZ_CHECK(N.has_size && !N.size_mismatch &&
+				   N.too_big == (N.size_lo > (uint64_t)NUMPY_MAX_INTP) &&
+				   N.bytes == (N.too_big || N.size_hi < (uint64_t)NUMPY_MAX_INTP
+						       ? N.size_hi : (uint64_t)NUMPY_MAX_INTP),
+			   "not exact: bytes %" PRIu64 ", size %" PRIu64 "..%" PRIu64, N.bytes,
+			   N.size_lo, N.size_hi);
 	}
 	/* what NumPy prints for it, parsed back */
 	if (N.has_size)
