@@ -498,7 +498,7 @@ options_in() {
 	# "(--force -overrode -the -guard)"
 	local known other='-w -f -r -qx -d -v --raw --system --purge --protect-kernel-defaults' cmd o bad=''
 	known=$("$OVC" --help)
-	for cmd in status simulate check set persist reset profile probe log verify; do
+	for cmd in status simulate check set persist reset profile probe top log verify; do
 		known+=$'\n'$("$OVC" "$cmd" --help)
 	done
 	known=" $(options_in <<<"$known" | tr '\n' ' ') $other "

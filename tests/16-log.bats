@@ -81,7 +81,7 @@ log_json() {
 	sed -i "s/^btime .*/btime $((now - 1000))/" "$PROC/stat"
 	log_json --kmsg "$KMSG" --since 10m30s
 	assert_json '[.entries[].kind] == ["rlimit_data"]'
-	log_json --kmsg "$KMSG" --since 15m
+	log_json --kmsg "$KMSG" --since 16m
 	assert_json '(.entries | length) == 8 and .suppressed == 37'
 	log_json --kmsg "$KMSG" --since 14m
 	assert_json '.suppressed == 0 and (.entries | length) == 3'

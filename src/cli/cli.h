@@ -66,7 +66,7 @@ enum {
 	OPT_MODE, OPT_RATIO, OPT_KBYTES, OPT_MEM, OPT_SWAP, OPT_HUGETLB, OPT_COMMITTED,
 	OPT_VMSIZE, OPT_RLIMIT_AS, OPT_SHAPE, OPT_DTYPE, OPT_NUMPY_ERROR, OPT_PID, OPT_VIA,
 	OPT_FORCE, OPT_PERSIST, OPT_PROFILE, OPT_RLIMIT_DATA, OPT_VMDATA, OPT_INIT,
-	OPT_SINCE, OPT_FOLLOW, OPT_KMSG, OPT_WAIT, OPT_NO_WAIT, OPT_SOSREPORT,
+	OPT_SINCE, OPT_FOLLOW, OPT_KMSG, OPT_WAIT, OPT_NO_WAIT, OPT_SOSREPORT, OPT_BY,
 };
 
 #define COMMON_LONGOPTS                                             \
@@ -131,6 +131,9 @@ bool cli_root_is_image(struct ovc_ctx *ctx);
  */
 int cli_writer_privileges(struct ovc_ctx *ctx, bool audit);
 
+/* Raise the one capability main() kept for the command, if it is held (top). */
+void cli_raise_kept(int cap);
+
 /* Drop every capability left (log, once /dev/kmsg is open). 0, or the exit status. */
 int cli_drop_privileges(struct ovc_ctx *ctx);
 
@@ -151,6 +154,7 @@ int cmd_simulate(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_check(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_probe(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_log(struct ovc_ctx *ctx, int argc, char **argv);
+int cmd_top(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_set(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct ovc_ctx *ctx, int argc, char **argv);
 int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv);

@@ -283,7 +283,7 @@ static bool unseen_applies(enum unseen u, const struct ovc_ctx *ctx, const struc
 struct chunking {
 	bool valid;
 	uint64_t rows, of_rows, row_bytes, chunks;
-	char memmap[768];   /* the np.memmap line that would hold the whole array */
+	char memmap[1280];  /* the np.memmap line that would hold the whole array */
 };
 
 static void plan_chunks(const struct model_host *h, const struct model_policy *p,
@@ -310,11 +310,12 @@ static void plan_chunks(const struct model_host *h, const struct model_policy *p
 	ck->rows = sim_max_rows(h, p, t, row, ck->of_rows, rq->via_mmap, rq->written);
 	ck->chunks = ck->rows ? ck->of_rows / ck->rows + !!(ck->of_rows % ck->rows) : 0;
 	shape_text(&rq->shape, shp, sizeof(shp));
-	/* a Python literal for names and codes; a list or tuple spelling is one already */
-	if (strchr("[({", dt[0]) || strchr(dt, '\''))
+	/* a Python string for a dtype spelling; a list of fields is a literal already */
+	if (dt[0] == '[')
 		snprintf(ck->memmap, sizeof(ck->memmap), "np.memmap('/path/on/disk/array.dat', dtype=%s, mode='w+', shape=%s)", dt, shp);
 	else
-		snprintf(ck->memmap, sizeof(ck->memmap), "np.memmap('/path/on/disk/array.dat', dtype='%s', mode='w+', shape=%s)", dt, shp);
+		snprintf(ck->memmap, sizeof(ck->memmap), "np.memmap('/path/on/disk/array.dat', dtype=%s%s%s, mode='w+', shape=%s)",
+			 strchr(dt, '\'') ? "\"" : "'", dt, strchr(dt, '\'') ? "\"" : "'", shp);
 }
 
 /* Written in full and larger than the RAM + swap that could back it? */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <linux/capability.h>
 
 #include "../core/mprange.h"
 #include "../sys/caps.h"
@@ -33,6 +34,9 @@ enum {
 				      the command narrows them further once its options are read */
 	CMD_SYSLOG = 1 << 2,       /* read-only, but keeps CAP_SYSLOG (permitted, not effective)
 				      for the open of /dev/kmsg, which drops it after */
+	CMD_PTRACE = 1 << 3,       /* read-only, but keeps CAP_SYS_PTRACE (permitted) for the
+				      scan of every process's smaps (cli_raise_kept), then
+				      drops it */
 };
 
 struct ovc_cmd {
@@ -167,6 +171,12 @@ static const struct ovc_cmd commands[] = {
 	  "Usage: ovc probe [--force] [--json]\n"
 	  "      --force           probe in mode 2 too (each attempt briefly charges the\n"
 	  "                        commit limit and can make other allocations fail)\n", NULL },
+	{ "top", cmd_top, CMD_PTRACE,
+	  "who holds the commit charge: processes, their fork cost, and shared objects",
+	  "Usage: ovc top [-n ROWS] [--by user|cgroup] [--root DIR] [--json]\n"
+	  "  -n ROWS               rows to show (default: what fits the terminal; 0: all)\n"
+	  "      --by user|cgroup  add up by user, or by cgroup (a pod, a job, a service)\n"
+	  "      --root DIR        the system whose tmpfs mounts and /etc/passwd are read\n", NULL },
 	{ "log", cmd_log, CMD_SYSLOG,
 	  "the commit refusals and OOM kills in the kernel log, explained",
 	  "Usage: ovc log [--since DURATION] [--follow] [--kmsg FILE] [--json]\n"
@@ -642,6 +652,12 @@ int cli_load_host(struct ovc_ctx *ctx, struct procfs_host *ph)
 	return 0;
 }
 
+void cli_raise_kept(int cap)
+{
+	if (caps_held(cap))
+		caps_raise(cap, NULL);   /* without it, fewer processes can be read: counted */
+}
+
 int cli_drop_privileges(struct ovc_ctx *ctx)
 {
 	struct ovc_err err = { 0 };
@@ -819,7 +835,8 @@ int main(int argc, char **argv)
 	{
 		struct ovc_err err = { 0 };
 
-		if ((cmd->flags & CMD_SYSLOG     ? caps_keep_syslog(&err)
+		if ((cmd->flags & CMD_SYSLOG     ? caps_keep_one(CAP_SYSLOG, &err)
+		     : cmd->flags & CMD_PTRACE   ? caps_keep_one(CAP_SYS_PTRACE, &err)
 		     : cmd->flags & CMD_READONLY ? caps_drop_all(&err)
 						 : caps_keep_audit(true, true, &err)) < 0)
 			return cli_report(&ctx, &err);

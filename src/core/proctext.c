@@ -643,3 +643,40 @@ long proctext_locks_holder(const char *text, size_t len, unsigned dev_major,
 	}
 	return 0;
 }
+
+void proctext_cgroup_path(const char *text, size_t len, char *buf, size_t buflen)
+{
+	const char *line = text, *end = text + len;
+
+	buf[0] = '\0';
+	/* cgroup(7): "hierarchy-ID:controller-list:cgroup-path" */
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line)), *le = nl ? nl : end;
+		const char *c1 = memchr(line, ':', (size_t)(le - line));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+
+		if (c2) {
+			bool v2 = c1 == line + 1 && line[0] == '0' && c2 == c1 + 1;
+			bool mem = false;
+			const char *c;
+
+			for (c = c1 + 1; c + 6 <= c2; c++)
+				if (!memcmp(c, "memory", 6) && (c == c1 + 1 || c[-1] == ',') &&
+				    (c + 6 == c2 || c[6] == ','))
+					mem = true;
+			if (v2 || mem) {
+				{
+					size_t n = (size_t)(le - c2 - 1);
+
+					if (n >= buflen)
+						n = buflen - 1;
+					memcpy(buf, c2 + 1, n);
+					buf[n] = '\0';
+				}
+				if (mem)
+					return;   /* v1's memory controller: where limits are */
+			}
+		}
+		line = le + 1;
+	}
+}

@@ -80,6 +80,9 @@ int proctext_zoneinfo_reserve(const char *text, size_t len, const char *path,
 /* /proc/stat: number of cpuN lines (online CPUs); 0 if none. */
 unsigned proctext_stat_cpus(const char *text, size_t len);
 
+/* /proc/PID/cgroup (cgroup(7)): the v2 path ("0::/path"), or on v1 the memory controller's. */
+void proctext_cgroup_path(const char *text, size_t len, char *buf, size_t buflen);
+
 /* /proc/stat "btime": the boot time, seconds since the epoch (fs/proc/stat.c). */
 bool proctext_stat_btime(const char *text, size_t len, uint64_t *btime);
 

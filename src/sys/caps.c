@@ -100,10 +100,10 @@ int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err)
 	return narrow(kept, nkept, -1, err, "cannot drop capabilities");
 }
 
-int caps_keep_syslog(struct ovc_err *err)
+int caps_keep_one(int cap, struct ovc_err *err)
 {
 	nkept = 0;
-	kept[nkept++] = CAP_SYSLOG;
+	kept[nkept++] = (cap_value_t)cap;
 	return narrow(kept, nkept, -1, err, "cannot drop capabilities");
 }
 
@@ -117,7 +117,8 @@ int caps_raise(int cap, struct ovc_err *err)
 	if (!permitted((cap_value_t)cap))
 		return ovc_fail(err, OVC_E_PERM, EPERM, NULL, 0, "%s is not held",
 				cap == CAP_AUDIT_WRITE ? "CAP_AUDIT_WRITE"
-				: cap == CAP_SYSLOG ? "CAP_SYSLOG" : "CAP_AUDIT_CONTROL");
+				: cap == CAP_SYSLOG ? "CAP_SYSLOG"
+				: cap == CAP_SYS_PTRACE ? "CAP_SYS_PTRACE" : "CAP_AUDIT_CONTROL");
 	return narrow(kept, nkept, cap, err, "cannot raise a capability");
 }
 

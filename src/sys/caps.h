@@ -24,10 +24,13 @@ int caps_drop_all(struct ovc_err *err);
 int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err);
 
 /*
- * For "log": keep only CAP_SYSLOG in the permitted set, if held (reading /dev/kmsg under
- * kernel.dmesg_restrict=1 needs it: check_syslog_permissions, kernel/printk/printk.c).
+ * Keep only cap in the permitted set, if held, not effective: CAP_SYSLOG for "log"
+ * (reading /dev/kmsg under kernel.dmesg_restrict=1: check_syslog_permissions,
+ * kernel/printk/printk.c), CAP_SYS_PTRACE for "top" (another process's smaps:
+ * proc_mem_open, PTRACE_MODE_READ_FSCREDS; root without it cannot read a process whose
+ * capabilities are not a subset of its own, cap_ptrace_access_check).
  */
-int caps_keep_syslog(struct ovc_err *err);
+int caps_keep_one(int cap, struct ovc_err *err);
 
 /* Is cap in the permitted set? */
 bool caps_held(int cap);

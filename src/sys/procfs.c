@@ -319,7 +319,7 @@ void procfs_task_cgroup(const struct fsroot *fs, long pid, const char *comm, cha
 	char rel[64], *text = NULL;
 	size_t n = 0;
 	struct ovc_err err;
-	const char *line, *end;
+
 
 	buf[0] = '\0';
 	snprintf(rel, sizeof(rel), "%ld/comm", pid);
@@ -336,19 +336,6 @@ void procfs_task_cgroup(const struct fsroot *fs, long pid, const char *comm, cha
 	snprintf(rel, sizeof(rel), "%ld/cgroup", pid);
 	if (fsroot_read_opt(fs, rel, 65536, &text, &n, &err) != 0 || !text)
 		return;
-	/* cgroup(7): "0::/path" on v2; "N:memory:/path" (or a list with memory) on v1 */
-	for (line = text, end = text + n; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line)), *le = nl ? nl : end;
-		const char *c1 = memchr(line, ':', (size_t)(le - line));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
-
-		if (c2 && ((c2 == c1 + 1 && line[0] == '0' && c1 == line + 1) ||
-			   memmem(c1 + 1, (size_t)(c2 - c1 - 1), "memory", 6))) {
-			snprintf(buf, len, "%.*s", (int)(le - c2 - 1), c2 + 1);
-			if (c2 != c1 + 1)
-				break;   /* v1's memory controller wins over a v2 line */
-		}
-		line = le + 1;
-	}
+	proctext_cgroup_path(text, n, buf, len);
 	free(text);
 }

@@ -22,6 +22,7 @@ int main(void)
 	test_promtext();
 	test_decide();
 	test_kmsg();
+	test_top();
 	test_escape_text();
 	test_mprange();
 	printf("1..%u\n", tap_n);

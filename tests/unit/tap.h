@@ -78,6 +78,7 @@ void test_escape_text(void);
 void test_promtext(void);
 void test_decide(void);
 void test_kmsg(void);
+void test_top(void);
 void test_mprange(void);
 
 #endif
