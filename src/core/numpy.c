@@ -1054,11 +1054,11 @@ int numpy_parse_error(const char *msg, struct numpy_error *out, const char **why
 
 static bool object_token(const char *t, size_t n)
 {
-	static const char *const names[] = { "object", "object_", "object0" };
+	static const char *const objnames[] = { "object", "object_", "object0" };
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (n == strlen(names[i]) && !memcmp(t, names[i], n))
+	for (i = 0; i < sizeof(objnames) / sizeof(objnames[0]); i++)
+		if (n == strlen(objnames[i]) && !memcmp(t, objnames[i], n))
 			return true;
 	if (!n || t[0] != 'O')
 		return false;
