@@ -857,3 +857,43 @@ for line in sys.stdin:
 	check_json 1 --shape 1,40000000000 --dtype f8
 	assert_json 'has("chunking") | not'
 }
+
+# --- --fork PID: what dup_mmap charges ---------------------------------------------------
+
+@test "--fork PID: the fork's charge from its smaps, summed in mode 2, one mapping at a time in mode 0" {
+	use_host top-small
+	# 100: 1 GiB + 1 MiB of "ac", the 1 MiB "dc" (MADV_DONTFORK): a fork charges 1 GiB
+	check_json 0 --fork 100
+	assert_json '.via == "fork" and .fork == {"pid": 100, "comm": "postgres", "fork_kb": 1048576,
+		"largest_kb": 1048576, "mappings": 1, "commit_kb": 1049600}'
+	# mode 2 at ratio 5 of 24 GiB: CommitLimit 1.18 GiB, Committed_AS 2.10 GiB: no room
+	check_json 1 --fork 100 --mode 2 --ratio 5
+	assert_json '.binding_limit == "commit_limit" and .modes[0].fits and .modes[1].fits'
+	assert_json '[.advice[].action] == ["set_mode_1", "set_mode_0", "set_ratio", "set_kbytes"]'
+	assert_json '.advice[0].text | contains("copy-on-write")'
+	# two mappings of 600 MiB on a 1 GiB host: mode 0 checks each alone and lets it through
+	mkdir "$PROC/700"
+	printf 'Name:\tredis-server\nVmSize:\t1300000 kB\nCapEff:\t0000000000000000\n' >"$PROC/700/status"
+	printf '%s\nVmFlags: rd wr ac \n' '10000000-35800000 rw-p 00000000 00:00 0' \
+		'40000000-65800000 rw-p 00000000 00:00 0' >"$PROC/700/smaps"
+	check_json 0 --fork 700 --mem 1G --swap 0 --committed 0
+	assert_json '.fork | .fork_kb == 1228800 and .largest_kb == 614400 and .mappings == 2'
+	assert_json '.modes[0].fits == true'
+	check_json 1 --fork 700 --mem 1G --swap 0 --committed 0 --mode 2 --ratio 100
+	run -1 ovc check --fork 700 --mem 1G --swap 0 --committed 0 --mode 2 --ratio 100
+	assert_line 'Fork of 700 (redis-server): 1.17 GiB to charge, 2 mappings (VM_ACCOUNT, less MADV_DONTFORK), the largest 600.00 MiB; its own charge 1.17 GiB'
+	run -2 --separate-stderr ovc check --fork 100 --pid 100
+	assert_equal "${stderr_lines[0]}" "ovc: --fork PID is the process already: no --pid"
+	run -2 --separate-stderr ovc check 1G --fork 100
+	[[ ${stderr_lines[0]} == "ovc: give one of SIZE, --shape, --numpy-error or --fork" ]] || fail "$stderr"
+	run -6 --separate-stderr ovc check --fork 999
+	[[ $stderr == *"no process 999"* ]] || fail "$stderr"
+}
+
+@test "--fork of a process on this host: its charge equals its smaps' ac less dc" {
+	local want
+	want=$(awk '/^[0-9a-f]+-/ { size = 0 } $1 == "Size:" { size = $2 }
+		$1 == "VmFlags:" && / ac / && !/ dc / { s += size } END { print s + 0 }' "/proc/$$/smaps")
+	run -0 --separate-stderr "$OVC" check --fork $$ --json
+	assert_json --argjson w "$want" --argjson p $$ '.fork.pid == $p and .fork.fork_kb == $w'
+}

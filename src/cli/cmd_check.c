@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "../core/numpy.h"
 #include "../core/simulate.h"
 #include "../core/units.h"
 #include "../sys/caps.h"
+#include "../sys/proctop.h"
 #include "render.h"
 #include "shared.h"
 
@@ -33,6 +35,8 @@ struct request {
 	struct numpy_error ne;
 	bool from_message;
 	bool has_object;             /* the dtype holds Python objects: written at creation */
+	const char *fork_arg;        /* --fork PID: the request is that process's fork */
+	struct top_fork tf;
 	bool written;                /* every page written when the array is created */
 };
 
@@ -109,11 +113,18 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 {
 	const char *why;
 	char err[600] = "";
-	int sources = !!rq->size_arg + !!rq->shape_arg + !!rq->numpy_arg;
+	int sources = !!rq->size_arg + !!rq->shape_arg + !!rq->numpy_arg + !!rq->fork_arg;
 
 	if (sources != 1)
-		return cli_usage_error(ctx, sources ? "give one of SIZE, --shape or --numpy-error"
-						    : "what size? give SIZE, --shape or --numpy-error");
+		return cli_usage_error(ctx, sources ? "give one of SIZE, --shape, --numpy-error or --fork"
+						    : "what size? give SIZE, --shape, --numpy-error or --fork PID");
+	if (rq->fork_arg) {
+		if (rq->pid_arg)
+			return cli_usage_error(ctx, "--fork PID is the process already: no --pid");
+		if (rq->init_arg || rq->via_mmap)
+			return cli_usage_error(ctx, "--init and --via do not go with --fork");
+		rq->pid_arg = rq->fork_arg;
+	}
 	if (rq->dtype_arg && !rq->shape_arg)
 		return cli_usage_error(ctx, "--dtype goes with --shape");
 	if (rq->init_arg) {
@@ -176,6 +187,8 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 	}
 	if (err[0])
 		return cli_usage_error(ctx, "%s", err);
+	if (rq->fork_arg)
+		return 0;   /* the size comes from the process's mappings */
 	{
 		char *msg = NULL;
 		int r;
@@ -336,7 +349,13 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 	size_t i;
 	int m;
 
-	if (rq->over_64)
+	if (rq->fork_arg) {
+		printf("Fork of %d (%s): %s to charge, %" PRIu64 " mapping%s (VM_ACCOUNT, less MADV_DONTFORK), the largest %s; its own charge %s\n",
+		       (int)pt->pid, esc(pt->name), units_iec_kb(rq->tf.fork_kb, a, sizeof(a)),
+		       rq->tf.areas, plural(rq->tf.areas), units_iec_kb(rq->tf.largest_kb, b, sizeof(b)),
+		       units_iec_kb(rq->tf.commit_kb, shp, sizeof(shp)));
+		printf("Mode 2 adds the mappings up against CommitLimit; mode 0 checks each one alone against RAM + swap\n");
+	} else if (rq->over_64)
 		printf("Allocation: 16 EiB or more");
 	else
 		printf("Allocation: %s%s", rq->from_message && !rq->ne.exact ? "at most " : "",
@@ -345,11 +364,15 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		shape_text(&rq->shape, shp, sizeof(shp));
 		printf(" = shape %s x %" PRIu64 "-byte items", shp, rq->itemsize);
 	}
-	if (rq->over_64)
+	if (rq->fork_arg)
+		;
+	else if (rq->over_64)
 		printf(" (2^64 bytes or more)");
 	else
 		printf(" (%" PRIu64 " byte%s)", rq->bytes, plural(rq->bytes));
-	if (too_big)
+	if (rq->fork_arg)
+		;
+	else if (too_big)
 		printf(", too big to ask for\n");
 	else
 		printf(", asked for with %s: %" PRIu64 " page%s\n", rq->via_mmap ? "mmap" : "malloc",
@@ -463,6 +486,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "via", required_argument, NULL, OPT_VIA },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "init", required_argument, NULL, OPT_INIT },
+		{ "fork", required_argument, NULL, OPT_FORK },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -504,6 +528,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_NUMPY_ERROR: rq.numpy_arg = optarg; break;
 		case OPT_PID:         rq.pid_arg = optarg; break;
 		case OPT_INIT:        rq.init_arg = optarg; break;
+		case OPT_FORK:        rq.fork_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -536,9 +561,26 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		rc = cli_need_cmdline(ctx, &ph, &task);
 	if (rc)
 		return rc;
-	too_big = sim_too_big(rq.bytes, rq.via_mmap, rq.numpy_too_big, h->page_size);
 	memset(&ck, 0, sizeof(ck));
-	if (too_big) {
+	if (rq.fork_arg) {
+		struct ovc_err err = { 0 };
+		unsigned sh = model_kb_shift(h);
+
+		cli_raise_kept(CAP_SYS_PTRACE);
+		rc = proctop_fork(&ctx->proc, rq.pid_dir, &rq.tf, &err);
+		if (cli_drop_privileges(ctx))
+			return EXIT_SYSTEM;
+		if (rc < 0)
+			return cli_report(ctx, &err);
+		rq.bytes = rq.tf.fork_kb * 1024;
+		too_big = TOO_BIG_NO;
+		sim_check_fork(h, &prop, &task, rq.tf.fork_kb >> sh, rq.tf.largest_kb >> sh, &cr);
+	} else {
+		too_big = sim_too_big(rq.bytes, rq.via_mmap, rq.numpy_too_big, h->page_size);
+	}
+	if (rq.fork_arg) {
+		/* done above */
+	} else if (too_big) {
 		sim_check_too_big(&cr);
 	} else {
 		uint64_t pages = rq.via_mmap ? model_mmap_pages(rq.bytes, h->page_size)
@@ -564,7 +606,17 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			json_null(&j, "pages");
 		else
 			json_u64(&j, "pages", cr.pages);
-		json_str(&j, "via", rq.via_mmap ? "mmap" : "malloc");
+		json_str(&j, "via", rq.fork_arg ? "fork" : rq.via_mmap ? "mmap" : "malloc");
+		if (rq.fork_arg) {
+			json_obj(&j, "fork");
+			json_i64(&j, "pid", pt.pid);
+			json_str(&j, "comm", pt.name);
+			json_u64(&j, "fork_kb", rq.tf.fork_kb);
+			json_u64(&j, "largest_kb", rq.tf.largest_kb);
+			json_u64(&j, "mappings", rq.tf.areas);
+			json_u64(&j, "commit_kb", rq.tf.commit_kb);
+			json_end(&j);
+		}
 		json_bool(&j, "fits", cr.verdict == VERDICT_FITS);
 		json_str(&j, "verdict", verdict_word(cr.verdict));
 		json_str(&j, "binding_limit", model_limit_name(cr.binding));

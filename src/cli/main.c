@@ -108,7 +108,9 @@ static const struct ovc_cmd commands[] = {
 	  "      --init empty|zeros|ones|full  how NumPy creates the array (default zeros):\n"
 	  "                        ones and full, and any object dtype, write every page\n"
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
-	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n", NULL },
+	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n"
+	  "      --fork PID        would a fork of that process succeed (Redis BGSAVE,\n"
+	  "                        PostgreSQL): what its mappings charge, by mode\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
@@ -835,9 +837,17 @@ int main(int argc, char **argv)
 	{
 		struct ovc_err err = { 0 };
 
-		if ((cmd->flags & CMD_SYSLOG     ? caps_keep_one(CAP_SYSLOG, &err)
-		     : cmd->flags & CMD_PTRACE   ? caps_keep_one(CAP_SYS_PTRACE, &err)
-		     : cmd->flags & CMD_READONLY ? caps_drop_all(&err)
+		unsigned flags = cmd->flags;
+		int i;
+
+		/* check --fork reads another process's smaps: as top, CAP_SYS_PTRACE */
+		for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+			if (!strcmp(cmd->name, "check") && (!strcmp(argv[i], "--fork") ||
+							    !strncmp(argv[i], "--fork=", 7)))
+				flags = CMD_PTRACE;
+		if ((flags & CMD_SYSLOG          ? caps_keep_one(CAP_SYSLOG, &err)
+		     : flags & CMD_PTRACE        ? caps_keep_one(CAP_SYS_PTRACE, &err)
+		     : flags & CMD_READONLY      ? caps_drop_all(&err)
 						 : caps_keep_audit(true, true, &err)) < 0)
 			return cli_report(&ctx, &err);
 	}

@@ -452,7 +452,9 @@ void advice_text(const struct model_host *h, const struct advice *a, char *buf, 
 	(void)h;
 	switch (a->kind) {
 	case ADV_MODE_ALWAYS:
-		if (a->written)
+		if (a->fork)
+			snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: the child shares its parent's pages until one of them writes them (copy-on-write), and a child that writes much can then meet the OOM killer");
+		else if (a->written)
 			snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it, but this array is written in full when it is created (np.ones, np.full, dtype object): it needs %s of RAM + swap free at once",
 				 units_iec_kb(a->value, s, sizeof(s)));
 		else

@@ -184,6 +184,49 @@ uint64_t sim_max_rows(const struct model_host *h, const struct model_policy *p,
 	return lo;
 }
 
+void sim_check_fork(const struct model_host *h, const struct model_policy *p,
+		    const struct model_task *t, uint64_t total_pages, uint64_t largest_pages,
+		    struct check_result *out)
+{
+	struct model_task ft = *t;
+	struct check_result one;
+	size_t i, o = 0;
+	bool guess_advised = false;
+
+	ft.rlimit_as_bytes = ft.rlimit_data_bytes = UINT64_MAX;   /* not asked by dup_mmap */
+	ft.rlimit_data_max_bytes = UINT64_MAX;
+	sim_check(h, p, &ft, total_pages, out);
+	sim_check(h, p, &ft, largest_pages, &one);
+	out->mode_verdict[OVERCOMMIT_GUESS] = one.mode_verdict[OVERCOMMIT_GUESS];
+	out->mode_binding[OVERCOMMIT_GUESS] = one.mode_binding[OVERCOMMIT_GUESS];
+	if (p->mode == OVERCOMMIT_GUESS) {
+		int m;
+
+		/* each mapping alone, and the advice for the largest; the rows of modes 1
+		 * and 2 stay those of the sum */
+		for (m = OVERCOMMIT_ALWAYS; m <= OVERCOMMIT_NEVER; m++) {
+			one.mode_verdict[m] = out->mode_verdict[m];
+			one.mode_binding[m] = out->mode_binding[m];
+		}
+		*out = one;
+		out->pages = total_pages;
+	}
+	for (i = 0; i < out->nadvice; i++) {
+		enum advice_kind k = out->advice[i].kind;
+
+		if (k == ADV_MEMMAP || k == ADV_ADDRESS_SPACE ||
+		    (k == ADV_SWAP && p->mode != OVERCOMMIT_GUESS))
+			continue;
+		guess_advised |= k == ADV_MODE_GUESS;
+		out->advice[i].fork = true;
+		out->advice[o++] = out->advice[i];
+	}
+	out->nadvice = o;
+	if (out->verdict != VERDICT_FITS && p->mode != OVERCOMMIT_GUESS && !guess_advised &&
+	    out->mode_verdict[OVERCOMMIT_GUESS] == VERDICT_FITS)
+		add(out, ADV_MODE_GUESS, 0);
+}
+
 uint64_t sim_backing_kb(const struct model_host *h)
 {
 	uint64_t ram = h->mem_total_kb > h->hugetlb_kb ? h->mem_total_kb - h->hugetlb_kb : 0;

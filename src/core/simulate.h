@@ -52,6 +52,7 @@ struct advice {
 	/* ADV_MODE_ALWAYS for an allocation written in full when it is made: mode 1 accepts
 	 * it, but every page is then backed at once; value = its size in kB */
 	bool written;
+	bool fork;   /* ADV_MODE_ALWAYS for a fork: copy-on-write, not a sparse array */
 };
 
 struct check_result {
@@ -86,6 +87,18 @@ void sim_check_written(const struct model_host *h, uint64_t pages, struct check_
 uint64_t sim_max_rows(const struct model_host *h, const struct model_policy *p,
 		      const struct model_task *t, uint64_t row_bytes, uint64_t rows,
 		      bool via_mmap, bool written);
+
+/*
+ * A fork of a process whose VM_ACCOUNT mappings (less VM_DONTCOPY) come to total_pages,
+ * the largest largest_pages: dup_mmap (kernel/fork.c) asks security_vm_enough_memory_mm
+ * once per mapping, with the parent's mm (its size for the user reserve). In mode 2
+ * the charges add up against the limit; in mode 0 each mapping is checked alone (5.2+:
+ * above RAM + swap); mode 1 never refuses. RLIMIT_AS and RLIMIT_DATA are not checked
+ * and the address space is the parent's: neither is modelled here. No memmap advice.
+ */
+void sim_check_fork(const struct model_host *h, const struct model_policy *p,
+		    const struct model_task *t, uint64_t total_pages, uint64_t largest_pages,
+		    struct check_result *out);
 
 /* RAM + swap that anonymous pages can use, in kB: MemTotal less the hugetlb pool, + swap. */
 uint64_t sim_backing_kb(const struct model_host *h);

@@ -238,6 +238,19 @@ void top_finish(struct top *t, uint64_t committed_kb, struct top_totals *out)
 	out->unattributed_kb = (int64_t)committed_kb - (int64_t)out->attributed_kb;
 }
 
+void top_fork_add(struct top_fork *f, const struct smaps_vma *v)
+{
+	uint64_t kb = smaps_fork_kb(v);
+
+	f->commit_kb += smaps_commit_kb(v);
+	if (!kb)
+		return;
+	f->fork_kb += kb;
+	f->areas++;
+	if (kb > f->largest_kb)
+		f->largest_kb = kb;
+}
+
 static bool dec(const char **p, const char *end, uint64_t *out)
 {
 	const char *s = *p;

@@ -82,6 +82,21 @@ void top_add_tmpfs(struct top *t, unsigned major, unsigned minor, const char *mo
 /* Settle the objects' charges, sort (largest first) and add up against committed_kb. */
 void top_finish(struct top *t, uint64_t committed_kb, struct top_totals *out);
 
+/*
+ * What a fork of one process charges (dup_mmap, kernel/fork.c 6.1): each VM_ACCOUNT
+ * mapping but the VM_DONTCOPY ones, one security_vm_enough_memory_mm() call per
+ * mapping: in mode 2 they add up against the limit; mode 0 (5.2+) refuses only a
+ * single mapping above RAM + swap.
+ */
+struct top_fork {
+	uint64_t fork_kb;       /* all of them */
+	uint64_t largest_kb;    /* the largest one */
+	uint64_t areas;         /* how many */
+	uint64_t commit_kb;     /* the process's own charge, for comparison */
+};
+
+void top_fork_add(struct top_fork *f, const struct smaps_vma *v);
+
 /* One /proc/sysvipc/shm line: key, shmid and size (ipc/shm.c sysvipc_shm_proc_show). */
 bool top_parse_sysv_line(const char *line, size_t len, uint64_t *key, uint64_t *shmid,
 			 uint64_t *size);

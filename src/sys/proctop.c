@@ -340,3 +340,45 @@ int proctop_scan(const struct fsroot *proc, const struct fsroot *root, struct to
 	free(chunk);
 	return 0;
 }
+
+static void on_fork_vma(void *arg, const struct smaps_vma *v)
+{
+	top_fork_add(arg, v);
+}
+
+int proctop_fork(const struct fsroot *proc, const char *pid_dir, struct top_fork *f,
+		 struct ovc_err *err)
+{
+	struct smaps_parser sp;
+	char rel[64], *chunk;
+	ssize_t r;
+	int fd, e;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(rel, sizeof(rel), "%s/smaps", pid_dir);
+	fd = fsroot_openat(proc, rel, O_RDONLY);
+	if (fd < 0) {
+		e = errno;
+		ovc_fail(err, ovc_errno_class(e), e, NULL, 0, "cannot read the mappings of process %s",
+			 pid_dir);
+		return fsroot_blame(proc, rel, err);
+	}
+	chunk = malloc(CHUNK);
+	if (!chunk) {
+		close(fd);
+		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
+	}
+	smaps_init(&sp, on_fork_vma, f);
+	while ((r = read(fd, chunk, CHUNK)) > 0)
+		smaps_feed(&sp, chunk, (size_t)r);
+	e = errno;
+	smaps_end(&sp);
+	free(chunk);
+	close(fd);
+	if (r < 0) {
+		ovc_fail(err, ovc_errno_class(e), e, NULL, 0, "cannot read the mappings of process %s",
+			 pid_dir);
+		return fsroot_blame(proc, rel, err);
+	}
+	return 0;
+}

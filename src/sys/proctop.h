@@ -28,4 +28,8 @@ struct proctop_stats {
 int proctop_scan(const struct fsroot *proc, const struct fsroot *root, struct top *t,
 		 struct proctop_stats *st, struct ovc_err *err);
 
+/* What a fork of process pid_dir (a decimal PID) would charge, from its smaps. */
+int proctop_fork(const struct fsroot *proc, const char *pid_dir, struct top_fork *f,
+		 struct ovc_err *err);
+
 #endif

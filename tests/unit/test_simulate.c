@@ -151,4 +151,24 @@ void test_simulate(void)
 		       cr.advice[0].kind == ADV_ADDRESS_SPACE, "too big: fails everywhere, split it");
 		TAP_STR(model_limit_name(cr.binding), "too_big", "too big: the JSON token");
 	}
+
+	/* a fork: mode 2 adds the mappings up, mode 0 checks each alone (dup_mmap) */
+	h = host_seed();
+	h.kernel = (struct model_kver){ 6, 1, 0 };
+	model_task_init(&t);
+	sim_check_fork(&h, &(struct model_policy){ 0, 50, 0 }, &t, 7000000, 3000000, &r);
+	TAP_OK(r.verdict == VERDICT_FITS && r.mode_verdict[0] == VERDICT_FITS &&
+	       r.mode_verdict[2] == VERDICT_FAILS && r.pages == 7000000,
+	       "fork of 7000000 pages, none above RAM: mode 0 lets it, mode 2 does not");
+	sim_check_fork(&h, &(struct model_policy){ 0, 50, 0 }, &t, 7000000, 6200000, &r);
+	TAP_OK(r.verdict == VERDICT_FAILS && r.binding == LIMIT_HEURISTIC && r.nadvice &&
+	       r.advice[0].kind == ADV_MODE_ALWAYS && r.advice[0].fork,
+	       "one mapping above RAM + swap: mode 0 refuses; mode 1 advised, as a fork");
+	sim_check_fork(&h, &(struct model_policy){ 2, 50, 0 }, &t, 7000000, 3000000, &r);
+	TAP_OK(r.verdict == VERDICT_FAILS && has_advice(&r, ADV_MODE_GUESS) &&
+	       !has_advice(&r, ADV_MEMMAP) && !has_advice(&r, ADV_SWAP),
+	       "mode 2: mode 0 advised (each mapping fits), no memmap, no swap");
+	t.rlimit_as_bytes = 4096;
+	sim_check_fork(&h, &(struct model_policy){ 1, 50, 0 }, &t, 7000000, 3000000, &r);
+	TAP_OK(r.verdict == VERDICT_FITS, "RLIMIT_AS is not asked by a fork");
 }
