@@ -131,3 +131,16 @@ sys.stdin.readline()
 	run -0 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups "$OVC" top -n 1
 	assert_line --regexp '^[0-9]+ process(es)? could not be read: their smaps needs ptrace access \(run ovc top as root\)$'
 }
+
+@test "status in mode 2 with little headroom names the largest holders; with room it does not" {
+	use_host top-small
+	echo 2 >"$PROC/sys/vm/overcommit_memory"
+	echo 9 >"$PROC/sys/vm/overcommit_ratio"
+	run -0 --separate-stderr ovc status
+	assert_line 'Largest holders of Committed_AS (ovc top shows all):'
+	assert_line --regexp '^ +1\.00 GiB  fork +1\.00 GiB  100 postgres$'
+	assert_line --regexp '^ +1\.00 GiB  SysV segment key 0x0052e2c1$'
+	echo 50 >"$PROC/sys/vm/overcommit_ratio"
+	run -0 --separate-stderr ovc status
+	refute_line --partial 'Largest holders'
+}

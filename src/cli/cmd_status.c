@@ -17,6 +17,7 @@
 #include "../core/simulate.h"
 #include "../sys/confdirs.h"
 #include "../core/units.h"
+#include "../sys/proctop.h"
 #include "render.h"
 #include "shared.h"
 
@@ -402,6 +403,53 @@ static void prom_status(const struct procfs_host *ph, const struct boot_view *bv
 	print_prometheus(&f);
 }
 
+/* Mode 2 with little or no headroom: the moment to say who holds the charge. */
+static bool headroom_low(const struct model_host *h, const struct model_policy *p)
+{
+	uint64_t limit = model_commit_limit_kb(h, p), margin = limit / 100 * SIM_LOW_HEADROOM_PCT;
+
+	if (p->mode != OVERCOMMIT_NEVER)
+		return false;
+	if (margin < SIM_LOW_HEADROOM_MIN_KB)
+		margin = SIM_LOW_HEADROOM_MIN_KB;
+	return model_headroom_kb(h, p) < (int64_t)margin;
+}
+
+/* The largest holders of Committed_AS (as ovc top shows them), with what it cannot read. */
+static void print_holders(struct ovc_ctx *ctx, const struct model_host *h)
+{
+	struct top t;
+	struct top_totals tt;
+	struct proctop_stats st;
+	struct ovc_err err = { 0 };
+	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN];
+	size_t i, n = 0;
+
+	top_init(&t);
+	if (proctop_scan(&ctx->proc, &ctx->root, &t, &st, &err) < 0 || t.oom) {
+		top_free(&t);
+		return;   /* the status stands without it */
+	}
+	top_finish(&t, h->committed_as_kb, &tt);
+	printf("\nLargest holders of Committed_AS (ovc top shows all):\n");
+	for (i = 0; i < t.nprocs && n < 5; i++, n++)
+		printf("  %11s  fork %11s  %" PRId64 " %s\n",
+		       units_iec_kb(t.procs[i].commit_kb, a, sizeof(a)),
+		       units_iec_kb(t.procs[i].fork_kb, b, sizeof(b)), t.procs[i].pid,
+		       esc(t.procs[i].comm));
+	for (i = 0; i < t.nobjs && i < 3; i++)
+		if (t.objs[i].commit_kb)
+			printf("  %11s  %s %s\n", units_iec_kb(t.objs[i].commit_kb, a, sizeof(a)),
+			       t.objs[i].kind == TOP_SYSV_SHM ? "SysV segment"
+			       : t.objs[i].kind == TOP_SHARED_ANON ? "shared anonymous memory"
+			       : t.objs[i].kind == TOP_MEMFD ? "memfd" : "tmpfs",
+			       esc(t.objs[i].name));
+	if (t.unreadable)
+		printf("  (%" PRIu64 " %s could not be read without privileges: ovc top as root reads them)\n",
+		       t.unreadable, t.unreadable == 1 ? "process" : "processes");
+	top_free(&t);
+}
+
 int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 {
 	struct boot_view *bv = NULL;
@@ -519,6 +567,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (offline)
 		printf("%swarning:%s %s\n", clr(ctx->color, C_YELLOW), clr_off(ctx->color),
 		       warn_runtime_from_this_host);
+	if (!offline && headroom_low(h, p))
+		print_holders(ctx, h);
 out:
 	confdirs_free(&bv->cd);
 	free(bv);
