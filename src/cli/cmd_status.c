@@ -431,6 +431,10 @@ static void print_holders(struct ovc_ctx *ctx, const struct model_host *h)
 		return;   /* the status stands without it */
 	}
 	top_finish(&t, h->committed_as_kb, &tt);
+	if (!t.nprocs && !tt.objs_kb && !t.unreadable) {   /* a saved tree without processes */
+		top_free(&t);
+		return;
+	}
 	printf("\nLargest holders of Committed_AS (ovc top shows all):\n");
 	for (i = 0; i < t.nprocs && n < 5; i++, n++)
 		printf("  %11s  fork %11s  %" PRId64 " %s\n",
