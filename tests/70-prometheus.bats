@@ -546,3 +546,31 @@ bad_ovc() {
 	run promtool test rules "$BATS_TEST_TMPDIR/t.yml"
 	[[ $status == 0 ]] || fail "promtool test rules: $output"
 }
+
+@test "--top N: the N largest holders of Committed_AS, commit and fork, as ovc top reads them (live)" {
+	run -0 --separate-stderr "$OVC" status --format prometheus --top 3
+	promtool_ok
+	local n
+	n=$(grep -c '^ovc_top_commit_bytes{pid="[0-9]*",comm="[^"]*",cgroup="[^"]*"} [0-9]*$' <<<"$output")
+	assert_equal "$n" 3
+	n=$(grep -c '^ovc_top_fork_bytes{' <<<"$output")
+	assert_equal "$n" 3
+	assert_line --regexp '^ovc_unattributed_bytes -?[0-9]+$'
+	assert_line --regexp '^ovc_unreadable_processes [0-9]+$'
+	# the largest first: the first sample is at least the last
+	local first last
+	first=$(grep '^ovc_top_commit_bytes' <<<"$output" | head -1 | awk '{ print $2 }')
+	last=$(grep '^ovc_top_commit_bytes' <<<"$output" | tail -1 | awk '{ print $2 }')
+	((first >= last)) || fail "not sorted: $first < $last"
+	run -0 --separate-stderr "$OVC" status --format prometheus --top 0
+	refute_line --partial 'ovc_top_commit_bytes'
+	run -2 --separate-stderr "$OVC" status --format prometheus --top 21
+	[[ ${stderr_lines[0]} == "ovc: invalid --top '21': "* ]] || fail "$stderr"
+}
+
+@test "--top on a saved tree: no holders (its processes are not this host's now)" {
+	use_host seed-24g-noswap
+	run -0 --separate-stderr ovc status --format prometheus
+	refute_line --partial 'ovc_top_'
+	promtool_ok
+}

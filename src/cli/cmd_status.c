@@ -18,6 +18,7 @@
 #include "../sys/confdirs.h"
 #include "../core/units.h"
 #include "../sys/proctop.h"
+#include <linux/capability.h>
 #include "render.h"
 #include "shared.h"
 
@@ -180,6 +181,7 @@ struct plugin_opts {
 	const char *warn_s, *crit_s;   /* as given, for messages */
 	enum mp_state drift;           /* the state drift raises */
 	bool any;                      /* -w, -c or --drift given */
+	size_t top;                    /* --top N: holders in the Prometheus metrics */
 };
 
 static int parse_range(struct ovc_ctx *ctx, const char *opt, const char *arg,
@@ -203,6 +205,7 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 		{ "warning", required_argument, NULL, 'w' },
 		{ "critical", required_argument, NULL, 'c' },
 		{ "drift", required_argument, NULL, OPT_STATUS_DRIFT },
+		{ "top", required_argument, NULL, OPT_TOP },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *why;
@@ -215,8 +218,16 @@ static int parse(struct ovc_ctx *ctx, int argc, char **argv, enum status_format 
 	mp_range_parse(PLUGIN_CRITICAL_DEFAULT, &po->crit, &why);
 	po->warn_s = PLUGIN_WARNING_DEFAULT;
 	po->crit_s = PLUGIN_CRITICAL_DEFAULT;
+	po->top = 5;
 	while ((ch = cli_getopt(ctx, argc, argv, "hw:c:", longopts)) != -1) {
-		if (ch == OPT_STATUS_FORMAT) {
+		if (ch == OPT_TOP) {
+			int64_t v;
+
+			if (units_parse_int(optarg, 0, PROM_TOP_MAX, &v, &why) < 0)
+				return cli_usage_error(ctx, "invalid --top '%s': %s (0 to %d holders; 0 reads none)",
+						       optarg, why, PROM_TOP_MAX);
+			po->top = (size_t)v;
+		} else if (ch == OPT_STATUS_FORMAT) {
 			size_t i;
 
 			for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
@@ -376,8 +387,9 @@ static void print_prometheus(const struct prom_figures *f)
 	fputs(text, stdout);
 }
 
-static void prom_status(const struct procfs_host *ph, const struct boot_view *bv,
-			const struct model_alloc *user, const struct model_alloc *admin)
+static void prom_status(struct ovc_ctx *ctx, const struct procfs_host *ph,
+			const struct boot_view *bv, const struct model_alloc *user,
+			const struct model_alloc *admin, size_t ntop)
 {
 	const struct model_host *h = &ph->host;
 	const struct model_policy *p = &ph->policy;
@@ -400,6 +412,33 @@ static void prom_status(const struct procfs_host *ph, const struct boot_view *bv
 		.profile = bv->info.profile,
 	};
 
+	if (ntop && ph->live) {   /* a saved tree's processes are not this host's now */
+		struct top t;
+		struct top_totals tt;
+		struct proctop_stats st;
+		struct ovc_err err = { 0 };
+		size_t i;
+
+		top_init(&t);
+		cli_raise_kept(CAP_SYS_PTRACE);
+		if (proctop_scan(&ctx->proc, &ctx->root, &t, &st, &err) == 0 && !t.oom) {
+			top_finish(&t, h->committed_as_kb, &tt);
+			f.top_read = true;
+			for (i = 0; i < t.nprocs && i < ntop && i < PROM_TOP_MAX; i++) {
+				struct prom_holder *ph2 = &f.top[f.ntop++];
+
+				ph2->pid = t.procs[i].pid;
+				snprintf(ph2->comm, sizeof(ph2->comm), "%s", t.procs[i].comm);
+				snprintf(ph2->cgroup, sizeof(ph2->cgroup), "%s", t.procs[i].cgroup);
+				ph2->commit_kb = t.procs[i].commit_kb;
+				ph2->fork_kb = t.procs[i].fork_kb;
+			}
+			f.unattributed_kb = tt.unattributed_kb;
+			f.unreadable = t.unreadable;
+		}
+		cli_drop_privileges(ctx);
+		top_free(&t);
+	}
 	print_prometheus(&f);
 }
 
@@ -499,7 +538,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	model_max_alloc(h, p, &task, &admin);
 
 	if (fmt == FMT_PROMETHEUS) {
-		prom_status(&ph, bv, &user, &admin);
+		prom_status(ctx, &ph, bv, &user, &admin, po.top);
 		goto out;
 	}
 	if (fmt == FMT_NAGIOS) {

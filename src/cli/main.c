@@ -93,6 +93,7 @@ static const struct ovc_cmd commands[] = {
 	  "  -c, --critical RANGE  nagios: the same (default @~:0, at or past the limit)\n"
 	  "      --drift STATE     nagios: ok, warning (default) or critical when the\n"
 	  "                        running values differ from the boot values\n"
+	  "      --top N           prometheus: the N largest holders (default 5, 0-20)\n"
 	  "      --root DIR        read the boot configuration (sysctl.d, ovc's drop-in)\n"
 	  "                        under DIR instead of /\n"
 	  "      --sosreport DIR   an extracted sosreport: DIR/proc and DIR's boot files\n", NULL },
@@ -841,10 +842,17 @@ int main(int argc, char **argv)
 		int i;
 
 		/* check --fork reads another process's smaps: as top, CAP_SYS_PTRACE */
-		for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 			if (!strcmp(cmd->name, "check") && (!strcmp(argv[i], "--fork") ||
 							    !strncmp(argv[i], "--fork=", 7)))
 				flags = CMD_PTRACE;
+			/* status --format prometheus names the largest holders (--top) */
+			if (!strcmp(cmd->name, "status") &&
+			    (!strcmp(argv[i], "--format=prometheus") ||
+			     (!strcmp(argv[i], "--format") && i + 1 < argc &&
+			      !strcmp(argv[i + 1], "prometheus"))))
+				flags = CMD_PTRACE;
+		}
 		if ((flags & CMD_SYSLOG          ? caps_keep_one(CAP_SYSLOG, &err)
 		     : flags & CMD_PTRACE        ? caps_keep_one(CAP_SYS_PTRACE, &err)
 		     : flags & CMD_READONLY      ? caps_drop_all(&err)

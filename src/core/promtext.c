@@ -212,6 +212,45 @@ static void boot_metrics(struct out *o, const struct prom_figures *f)
 	}
 }
 
+static void holder_labels(struct out *o, const struct prom_holder *h)
+{
+	put(o, "{pid=\"%" PRId64 "\",comm=\"", h->pid);
+	put_label(o, h->comm);
+	put(o, "\",cgroup=\"");
+	put_label(o, h->cgroup);
+	put(o, "\"}");
+}
+
+static void top_metrics(struct out *o, const struct prom_figures *f)
+{
+	char v[32];
+	size_t i;
+	int which;
+
+	for (which = 0; which < 2; which++) {
+		const char *name = which ? "ovc_top_fork_bytes" : "ovc_top_commit_bytes";
+
+		family(o, name, which ? "What a fork of each of the largest holders would charge (ovc top's fork cost)." : "The commit charge of the largest holders of Committed_AS (ovc top), --top of them: bounded cardinality.");
+		for (i = 0; i < f->ntop && i < PROM_TOP_MAX; i++) {
+			if (prom_kb_to_bytes(which ? f->top[i].fork_kb : f->top[i].commit_kb, v,
+					     sizeof(v)) < 0) {
+				o->over = true;
+				return;
+			}
+			put(o, "%s", name);
+			holder_labels(o, &f->top[i]);
+			put(o, " %s\n", v);
+		}
+	}
+	family(o, "ovc_unattributed_bytes", "Committed_AS not attributed to a process or an object that ovc read (negative when over-attributed).");
+	if (prom_skb_to_bytes(f->unattributed_kb, v, sizeof(v)) < 0)
+		o->over = true;
+	else
+		put(o, "ovc_unattributed_bytes %s\n", v);
+	family(o, "ovc_unreadable_processes", "Processes whose mappings ovc could not read (no ptrace access).");
+	put(o, "ovc_unreadable_processes %" PRIu64 "\n", f->unreadable);
+}
+
 int prom_render(const struct prom_figures *f, char *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len };
@@ -253,5 +292,7 @@ int prom_render(const struct prom_figures *f, char *buf, size_t len)
 	put_label(&o, f->binding_limit);
 	put(&o, "\"} 1\n");
 	boot_metrics(&o, f);
+	if (f->top_read)
+		top_metrics(&o, f);
 	return o.over ? -1 : (int)o.pos;
 }

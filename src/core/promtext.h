@@ -36,10 +36,25 @@ struct prom_figures {
 	struct model_policy boot_systemd, boot_procps;
 	bool dropin_present, dropin_managed;
 	const char *profile;          /* recorded in ovc's drop-in; NULL or "" when none */
+
+	/* The largest holders of Committed_AS (ovc top), when status --top N read them. */
+	bool top_read;
+	size_t ntop;
+	struct prom_holder {
+		int64_t pid;
+		char comm[64];
+		char cgroup[256];
+		uint64_t commit_kb, fork_kb;
+	} top[20];
+	int64_t unattributed_kb;
+	uint64_t unreadable;
 };
 
-/* The largest text prom_render() writes for a valid profile name: a buffer this size fits. */
-#define PROM_TEXT_MAX 8192
+#define PROM_TOP_MAX 20
+
+/* The largest text prom_render() writes for a valid profile name and PROM_TOP_MAX
+ * holders with labels of their longest: a buffer this size fits. */
+#define PROM_TEXT_MAX 65536
 
 /*
  * The exposition text for f into buf (NUL-terminated). Returns its length, or -1 if it
