@@ -574,3 +574,22 @@ bad_ovc() {
 	refute_line --partial 'ovc_top_'
 	promtool_ok
 }
+
+@test "the kernel log counted by kind where it can be read; ovc_kernel_log_read 0 where not" {
+	run -0 --separate-stderr "$OVC" status --format prometheus --top 0
+	promtool_ok
+	if "$OVC" log --since 1s >/dev/null 2>&1; then
+		assert_line 'ovc_kernel_log_read 1'
+		local want
+		want=$("$OVC" log --json | jq '[.entries[] | select(.kind == "commit_refused")] | length')
+		# the same log read twice; new refusals may come in between (other tests)
+		local got
+		got=$(awk '$1 == "ovc_kernel_log_entries{kind=\"commit_refused\"}" { print $2 }' <<<"$output")
+		((got <= want)) || fail "prometheus $got > ovc log $want"
+		assert_line --regexp '^ovc_kernel_log_suppressed [0-9]+$'
+	fi
+	use_host seed-24g-noswap
+	run -0 --separate-stderr ovc status --format prometheus
+	assert_line 'ovc_kernel_log_read 0'
+	refute_line --partial 'ovc_kernel_log_entries'
+}

@@ -17,6 +17,8 @@
 #include "../core/simulate.h"
 #include "../sys/confdirs.h"
 #include "../core/units.h"
+#include "../core/kmsg.h"
+#include "../sys/klog.h"
 #include "../sys/proctop.h"
 #include <linux/capability.h>
 #include "render.h"
@@ -412,6 +414,33 @@ static void prom_status(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		.profile = bv->info.profile,
 	};
 
+	if (ph->live && cli_open_host(ctx) == 0) {   /* the kernel log, as ovc log reads it */
+		struct klog src;
+		struct kmsg_log log = { 0 };
+		struct ovc_err err = { 0 };
+		const char *line;
+		size_t len, i;
+		int r;
+
+		if (klog_open(&ctx->host, NULL, &src, &err) == 0) {
+			while ((r = klog_next(&src, false, &line, &len, &err)) == 0)
+				if (kmsg_log_feed(&log, line, len) < 0)
+					break;
+			if (r > 0) {
+				f.log_read = true;
+				for (i = 0; i < log.n; i++) {
+					f.log_refused += log.v[i].kind == KMSG_COMMIT_REFUSED;
+					f.log_rlimit_data += log.v[i].kind == KMSG_RLIMIT_DATA;
+					f.log_oom_kill += log.v[i].kind == KMSG_OOM_KILL;
+					f.log_cgroup_oom_kill += log.v[i].kind == KMSG_CGROUP_OOM_KILL;
+				}
+				f.log_suppressed = log.suppressed;
+				f.log_wrapped = kmsg_log_wrapped(&log) || src.lost;
+			}
+			klog_close(&src);
+			kmsg_log_free(&log);
+		}
+	}
 	if (ntop && ph->live) {   /* a saved tree's processes are not this host's now */
 		struct top t;
 		struct top_totals tt;
@@ -436,9 +465,9 @@ static void prom_status(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			f.unattributed_kb = tt.unattributed_kb;
 			f.unreadable = t.unreadable;
 		}
-		cli_drop_privileges(ctx);
 		top_free(&t);
 	}
+	cli_drop_privileges(ctx);
 	print_prometheus(&f);
 }
 

@@ -846,14 +846,17 @@ int main(int argc, char **argv)
 			if (!strcmp(cmd->name, "check") && (!strcmp(argv[i], "--fork") ||
 							    !strncmp(argv[i], "--fork=", 7)))
 				flags = CMD_PTRACE;
-			/* status --format prometheus names the largest holders (--top) */
+			/* status --format prometheus names the largest holders (--top) and
+			 * counts the kernel log's refusals and kills */
 			if (!strcmp(cmd->name, "status") &&
 			    (!strcmp(argv[i], "--format=prometheus") ||
 			     (!strcmp(argv[i], "--format") && i + 1 < argc &&
 			      !strcmp(argv[i + 1], "prometheus"))))
-				flags = CMD_PTRACE;
+				flags = CMD_PTRACE | CMD_SYSLOG;
 		}
-		if ((flags & CMD_SYSLOG          ? caps_keep_one(CAP_SYSLOG, &err)
+		if (((flags & CMD_SYSLOG) && (flags & CMD_PTRACE)
+			     ? caps_keep_two(CAP_SYS_PTRACE, CAP_SYSLOG, &err)
+		     : flags & CMD_SYSLOG        ? caps_keep_one(CAP_SYSLOG, &err)
 		     : flags & CMD_PTRACE        ? caps_keep_one(CAP_SYS_PTRACE, &err)
 		     : flags & CMD_READONLY      ? caps_drop_all(&err)
 						 : caps_keep_audit(true, true, &err)) < 0)

@@ -294,5 +294,19 @@ int prom_render(const struct prom_figures *f, char *buf, size_t len)
 	boot_metrics(&o, f);
 	if (f->top_read)
 		top_metrics(&o, f);
+	family(&o, "ovc_kernel_log_read", "1 if the kernel log (/dev/kmsg) could be read for the counts below; 0 without CAP_SYSLOG under kernel.dmesg_restrict=1, or on a saved tree.");
+	put(&o, "ovc_kernel_log_read %d\n", f->log_read);
+	if (f->log_read) {
+		family(&o, "ovc_kernel_log_entries", "Refusals and OOM kills in the kernel log now (ovc log), by kind; a gauge: the log buffer wraps.");
+		put(&o, "ovc_kernel_log_entries{kind=\"commit_refused\"} %" PRIu64 "\n", f->log_refused);
+		put(&o, "ovc_kernel_log_entries{kind=\"rlimit_data\"} %" PRIu64 "\n", f->log_rlimit_data);
+		put(&o, "ovc_kernel_log_entries{kind=\"oom_kill\"} %" PRIu64 "\n", f->log_oom_kill);
+		put(&o, "ovc_kernel_log_entries{kind=\"cgroup_oom_kill\"} %" PRIu64 "\n",
+		    f->log_cgroup_oom_kill);
+		family(&o, "ovc_kernel_log_suppressed", "Commit refusals the kernel's rate limit did not print, in the log now.");
+		put(&o, "ovc_kernel_log_suppressed %" PRIu64 "\n", f->log_suppressed);
+		family(&o, "ovc_kernel_log_wrapped", "1 if the kernel log buffer has wrapped: older entries are gone.");
+		put(&o, "ovc_kernel_log_wrapped %d\n", f->log_wrapped);
+	}
 	return o.over ? -1 : (int)o.pos;
 }

@@ -48,6 +48,12 @@ struct prom_figures {
 	} top[20];
 	int64_t unattributed_kb;
 	uint64_t unreadable;
+
+	/* The kernel log (ovc log), when it could be read: entries by kind. */
+	bool log_read;
+	uint64_t log_refused, log_rlimit_data, log_oom_kill, log_cgroup_oom_kill;
+	uint64_t log_suppressed;
+	bool log_wrapped;
 };
 
 #define PROM_TOP_MAX 20

@@ -102,8 +102,15 @@ int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err)
 
 int caps_keep_one(int cap, struct ovc_err *err)
 {
+	return caps_keep_two(cap, -1, err);
+}
+
+int caps_keep_two(int cap, int cap2, struct ovc_err *err)
+{
 	nkept = 0;
 	kept[nkept++] = (cap_value_t)cap;
+	if (cap2 >= 0)
+		kept[nkept++] = (cap_value_t)cap2;
 	return narrow(kept, nkept, -1, err, "cannot drop capabilities");
 }
 

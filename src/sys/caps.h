@@ -32,6 +32,9 @@ int caps_keep_audit(bool audit_write, bool audit_control, struct ovc_err *err);
  */
 int caps_keep_one(int cap, struct ovc_err *err);
 
+/* The same for two (status --format prometheus: CAP_SYS_PTRACE and CAP_SYSLOG). */
+int caps_keep_two(int cap, int cap2, struct ovc_err *err);
+
 /* Is cap in the permitted set? */
 bool caps_held(int cap);
 

@@ -36,7 +36,7 @@ int klog_open(const struct fsroot *root, const char *file, struct klog *s, struc
 		s->fd = fsroot_openat(root, "dev/kmsg", O_RDONLY);
 		e = errno;
 		if (raised)
-			caps_drop_all(NULL);
+			caps_lower(NULL);   /* the command drops what it kept once it is done */
 		errno = e;
 	}
 	if (s->fd < 0) {
