@@ -124,6 +124,32 @@ sys.stdin.readline()
 	wait "$MAPS_PID"
 }
 
+@test "on this host: a process that changed its uid is listed with it, though its smaps is root's (not dumpable)" {
+	[[ $(id -u) == 0 ]] || skip "needs root to change a process's uid"
+	# setresuid without exec, then PR_SET_DUMPABLE 0: /proc/PID's files are root's, the
+	# directory stays the task's euid (task_dump_owner, fs/proc/base.c)
+	coproc NODUMP { exec /usr/bin/python3 -c '
+import ctypes, os, sys
+os.setgroups([])
+os.setresgid(65534, 65534, 65534)
+os.setresuid(65534, 65534, 65534)
+ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)   # PR_SET_DUMPABLE
+print(os.getpid(), flush=True)
+sys.stdin.readline()
+'; }
+	local pid
+	BG_PIDS=("$NODUMP_PID")
+	teardown() { kill_bg_pids; }
+	read -r -t 20 pid <&"${NODUMP[0]}" || fail "python did not start"
+	[[ $(stat -c %u "/proc/$pid/smaps") == 0 && $(stat -c %u "/proc/$pid") == 65534 ]] ||
+		fail "precondition: smaps $(stat -c %u "/proc/$pid/smaps"), directory $(stat -c %u "/proc/$pid")"
+	run -0 --separate-stderr "$OVC" top --json
+	assert_json --argjson p "$pid" '.processes[] | select(.pid == $p) | .uid == 65534'
+	local w=${NODUMP[1]}
+	exec {w}>&-
+	wait "$NODUMP_PID"
+}
+
 @test "without the right to read other processes: counted, and said" {
 	[[ $(id -u) == 0 ]] || skip "needs root to run as nobody"
 	run -0 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups "$OVC" top --json

@@ -88,15 +88,17 @@ static void scan_process(const struct fsroot *proc, int dirfd, const char *name,
 			st->kernel_threads++;
 		return;
 	}
-	/* the owner of /proc/PID/smaps is the task's euid (proc_pid_make_inode); a saved
-	 * tree's files belong to whoever saved them: its status's Uid: line, if any */
+	/* the owner of the /proc/PID directory is the task's euid; its files, smaps among
+	 * them, belong to root when the task is not dumpable, as after a change of uid
+	 * (task_dump_owner, fs/proc/base.c; commit_creds, kernel/cred.c). A saved tree's
+	 * files belong to whoever saved them: its status's Uid: line, if any */
 	if (!proc->live) {
 		char status[4096], *u;
 
 		small(proc, dirfd, "status", status, sizeof(status));
 		u = strstr(status, "\nUid:");
 		sb.st_uid = u ? (uid_t)strtoul(u + 5, NULL, 10) : (uid_t)-1;
-	} else if (fstat(fd, &sb) < 0) {
+	} else if (fstat(dirfd, &sb) < 0) {
 		sb.st_uid = (uid_t)-1;
 	}
 	small(proc, dirfd, "comm", comm, sizeof(comm));
