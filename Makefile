@@ -230,6 +230,7 @@ endif
 	tests/vm/audit/run --ovc $(OVC)
 	tests/vm/boot/run --ovc $(OVC)
 	tests/vm/profile/run --ovc $(OVC)
+	tests/vm/top/run --ovc $(OVC)
 
 # The same suite under ASan+UBSan (its own build folder); the VM runs the sanitized binary
 # (UBSan-only in mode 2, where ASan cannot start: see tests/vm/init.sh).

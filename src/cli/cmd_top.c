@@ -342,7 +342,7 @@ int cmd_top(struct ovc_ctx *ctx, int argc, char **argv)
 		ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
 		return cli_report(ctx, &err);
 	}
-	top_finish(&t, ph.host.committed_as_kb, &tt);
+	top_finish(&t, st.committed_read ? st.committed_kb : ph.host.committed_as_kb, &tt);
 	fsroot_read_opt(&ctx->root, "etc/passwd", 16u << 20, &u.text, &u.len, &err);
 	if (ctx->json)
 		print_json(ctx, &ph, &t, &tt, &st, &u, by);

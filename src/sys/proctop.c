@@ -88,15 +88,17 @@ static void scan_process(const struct fsroot *proc, int dirfd, const char *name,
 			st->kernel_threads++;
 		return;
 	}
-	/* the owner of /proc/PID/smaps is the task's euid (proc_pid_make_inode); a saved
-	 * tree's files belong to whoever saved them: its status's Uid: line, if any */
+	/* the owner of the /proc/PID directory is the task's euid; its files, smaps among
+	 * them, belong to root when the task is not dumpable, as after a change of uid
+	 * (task_dump_owner, fs/proc/base.c; commit_creds, kernel/cred.c). A saved tree's
+	 * files belong to whoever saved them: its status's Uid: line, if any */
 	if (!proc->live) {
 		char status[4096], *u;
 
 		small(proc, dirfd, "status", status, sizeof(status));
 		u = strstr(status, "\nUid:");
 		sb.st_uid = u ? (uid_t)strtoul(u + 5, NULL, 10) : (uid_t)-1;
-	} else if (fstat(fd, &sb) < 0) {
+	} else if (fstat(dirfd, &sb) < 0) {
 		sb.st_uid = (uid_t)-1;
 	}
 	small(proc, dirfd, "comm", comm, sizeof(comm));
@@ -289,11 +291,32 @@ static void read_tmpfs(const struct fsroot *proc, const struct fsroot *root, str
 	free(buf);
 }
 
+/* Committed_AS now, into a buffer on the stack: no allocation may charge in between. */
+static void read_committed(const struct fsroot *proc, struct proctop_stats *st)
+{
+	char buf[8192];
+	struct meminfo mi;
+	struct ovc_err err = { 0 };
+	int fd = fsroot_openat_in(proc, proc->fd, "meminfo", O_RDONLY);
+	size_t len = 0;
+	ssize_t r = 0;
+
+	if (fd < 0)
+		return;
+	while (len < sizeof(buf) && (r = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	if (r < 0 || len == sizeof(buf) || proctext_meminfo(buf, len, NULL, &mi, &err) < 0)
+		return;
+	st->committed_kb = mi.committed_as_kb;
+	st->committed_read = true;
+}
+
 int proctop_scan(const struct fsroot *proc, const struct fsroot *root, struct top *t,
 		 struct proctop_stats *st, struct ovc_err *err)
 {
 	int fd = fsroot_openat(proc, ".", O_RDONLY | O_DIRECTORY);
-	char *chunk;
+	char *chunk, self[24] = "";
 	DIR *d;
 	struct dirent *de;
 
@@ -320,13 +343,19 @@ int proctop_scan(const struct fsroot *proc, const struct fsroot *root, struct to
 		small(proc, proc->fd, "2/comm", comm, sizeof(comm));
 		st->pid_namespace = proc->live && strcmp(comm, "kthreadd");
 	}
+	if (proc->live) {   /* ovc's own pid as this procfs numbers it */
+		ssize_t n = readlinkat(proc->fd, "self", self, sizeof(self) - 1);
+
+		self[n > 0 ? n : 0] = '\0';
+	}
 	read_tmpfs(proc, root, t, st);   /* first: a mapped tmpfs file finds its mount */
 	read_sysv(proc, t, st);
 	while ((de = readdir(d)) != NULL) {
 		int pd;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
-		    strspn(de->d_name, "0123456789") != strlen(de->d_name))
+		    strspn(de->d_name, "0123456789") != strlen(de->d_name) ||
+		    !strcmp(de->d_name, self))
 			continue;
 		pd = fsroot_openat_in(proc, fd, de->d_name, O_RDONLY | O_DIRECTORY);
 		if (pd < 0) {
@@ -337,6 +366,18 @@ int proctop_scan(const struct fsroot *proc, const struct fsroot *root, struct to
 		close(pd);
 	}
 	closedir(d);
+	/* ovc itself last, then Committed_AS: ovc's heap grew during the scan (the read
+	 * buffer, the process table) and brk charges as it grows (do_brk_flags, mm/mmap.c),
+	 * so its smaps and the count are read at the same moment, nothing allocated between */
+	if (self[0]) {
+		int pd = fsroot_openat_in(proc, proc->fd, self, O_RDONLY | O_DIRECTORY);
+
+		if (pd >= 0) {
+			scan_process(proc, pd, self, t, st, chunk);
+			close(pd);
+			read_committed(proc, st);
+		}
+	}
 	free(chunk);
 	return 0;
 }

@@ -18,6 +18,8 @@ struct proctop_stats {
 	bool tmpfs_partial;        /* a walk of an unlimited tmpfs stopped at its bound */
 	bool sysv_known;           /* /proc/sysvipc/shm was there */
 	bool pid_namespace;        /* ovc runs in a PID namespace: processes outside are unseen */
+	bool committed_read;       /* live: Committed_AS read right after ovc's own smaps, */
+	uint64_t committed_kb;     /* the scan's last (ovc's heap grows while it scans) */
 };
 
 /*
