@@ -36,7 +36,7 @@ top_json() {
 	use_host top-small
 	run -0 --separate-stderr ovc top
 	assert_line --index 0 'Committed_AS 2.10 GiB of CommitLimit 11.77 GiB (mode 0, heuristic); 3 processes read'
-	assert_line --regexp '^ +100  \? +1\.00 GiB +1\.00 GiB  postgres +/system\.slice/postgresql\.service$'
+	assert_line --regexp '^ +100  26 +1\.00 GiB +1\.00 GiB  postgres +/system\.slice/postgresql\.service$'
 	assert_line --regexp '^  sysv_shm +1\.00 GiB  key 0x0052e2c1 +100 200$'
 	assert_line --regexp '^  memfd +3\.00 MiB  /memfd:buf \(deleted\) +300 \(charged per page: an estimate\)$'
 	assert_line --partial 'Attributed 2.09 GiB of Committed_AS 2.10 GiB: processes 1.07 GiB, objects 1.02 GiB; 8.40 MiB not attributed'
