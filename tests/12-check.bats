@@ -333,14 +333,14 @@ assert_seed_verdict_json() {
 	assert_equal "${stderr_lines[0]}" "ovc: invalid --pid 'x': not a process ID; and invalid size '1Q': unknown unit (use B, K, M, G, T, P or E, optionally followed by B or iB)"
 }
 
-@test "which size to give: exactly one of SIZE, --shape, --numpy-error" {
+@test "which size to give: exactly one of SIZE, --shape, --numpy-error, --fork" {
 	use_host seed-24g-noswap
 	run -2 --separate-stderr ovc check
-	assert_equal "${stderr_lines[0]}" 'ovc: what size? give SIZE, --shape or --numpy-error'
+	assert_equal "${stderr_lines[0]}" 'ovc: what size? give SIZE, --shape, --numpy-error or --fork PID'
 	run -2 --separate-stderr ovc check 1G --shape 10
-	assert_equal "${stderr_lines[0]}" 'ovc: give one of SIZE, --shape or --numpy-error'
+	assert_equal "${stderr_lines[0]}" 'ovc: give one of SIZE, --shape, --numpy-error or --fork'
 	run -2 --separate-stderr ovc check --shape 10 --numpy-error "$SEED_MSG"
-	assert_equal "${stderr_lines[0]}" 'ovc: give one of SIZE, --shape or --numpy-error'
+	assert_equal "${stderr_lines[0]}" 'ovc: give one of SIZE, --shape, --numpy-error or --fork'
 	run -2 --separate-stderr ovc check 1G --via brk
 	assert_equal "${stderr_lines[0]}" "ovc: invalid --via 'brk': malloc or mmap"
 }

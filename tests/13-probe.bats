@@ -21,10 +21,6 @@ need_safe_mode() {
 		skip "this host is in mode $LIVE_MODE: probing would charge its commit limit"
 }
 
-is_sanitized() {
-	grep -q -a -m1 -e __asan_init -e AddressSanitizer "$OVC"
-}
-
 @test "probe --json on this host: the measurement equals the prediction" {
 	need_safe_mode
 	run -0 --separate-stderr "$OVC" probe --json

@@ -116,6 +116,11 @@ ovc_under_valgrind() {
 		grep -qx '# ovc-valgrind-wrapper' -- "$OVC"
 }
 
+# is $OVC an ASan build (its shadow mappings count in VmSize and VmData)?
+is_sanitized() {
+	grep -q -a -m1 -e __asan_init -e AddressSanitizer "$OVC"
+}
+
 use_host() {
 	local name=$1
 
