@@ -343,7 +343,10 @@ int cmd_top(struct ovc_ctx *ctx, int argc, char **argv)
 		return cli_report(ctx, &err);
 	}
 	top_finish(&t, st.committed_read ? st.committed_kb : ph.host.committed_as_kb, &tt);
-	fsroot_read_opt(&ctx->root, "etc/passwd", 16u << 20, &u.text, &u.len, &err);
+	/* a saved tree's users are not this system's: names only for the running system's
+	 * processes, or from the image --root names */
+	if (ctx->proc.live || ctx->root_set)
+		fsroot_read_opt(&ctx->root, "etc/passwd", 16u << 20, &u.text, &u.len, &err);
 	if (ctx->json)
 		print_json(ctx, &ph, &t, &tt, &st, &u, by);
 	else
