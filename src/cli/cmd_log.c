@@ -307,16 +307,7 @@ int cmd_log(struct ovc_ctx *ctx, int argc, char **argv)
 		log.min_ts_usec = from > lr.btime ? (from - lr.btime) * 1000000 : 0;
 	}
 
-	for (;;) {
-		r = klog_next(&src, false, &line, &len, &err);
-		if (r)
-			break;
-		if (kmsg_log_feed(&log, line, len) < 0) {
-			r = ovc_fail(&err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
-			break;
-		}
-	}
-	if (r < 0) {
+	if (klog_read_all(&src, &log, &err) < 0) {
 		klog_close(&src);
 		kmsg_log_free(&log);
 		return cli_report(ctx, &err);

@@ -418,15 +418,10 @@ static void prom_status(struct ovc_ctx *ctx, const struct procfs_host *ph,
 		struct klog src;
 		struct kmsg_log log = { 0 };
 		struct ovc_err err = { 0 };
-		const char *line;
-		size_t len, i;
-		int r;
+		size_t i;
 
 		if (klog_open(&ctx->host, NULL, &src, &err) == 0) {
-			while ((r = klog_next(&src, false, &line, &len, &err)) == 0)
-				if (kmsg_log_feed(&log, line, len) < 0)
-					break;
-			if (r > 0) {
+			if (klog_read_all(&src, &log, &err) == 0) {
 				f.log_read = true;
 				for (i = 0; i < log.n; i++) {
 					f.log_refused += log.v[i].kind == KMSG_COMMIT_REFUSED;
@@ -474,13 +469,10 @@ static void prom_status(struct ovc_ctx *ctx, const struct procfs_host *ph,
 /* Mode 2 with little or no headroom: the moment to say who holds the charge. */
 static bool headroom_low(const struct model_host *h, const struct model_policy *p)
 {
-	uint64_t limit = model_commit_limit_kb(h, p), margin = limit / 100 * SIM_LOW_HEADROOM_PCT;
-
 	if (p->mode != OVERCOMMIT_NEVER)
 		return false;
-	if (margin < SIM_LOW_HEADROOM_MIN_KB)
-		margin = SIM_LOW_HEADROOM_MIN_KB;
-	return model_headroom_kb(h, p) < (int64_t)margin;
+	return model_headroom_kb(h, p) <
+	       (int64_t)sim_low_headroom_margin_kb(model_commit_limit_kb(h, p));
 }
 
 /* The largest holders of Committed_AS (as ovc top shows them), with what it cannot read. */

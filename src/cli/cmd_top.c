@@ -12,17 +12,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../core/proctext.h"
 #include "../core/units.h"
 #include "../sys/proctop.h"
 #include "render.h"
 #include "shared.h"
 
 enum by { BY_PROCESS, BY_USER, BY_CGROUP };
-
-struct group {
-	char key[256];
-	uint64_t procs, commit_kb, fork_kb;
-};
 
 static const char *kind_token(enum top_kind k)
 {
@@ -43,30 +39,10 @@ struct users {
 
 static const char *user_name(const struct users *u, uint32_t uid, char *buf, size_t len)
 {
-	const char *line = u->text, *end = u->text ? u->text + u->len : NULL;
-
-	snprintf(buf, len, "%" PRIu32, uid);
-	if (uid == (uint32_t)-1) {
+	if (uid == (uint32_t)-1)
 		snprintf(buf, len, "?");
-		return buf;
-	}
-	while (line && line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line)), *le = nl ? nl : end;
-		const char *c1 = memchr(line, ':', (size_t)(le - line));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
-
-		/* passwd(5): name:password:UID:... */
-		if (c2 && strtoul(c2 + 1, NULL, 10) == uid && c2[1] >= '0' && c2[1] <= '9') {
-			size_t n = (size_t)(c1 - line);
-
-			if (n >= len)
-				n = len - 1;
-			memcpy(buf, line, n);
-			buf[n] = '\0';
-			break;
-		}
-		line = le + 1;
-	}
+	else if (!u->text || !proctext_passwd_name(u->text, u->len, uid, buf, len))
+		snprintf(buf, len, "%" PRIu32, uid);
 	return buf;
 }
 
@@ -80,39 +56,28 @@ static size_t default_rows(void)
 	return 25;
 }
 
-static size_t make_groups(const struct top *t, enum by by, const struct users *u,
-			  struct group **out)
+struct group_by {
+	enum by by;
+	const struct users *u;
+};
+
+static void group_key(void *arg, const struct top_proc *p, char *key, size_t len)
 {
-	struct group *g = calloc(t->nprocs ? t->nprocs : 1, sizeof(*g));
-	size_t n = 0, i, k;
+	const struct group_by *gb = arg;
 
-	*out = g;
-	if (!g)
-		return 0;
-	for (i = 0; i < t->nprocs; i++) {
-		char key[256];
+	if (gb->by == BY_USER)
+		user_name(gb->u, p->uid, key, len);
+	else
+		snprintf(key, len, "%s", p->cgroup[0] ? p->cgroup : "-");
+}
 
-		if (by == BY_USER)
-			user_name(u, t->procs[i].uid, key, sizeof(key));
-		else
-			snprintf(key, sizeof(key), "%s", t->procs[i].cgroup[0] ? t->procs[i].cgroup : "-");
-		for (k = 0; k < n && strcmp(g[k].key, key); k++)
-			;
-		if (k == n)
-			snprintf(g[n++].key, sizeof(g[0].key), "%s", key);
-		g[k].procs++;
-		g[k].commit_kb += t->procs[i].commit_kb;
-		g[k].fork_kb += t->procs[i].fork_kb;
-	}
-	/* largest first (few groups: insertion sort) */
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && g[k].commit_kb > g[k - 1].commit_kb; k--) {
-			struct group tmp = g[k];
+static size_t make_groups(const struct top *t, enum by by, const struct users *u,
+			  struct top_group **out)
+{
+	struct group_by gb = { by, u };
 
-			g[k] = g[k - 1];
-			g[k - 1] = tmp;
-		}
-	return n;
+	*out = calloc(t->nprocs ? t->nprocs : 1, sizeof(**out));
+	return *out ? top_groups(t, group_key, &gb, *out) : 0;
 }
 
 static void print_json(const struct ovc_ctx *ctx, const struct procfs_host *ph,
@@ -165,7 +130,7 @@ static void print_json(const struct ovc_ctx *ctx, const struct procfs_host *ph,
 	}
 	json_end(&j);
 	if (by != BY_PROCESS) {
-		struct group *g;
+		struct top_group *g;
 		size_t n = make_groups(t, by, u, &g);
 
 		json_arr(&j, "groups");
@@ -204,7 +169,7 @@ static void print_text(const struct ovc_ctx *ctx, const struct procfs_host *ph,
 	       ph->policy.mode, model_mode_name(ph->policy.mode), st->processes,
 	       st->processes == 1 ? "process" : "processes");
 	if (by != BY_PROCESS) {
-		struct group *g;
+		struct top_group *g;
 		size_t n = make_groups(t, by, u, &g);
 
 		printf("%9s %11s %11s  %s\n", "PROCESSES", "COMMIT", "FORK",

@@ -680,3 +680,29 @@ void proctext_cgroup_path(const char *text, size_t len, char *buf, size_t buflen
 		line = le + 1;
 	}
 }
+
+bool proctext_passwd_name(const char *text, size_t len, uint32_t uid, char *buf,
+			  size_t buflen)
+{
+	struct cursor c = { text, text + len, 0 };
+	const char *line;
+	size_t n;
+
+	while (next_line(&c, &line, &n)) {
+		const char *end = line + n, *c1 = memchr(line, ':', n), *c2, *p;
+		uint64_t v;
+
+		/* name:password:UID:... */
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+		p = c2 ? c2 + 1 : NULL;
+		if (!p || scan_u64(&p, end, &v) < 0 || v != uid)
+			continue;
+		n = (size_t)(c1 - line);
+		if (n >= buflen)
+			n = buflen - 1;
+		memcpy(buf, line, n);
+		buf[n] = '\0';
+		return true;
+	}
+	return false;
+}

@@ -83,6 +83,10 @@ unsigned proctext_stat_cpus(const char *text, size_t len);
 /* /proc/PID/cgroup (cgroup(7)): the v2 path ("0::/path"), or on v1 the memory controller's. */
 void proctext_cgroup_path(const char *text, size_t len, char *buf, size_t buflen);
 
+/* passwd(5) text: the name of uid into buf; false when no line has it. */
+bool proctext_passwd_name(const char *text, size_t len, uint32_t uid, char *buf,
+			  size_t buflen);
+
 /* /proc/stat "btime": the boot time, seconds since the epoch (fs/proc/stat.c). */
 bool proctext_stat_btime(const char *text, size_t len, uint64_t *btime);
 

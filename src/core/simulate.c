@@ -260,6 +260,13 @@ void sim_check_too_big(struct check_result *out)
 	add(out, ADV_ADDRESS_SPACE, 0);
 }
 
+uint64_t sim_low_headroom_margin_kb(uint64_t limit_kb)
+{
+	uint64_t margin = limit_kb / 100 * SIM_LOW_HEADROOM_PCT;
+
+	return margin < SIM_LOW_HEADROOM_MIN_KB ? SIM_LOW_HEADROOM_MIN_KB : margin;
+}
+
 size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 		    const struct sim_facts *f, struct sim_warning *out, size_t max)
 {
@@ -288,10 +295,8 @@ size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 		WARN(W_LIMIT_SWAP_ONLY, h->swap_total_kb, 0);
 	/* any value but 0 and 1 is checked as NEVER (old kernels had no range check) */
 	if (p->mode != OVERCOMMIT_GUESS && p->mode != OVERCOMMIT_ALWAYS) {
-		uint64_t margin = limit_kb / 100 * SIM_LOW_HEADROOM_PCT;
+		uint64_t margin = sim_low_headroom_margin_kb(limit_kb);
 
-		if (margin < SIM_LOW_HEADROOM_MIN_KB)
-			margin = SIM_LOW_HEADROOM_MIN_KB;
 		if (head <= 0)
 			WARN(W_MODE2_NO_HEADROOM, h->committed_as_kb, limit_kb);
 		else if ((uint64_t)head < margin)

@@ -167,6 +167,9 @@ struct sim_facts {
 #define SIM_LOW_HEADROOM_MIN_KB (256u * 1024)
 #define SIM_LOW_HEADROOM_PCT 5
 
+/* That margin for a CommitLimit of limit_kb. */
+uint64_t sim_low_headroom_margin_kb(uint64_t limit_kb);
+
 size_t sim_warnings(const struct model_host *h, const struct model_policy *p,
 		    const struct sim_facts *f, struct sim_warning *out, size_t max);
 

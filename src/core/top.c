@@ -251,6 +251,35 @@ void top_fork_add(struct top_fork *f, const struct smaps_vma *v)
 		f->largest_kb = kb;
 }
 
+size_t top_groups(const struct top *t, top_key_fn key_fn, void *arg, struct top_group *g)
+{
+	size_t n = 0, i, k;
+
+	for (i = 0; i < t->nprocs; i++) {
+		char key[sizeof(g[0].key)];
+
+		key_fn(arg, &t->procs[i], key, sizeof(key));
+		for (k = 0; k < n && strcmp(g[k].key, key); k++)
+			;
+		if (k == n) {
+			memset(&g[n], 0, sizeof(g[n]));
+			copy(g[n++].key, sizeof(g[0].key), key, strlen(key));
+		}
+		g[k].procs++;
+		g[k].commit_kb += t->procs[i].commit_kb;
+		g[k].fork_kb += t->procs[i].fork_kb;
+	}
+	/* largest first (few groups: insertion sort, stable) */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && g[k].commit_kb > g[k - 1].commit_kb; k--) {
+			struct top_group tmp = g[k];
+
+			g[k] = g[k - 1];
+			g[k - 1] = tmp;
+		}
+	return n;
+}
+
 static bool dec(const char **p, const char *end, uint64_t *out)
 {
 	const char *s = *p;

@@ -79,6 +79,20 @@ void top_add_sysv(struct top *t, uint64_t key, uint64_t shmid, uint64_t size_byt
 void top_add_tmpfs(struct top *t, unsigned major, unsigned minor, const char *mountpoint,
 		   uint64_t used_kb, bool exact);
 
+/* The processes added up by a key (a user, a cgroup). */
+struct top_group {
+	char key[256];
+	uint64_t procs, commit_kb, fork_kb;
+};
+
+typedef void (*top_key_fn)(void *arg, const struct top_proc *p, char *key, size_t len);
+
+/*
+ * Group t's processes by the key key_fn gives each, into g (room for t->nprocs groups),
+ * largest commit charge first. Returns how many groups.
+ */
+size_t top_groups(const struct top *t, top_key_fn key_fn, void *arg, struct top_group *g);
+
 /* Settle the objects' charges, sort (largest first) and add up against committed_kb. */
 void top_finish(struct top *t, uint64_t committed_kb, struct top_totals *out);
 

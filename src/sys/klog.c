@@ -150,6 +150,18 @@ int klog_next(struct klog *s, bool wait, const char **line, size_t *len, struct 
 	return s->device ? next_record(s, wait, line, len, err) : next_line(s, line, len, err);
 }
 
+int klog_read_all(struct klog *s, struct kmsg_log *log, struct ovc_err *err)
+{
+	const char *line;
+	size_t len;
+	int r;
+
+	while ((r = klog_next(s, false, &line, &len, err)) == 0)
+		if (kmsg_log_feed(log, line, len) < 0)
+			return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
+	return r < 0 ? -1 : 0;
+}
+
 void klog_close(struct klog *s)
 {
 	if (s->fd >= 0)

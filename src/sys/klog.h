@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../core/err.h"
+#include "../core/kmsg.h"
 #include "fsroot.h"
 
 struct klog {
@@ -36,6 +37,12 @@ int klog_open(const struct fsroot *root, const char *file, struct klog *s,
  */
 int klog_next(struct klog *s, bool wait, const char **line, size_t *len,
 	      struct ovc_err *err);
+
+/*
+ * Every record there is now into log (kmsg_log_feed), without waiting. 0, or -1 with err
+ * (a read error, or out of memory).
+ */
+int klog_read_all(struct klog *s, struct kmsg_log *log, struct ovc_err *err);
 
 void klog_close(struct klog *s);
 

@@ -5,6 +5,7 @@
  * mountinfo and cgroup lines, in the kernel's formats (fs/proc/task_mmu.c, ipc/shm.c,
  * fs/proc_namespace.c, kernel/cgroup/cgroup.c).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../../src/core/proctext.h"
@@ -57,6 +58,12 @@ static void feed_in(size_t piece, struct acc *a)
 	for (i = 0; i < len; i += piece)
 		smaps_feed(&p, smaps + i, i + piece > len ? len - i : piece);
 	smaps_end(&p);
+}
+
+static void group_by_cgroup(void *arg, const struct top_proc *p, char *key, size_t len)
+{
+	(void)arg;
+	snprintf(key, len, "%s", p->cgroup);
 }
 
 void test_top(void)
@@ -170,4 +177,29 @@ void test_top(void)
 	TAP_STR(cg, "/pod", "cgroup v1: memory in a list of controllers");
 	proctext_cgroup_path("5:memoryx:/no\n", 14, cg, sizeof(cg));
 	TAP_STR(cg, "", "no memory controller, no v2 line: none");
+	{
+		static const char pw[] = "root:x:0:0:root:/root:/bin/bash\nbad\npostgres:x:26:26::/var/lib/pgsql:/bin/sh\nx:x:26x\n";
+		char name[16];
+
+		TAP_OK(proctext_passwd_name(pw, sizeof(pw) - 1, 26, name, sizeof(name)) &&
+		       !strcmp(name, "postgres"), "passwd: uid 26 is postgres");
+		TAP_OK(!proctext_passwd_name(pw, sizeof(pw) - 1, 1000, name, sizeof(name)),
+		       "passwd: no line for 1000");
+	}
+	{
+		struct top_group g[3];
+		size_t n;
+
+		top_init(&t);
+		top_add_proc(&t, 1, 0, "a", "/x");
+		top_add_proc(&t, 2, 0, "b", "/y");
+		top_add_proc(&t, 3, 0, "c", "/y");
+		t.procs[0].commit_kb = 10;
+		t.procs[1].commit_kb = t.procs[2].commit_kb = 8;
+		t.procs[2].fork_kb = 4;
+		n = top_groups(&t, group_by_cgroup, NULL, g);
+		TAP_OK(n == 2 && !strcmp(g[0].key, "/y") && g[0].procs == 2 && g[0].commit_kb == 16 &&
+		       g[0].fork_kb == 4 && !strcmp(g[1].key, "/x"), "groups: added up, largest first");
+		top_free(&t);
+	}
 }
