@@ -143,7 +143,11 @@ $(UNIT): $(UNIT_OBJ) $(B)/src/sys/audit.o $(CORELIB)
 CHECK_TIERS ?= check-unit check-core-pure lint check-fuzz check-golden check-numpy check-bats check-ansible \
                check-valgrind check-faults check-tools check-kernel check-san check-fresh
 BATS_FILES  ?= tests/
-check: $(CHECK_TIERS)
+# Each tier in order, its wall time after it (the CI budget: well under 25 minutes).
+check:
+	@for t in $(CHECK_TIERS); do s=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$t || exit 1; \
+	  echo "== make $$t: $$(( $$(date +%s) - s )) s"; done
 
 check-unit: $(UNIT)
 	$(SAN_ENV) $(UNIT)
@@ -188,10 +192,14 @@ BATS_JOBS := --jobs 2 --no-parallelize-within-files
 
 # The bats tier again with ovc under valgrind memcheck (tests/valgrind/README): any
 # report makes ovc exit 99 and fails the test. Valgrind needs the plain build (no ASan).
+# The packaging files (72-install: make install/dist/distcheck; 73-package: deb, rpm,
+# bootstrap) build ovc themselves and run no path of the checked binary: the plain
+# check-bats runs them; this tier and check-san do not (a few minutes saved each).
+TOOL_BATS := $(filter-out tests/72-install.bats tests/73-package.bats,$(wildcard tests/*.bats))
 check-valgrind:
 	$(MAKE) --no-print-directory SANITIZE= all
 	OVC=$(CURDIR)/tests/valgrind/ovc REAL_OVC=$(CURDIR)/build/ovc OVC_REQUIRE_TOOLS=1 \
-	  bats --print-output-on-failure $(BATS_JOBS) tests/
+	  bats --print-output-on-failure $(BATS_JOBS) $(TOOL_BATS)
 
 FUZZ_S ?= 60
 FUZZ_J ?= 1
@@ -234,13 +242,10 @@ endif
 
 # The same suite under ASan+UBSan (its own build folder); the VM runs the sanitized binary
 # (UBSan-only in mode 2, where ASan cannot start: see tests/vm/init.sh).
-# The packaging files (72-install: make install/dist/distcheck; 73-package: deb, rpm,
-# bootstrap) build ovc themselves and run no path of the sanitized binary: the plain
-# check-bats runs them, this tier does not (a minute saved).
-SAN_BATS := $(filter-out tests/72-install.bats tests/73-package.bats,$(wildcard tests/*.bats))
+# (Without the packaging files: TOOL_BATS, above.)
 check-san:
 ifeq ($(SANITIZE),)
-	$(MAKE) --no-print-directory SANITIZE=1 BATS_FILES="$(SAN_BATS)" check-unit check-bats check-kernel
+	$(MAKE) --no-print-directory SANITIZE=1 BATS_FILES="$(TOOL_BATS)" check-unit check-bats check-kernel
 endif
 
 lint:
