@@ -278,6 +278,76 @@ static void disk_blocks(const struct memmap_request *rq, const struct memmap_fs 
 	add_bound(r, MEMMAP_LIMIT_FS_SPACE, sat_add(avail, held) / bs * bs);
 }
 
+static void advise(struct memmap_result *r, enum memmap_advice_kind k, uint64_t value)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nadvice; i++)
+		if (r->advice[i].kind == k)
+			return;
+	if (r->nadvice < sizeof(r->advice) / sizeof(r->advice[0]))
+		r->advice[r->nadvice++] = (struct memmap_advice){ k, value };
+}
+
+static uint64_t kb_up(uint64_t bytes)
+{
+	return bytes / 1024 + !!(bytes % 1024);
+}
+
+/* How much more room the writes need than there is (0 when none). */
+static uint64_t short_bytes(const struct memmap_result *r)
+{
+	return r->need_bytes > r->free_bytes ? r->need_bytes - r->free_bytes : 0;
+}
+
+/* Advice for every limit the array passes (not only the tightest: each must be lifted). */
+static void advice_for(const struct model_task *t, const struct memmap_request *rq,
+		       struct memmap_result *r)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nbounds; i++) {
+		if (r->bounds[i].max_bytes >= rq->bytes)
+			continue;
+		switch (r->bounds[i].limit) {
+		case MEMMAP_LIMIT_COMMIT:
+		case MEMMAP_LIMIT_CGROUP:
+		case MEMMAP_LIMIT_RAM_SWAP:
+		case MEMMAP_LIMIT_RLIMIT_DATA:
+			if (rq->mode == MEMMAP_COPY)
+				advise(r, MEMMAP_ADV_MODE_SHARED, 0);
+			if (r->fs.tmpfs)
+				advise(r, MEMMAP_ADV_DISK_PATH, 0);
+			break;
+		case MEMMAP_LIMIT_TMPFS_SIZE:
+			advise(r, MEMMAP_ADV_DISK_PATH, 0);
+			advise(r, MEMMAP_ADV_TMPFS_SIZE,
+			       kb_up(sat_add(r->tmpfs_size_bytes, short_bytes(r))));
+			break;
+		case MEMMAP_LIMIT_FS_SPACE:
+			advise(r, MEMMAP_ADV_FREE_SPACE, kb_up(short_bytes(r)));
+			break;
+		case MEMMAP_LIMIT_RLIMIT_FSIZE:
+			advise(r, MEMMAP_ADV_ULIMIT_F, kb_up(rq->bytes));
+			break;
+		case MEMMAP_LIMIT_MAX_FILE_SIZE:
+			advise(r, MEMMAP_ADV_OTHER_FS, 0);
+			break;
+		case MEMMAP_LIMIT_RLIMIT_AS:
+			advise(r, MEMMAP_ADV_ULIMIT_V,
+			       sat_add(kb_up(sat_mul(r->pages, r->page_size)),
+				       t->vmsize_known ? t->vmsize_kb : 0));
+			break;
+		case MEMMAP_LIMIT_ADDRESS_SPACE:
+			advise(r, MEMMAP_ADV_CHUNK, 0);
+			break;
+		case MEMMAP_LIMIT_NONE:
+		case MEMMAP_LIMIT_N:
+			break;
+		}
+	}
+}
+
 void memmap_check(const struct model_host *h, const struct model_policy *p,
 		  const struct model_task *writer, const struct memmap_request *rq,
 		  const struct memmap_fs *fs, const uint64_t *cgroup_room_kb,
@@ -289,6 +359,7 @@ void memmap_check(const struct model_host *h, const struct model_policy *p,
 	memset(r, 0, sizeof(*r));
 	memmap_fs_info(fs->f_type, fs->bsize, &r->fs);
 	r->pages = model_mmap_pages(rq->bytes, h->page_size);
+	r->page_size = h->page_size;
 	r->cgroup_known = cgroup_room_kb != NULL;
 	if (rq->mode == MEMMAP_COPY) {
 		struct model_alloc a;
@@ -342,4 +413,5 @@ void memmap_check(const struct model_host *h, const struct model_policy *p,
 	r->fits = r->binding == MEMMAP_LIMIT_NONE;
 	r->limit_known = !r->fits;
 	r->limit_kb = r->fits ? 0 : min / 1024;
+	advice_for(writer, rq, r);
 }

@@ -82,6 +82,24 @@ struct memmap_request {
 	                                CAP_SYS_RESOURCE): f_bfree rather than f_bavail */
 };
 
+/* What would make it work; value in kB where one is given. */
+enum memmap_advice_kind {
+	MEMMAP_ADV_DISK_PATH,     /* a path on a disk file system, not tmpfs or /dev/shm */
+	MEMMAP_ADV_TMPFS_SIZE,    /* value = the size= the tmpfs needs at least */
+	MEMMAP_ADV_MODE_SHARED,   /* mode r+ or w+ instead of c: a shared mapping is not charged */
+	MEMMAP_ADV_ULIMIT_F,      /* value = RLIMIT_FSIZE needed (ulimit -f counts kB) */
+	MEMMAP_ADV_ULIMIT_V,      /* value = RLIMIT_AS needed, the writer's VmSize included
+	                             when known (ulimit -v counts kB) */
+	MEMMAP_ADV_FREE_SPACE,    /* value = kB more to free on that file system */
+	MEMMAP_ADV_OTHER_FS,      /* a file system with larger files (xfs, ext4, btrfs) */
+	MEMMAP_ADV_CHUNK,         /* larger than the address space: split the array */
+};
+
+struct memmap_advice {
+	enum memmap_advice_kind kind;
+	uint64_t value;
+};
+
 /* One limit that applies, and the largest array it lets through, in bytes. */
 struct memmap_bound {
 	enum memmap_limit limit;
@@ -92,7 +110,8 @@ struct memmap_result {
 	struct memmap_fsinfo fs;
 	bool extends;                /* np.memmap writes the last byte: the file grows to size */
 	bool truncates;              /* w+ of an existing file: its blocks are freed first */
-	uint64_t pages;              /* pages of the mapping (page_size) */
+	uint64_t pages;              /* pages of the mapping */
+	uint64_t page_size;
 	uint64_t need_bytes;         /* blocks the writes will allocate (w+: all; r+: beyond
 	                                what the file holds); 0 for mode c */
 	bool free_known;
@@ -110,6 +129,8 @@ struct memmap_result {
 	enum memmap_limit binding;   /* the tightest bound below the size; NONE when it fits */
 	bool limit_known;            /* something binds below the size */
 	uint64_t limit_kb;           /* the largest array that works then (floor) */
+	struct memmap_advice advice[8];   /* one per failing limit, in a fixed order */
+	unsigned nadvice;
 };
 
 /*

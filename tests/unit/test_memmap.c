@@ -29,6 +29,55 @@ static struct memmap_request req(uint64_t bytes, enum memmap_mode mode)
 	return rq;
 }
 
+static bool advised(const struct memmap_result *r, enum memmap_advice_kind k, uint64_t *value)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nadvice; i++)
+		if (r->advice[i].kind == k) {
+			if (value)
+				*value = r->advice[i].value;
+			return true;
+		}
+	return false;
+}
+
+static void test_advice(void)
+{
+	struct model_host h = host_seed();
+	struct model_policy two = { 2, 50, 0 };
+	struct model_task t;
+	struct memmap_request rq = req(32 * MIB, MEMMAP_W_PLUS);
+	struct memmap_fs fs = tmpfs(4096, 1024);   /* size=16m, 4 MiB free */
+	struct memmap_result r;
+	uint64_t v = 0;
+
+	model_task_init(&t);
+	memmap_check(&h, &two, &t, &rq, &fs, NULL, &r);
+	TAP_OK(advised(&r, MEMMAP_ADV_DISK_PATH, NULL), "tmpfs too small: a disk path");
+	TAP_OK(advised(&r, MEMMAP_ADV_TMPFS_SIZE, &v), "or a larger size=");
+	TAP_U64(v, 45056, "size= 16 MiB + (32 - 4) MiB = 44 MiB");
+
+	fs = ext4(300000, 250000);   /* 976.5 MiB free */
+	rq.bytes = GIB;
+	rq.rlimit_fsize_bytes = 512 * MIB;
+	memmap_check(&h, &two, &t, &rq, &fs, NULL, &r);
+	TAP_STR(memmap_limit_name(r.binding), "rlimit_fsize", "ulimit -f binds first (512 MiB < 976 MiB)");
+	TAP_OK(advised(&r, MEMMAP_ADV_ULIMIT_F, &v) && v == 1048576, "ulimit -f 1048576");
+	TAP_OK(advised(&r, MEMMAP_ADV_FREE_SPACE, &v), "and free space too");
+	TAP_U64(v, 1048576 - 1000000, "1 GiB - 250000 x 4 KiB");
+	TAP_OK(!advised(&r, MEMMAP_ADV_DISK_PATH, NULL), "a disk already: no disk advice");
+
+	fs = ext4(UINT64_C(5000000000), UINT64_C(5000000000));
+	fs.file_exists = true;
+	fs.file_bytes = 20 * GIB;
+	rq = req(20 * GIB, MEMMAP_COPY);
+	memmap_check(&h, &two, &t, &rq, &fs, NULL, &r);
+	TAP_OK(advised(&r, MEMMAP_ADV_MODE_SHARED, NULL), "mode c refused: r+ or w+");
+	TAP_U64(r.advice[0].kind, MEMMAP_ADV_MODE_SHARED, "the mode first");
+	TAP_OK(!advised(&r, MEMMAP_ADV_DISK_PATH, NULL), "mode c on a disk already: no disk advice");
+}
+
 static void test_fs_table(void)
 {
 	struct memmap_fsinfo fi;
@@ -239,4 +288,5 @@ void test_memmap(void)
 	test_tmpfs();
 	test_disk();
 	test_copy();
+	test_advice();
 }
