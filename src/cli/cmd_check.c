@@ -15,6 +15,7 @@
 #include "../core/units.h"
 #include "../sys/caps.h"
 #include "../sys/proctop.h"
+#include "hostctx.h"
 #include "render.h"
 #include "shared.h"
 
@@ -38,6 +39,10 @@ struct request {
 	const char *fork_arg;        /* --fork PID: the request is that process's fork */
 	struct top_fork tf;
 	bool written;                /* every page written when the array is created */
+	const char *touched_arg, *numpy_version_arg;
+	bool has_touched;
+	uint64_t touched;            /* --touched: elements written, for the THP cost */
+	unsigned numpy_ver;          /* --numpy-version: major * 100 + minor; 0 unknown */
 };
 
 /*
@@ -140,6 +145,22 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 					       rq->init_arg);
 		rq->written = i >= 2;
 	}
+	if ((rq->touched_arg || rq->numpy_version_arg) && rq->fork_arg)
+		return cli_usage_error(ctx, "--touched and --numpy-version do not go with --fork");
+	if (rq->touched_arg) {
+		int64_t n;
+
+		if (units_parse_int(rq->touched_arg, 0, INT64_MAX, &n, &why) < 0 ||
+		    rq->touched_arg[0] < '0' || rq->touched_arg[0] > '9')
+			return cli_usage_error(ctx, "invalid --touched '%s': a number of elements (0 or more)",
+					       rq->touched_arg);
+		rq->touched = (uint64_t)n;
+		rq->has_touched = true;
+	}
+	if (rq->numpy_version_arg &&
+	    hostctx_numpy_version(rq->numpy_version_arg, &rq->numpy_ver) < 0)
+		return cli_usage_error(ctx, "invalid --numpy-version '%s': MAJOR.MINOR, such as 1.24 or 2.2",
+				       rq->numpy_version_arg);
 	/* every argument is checked, and every bad one named, before any is reported */
 	if (rq->pid_arg) {
 		int64_t pid;
@@ -341,7 +362,8 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			const struct model_policy *prop, const struct model_task *task,
 			const struct request *rq, const struct whatif *w,
 			const struct procfs_task *pt, const struct check_result *cr,
-			const struct chunking *ck, enum too_big_by too_big)
+			const struct chunking *ck, enum too_big_by too_big,
+			const struct thp_answer *ta)
 {
 	const struct model_host *h = &ph->host;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], shp[512], text[512];
@@ -473,6 +495,8 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			if (unseen_applies((enum unseen)m, ctx, rq, w, ph))
 				printf("  - %s\n", unseen_text[m]);
 	}
+	if (ta)
+		thp_answer_print(ctx, ta);
 	print_warnings(ctx, ph, prop, true);
 }
 
@@ -487,6 +511,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "init", required_argument, NULL, OPT_INIT },
 		{ "fork", required_argument, NULL, OPT_FORK },
+		{ "touched", required_argument, NULL, OPT_TOUCHED },
+		{ "numpy-version", required_argument, NULL, OPT_NUMPY_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -497,6 +523,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	struct model_task task;
 	struct check_result cr;
 	struct chunking ck;
+	struct thp_answer ta;
+	bool has_thp = false;
 	enum too_big_by too_big;
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
@@ -529,6 +557,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_PID:         rq.pid_arg = optarg; break;
 		case OPT_INIT:        rq.init_arg = optarg; break;
 		case OPT_FORK:        rq.fork_arg = optarg; break;
+		case OPT_TOUCHED:     rq.touched_arg = optarg; break;
+		case OPT_NUMPY_VERSION: rq.numpy_version_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -590,6 +620,22 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		if (rq.written)
 			sim_check_written(h, pages, &cr);
 		plan_chunks(h, &prop, &task, &rq, &cr, &ck);
+	}
+	/* transparent huge pages: what a sparse write of the request can really cost */
+	if (!rq.fork_arg && !too_big) {
+		bool numpy = rq.shape_arg || rq.from_message;
+		uint64_t elems = numpy && rq.from_numpy && rq.itemsize ? rq.bytes / rq.itemsize
+									: rq.bytes;
+
+		if (rq.has_touched && rq.touched > elems)
+			return cli_usage_error(ctx, "--touched %" PRIu64 " is more than the %" PRIu64 " elements of the request",
+					       rq.touched, elems);
+		if ((rc = hostctx_thp(ctx, &ta.s)))
+			return rc;
+		thp_answer_make(&ta, h, rq.bytes, numpy && rq.from_numpy ? rq.itemsize : 1, numpy,
+				!rq.init_arg || !strcmp(rq.init_arg, "zeros"), rq.numpy_ver,
+				rq.has_touched, rq.touched);
+		has_thp = true;
 	}
 
 	if (ctx->json) {
@@ -714,11 +760,13 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			}
 			json_end(&j);
 		}
+		if (has_thp)
+			thp_answer_json(&j, &ta);
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
 		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck,
-			    too_big);
+			    too_big, has_thp ? &ta : NULL);
 	}
 	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
 }
