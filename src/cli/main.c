@@ -111,7 +111,10 @@ static const struct ovc_cmd commands[] = {
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
 	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n"
 	  "      --fork PID        would a fork of that process succeed (Redis BGSAVE,\n"
-	  "                        PostgreSQL): what its mappings charge, by mode\n", NULL },
+	  "                        PostgreSQL): what its mappings charge, by mode\n"
+	  "      --touched N       N elements written: their worst cost with transparent\n"
+	  "                        huge pages (a whole 2 MiB region each) and without\n"
+	  "      --numpy-version V the NumPy that creates it (np.zeros is madvised from 2.2)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
