@@ -16,6 +16,7 @@
 #include "../sys/caps.h"
 #include "../sys/proctop.h"
 #include "check_memmap.h"
+#include "hostctx.h"
 #include "render.h"
 #include "shared.h"
 
@@ -45,6 +46,10 @@ struct request {
 	const char *fork_arg;        /* --fork PID: the request is that process's fork */
 	struct top_fork tf;
 	bool written;                /* every page written when the array is created */
+	const char *touched_arg, *numpy_version_arg;
+	bool has_touched;
+	uint64_t touched;            /* --touched: elements written, for the THP cost */
+	unsigned numpy_ver;          /* --numpy-version: major * 100 + minor; 0 unknown */
 };
 
 /*
@@ -147,6 +152,22 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 					       rq->init_arg);
 		rq->written = i >= 2;
 	}
+	if ((rq->touched_arg || rq->numpy_version_arg) && rq->fork_arg)
+		return cli_usage_error(ctx, "--touched and --numpy-version do not go with --fork");
+	if (rq->touched_arg) {
+		int64_t n;
+
+		if (units_parse_int(rq->touched_arg, 0, INT64_MAX, &n, &why) < 0 ||
+		    rq->touched_arg[0] < '0' || rq->touched_arg[0] > '9')
+			return cli_usage_error(ctx, "invalid --touched '%s': a number of elements (0 or more)",
+					       rq->touched_arg);
+		rq->touched = (uint64_t)n;
+		rq->has_touched = true;
+	}
+	if (rq->numpy_version_arg &&
+	    hostctx_numpy_version(rq->numpy_version_arg, &rq->numpy_ver) < 0)
+		return cli_usage_error(ctx, "invalid --numpy-version '%s': MAJOR.MINOR, such as 1.24 or 2.2",
+				       rq->numpy_version_arg);
 	/* every argument is checked, and every bad one named, before any is reported */
 	if (rq->pid_arg) {
 		int64_t pid;
@@ -348,7 +369,8 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			const struct model_policy *prop, const struct model_task *task,
 			const struct request *rq, const struct whatif *w,
 			const struct procfs_task *pt, const struct check_result *cr,
-			const struct chunking *ck, enum too_big_by too_big)
+			const struct chunking *ck, enum too_big_by too_big,
+			const struct thp_answer *ta)
 {
 	const struct model_host *h = &ph->host;
 	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], shp[512], text[512];
@@ -480,6 +502,8 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			if (unseen_applies((enum unseen)m, ctx, rq, w, ph))
 				printf("  - %s\n", unseen_text[m]);
 	}
+	if (ta)
+		thp_answer_print(ctx, ta);
 	print_warnings(ctx, ph, prop, true);
 }
 
@@ -495,6 +519,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "init", required_argument, NULL, OPT_INIT },
 		{ "fork", required_argument, NULL, OPT_FORK },
 		MEMMAP_LONGOPTS,
+		{ "touched", required_argument, NULL, OPT_TOUCHED },
+		{ "numpy-version", required_argument, NULL, OPT_NUMPY_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -506,6 +532,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	struct check_result cr;
 	struct chunking ck;
 	struct check_memmap mm = { 0 };
+	struct thp_answer ta;
+	bool has_thp = false;
 	enum too_big_by too_big;
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
@@ -540,6 +568,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_FORK:        rq.fork_arg = optarg; break;
 		case OPT_MEMMAP:      mm.path = optarg; break;
 		case OPT_MEMMAP_MODE: mm.mode_arg = optarg; break;
+		case OPT_TOUCHED:     rq.touched_arg = optarg; break;
+		case OPT_NUMPY_VERSION: rq.numpy_version_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -609,6 +639,22 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		rc = check_memmap_run(ctx, &mm, h, &prop, &task, rq.pid_arg ? &pt : NULL, rq.bytes);
 		if (rc)
 			return rc;
+	}
+	/* transparent huge pages: what a sparse write of the request can really cost */
+	if (!rq.fork_arg && !too_big) {
+		bool numpy = rq.shape_arg || rq.from_message;
+		uint64_t elems = numpy && rq.from_numpy && rq.itemsize ? rq.bytes / rq.itemsize
+									: rq.bytes;
+
+		if (rq.has_touched && rq.touched > elems)
+			return cli_usage_error(ctx, "--touched %" PRIu64 " is more than the %" PRIu64 " elements of the request",
+					       rq.touched, elems);
+		if ((rc = hostctx_thp(ctx, &ta.s)))
+			return rc;
+		thp_answer_make(&ta, h, rq.bytes, numpy && rq.from_numpy ? rq.itemsize : 1, numpy,
+				!rq.init_arg || !strcmp(rq.init_arg, "zeros"), rq.numpy_ver,
+				rq.has_touched, rq.touched);
+		has_thp = true;
 	}
 
 	if (ctx->json) {
@@ -735,11 +781,13 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		}
 		if (mm.path)
 			check_memmap_json(&j, &mm);
+		if (has_thp)
+			thp_answer_json(&j, &ta);
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
 		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck,
-			    too_big);
+			    too_big, has_thp ? &ta : NULL);
 		if (mm.path)
 			check_memmap_print(ctx, &mm);
 	}

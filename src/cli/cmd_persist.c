@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "writer.h"
+#include "hostctx.h"
 #include "shared.h"
 
 enum { CMD_PERSIST, CMD_RESET };
@@ -67,6 +68,8 @@ int cmd_persist(struct ovc_ctx *ctx, int argc, char **argv)
 		rc = cli_open_root(ctx);
 	if (rc)
 		return rc;
+	if (!ctx->root_set || ctx->proc_set)
+		ctr_writer_note(ctx, true);
 	return cli_change(ctx, &req);
 }
 

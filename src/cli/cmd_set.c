@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "writer.h"
+#include "hostctx.h"
 #include "shared.h"
 
 int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
@@ -50,5 +51,9 @@ int cmd_set(struct ovc_ctx *ctx, int argc, char **argv)
 		req.runtime = false;   /* offline image: the boot configuration only */
 	}
 	rc = cli_open_root(ctx);
-	return rc ? rc : cli_change(ctx, &req);
+	if (rc)
+		return rc;
+	if (req.runtime)
+		ctr_writer_note(ctx, req.persist != PERSIST_NONE);
+	return cli_change(ctx, &req);
 }

@@ -21,6 +21,7 @@
 #include "../sys/klog.h"
 #include "../sys/proctop.h"
 #include <linux/capability.h>
+#include "hostctx.h"
 #include "render.h"
 #include "shared.h"
 
@@ -526,6 +527,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	enum status_format fmt;
 	bool offline;
 	struct plugin_opts po = { 0 };
+	struct thp_settings thp;
+	struct ctr_info ci;
 	int rc;
 
 	rc = parse(ctx, argc, argv, &fmt, &po);
@@ -568,6 +571,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		free(bv);
 		return rc;
 	}
+	/* the system around the policy: huge pages, and the container ovc runs in */
+	if ((rc = hostctx_thp(ctx, &thp)))
+		goto out_rc;
+	hostctx_container(ctx, &ci);
 	if (ctx->json) {
 		struct json j;
 
@@ -582,6 +589,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_u64(&j, "max_alloc_admin_kb", model_pages_kb(h, admin.max_pages));
 		json_str(&j, "binding_limit", model_limit_name(user.binding));
 		json_boot(&j, &ph, bv);
+		thp_status_json(&j, &thp);
+		ctr_status_json(&j, &ci, &ph);
 		json_warnings_open(&j, &ph, p);
 		if (offline)
 			json_warning(&j, "runtime_from_this_host", warn_runtime_from_this_host);
@@ -625,6 +634,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	printf("\n");
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
 		printf("(read from %s)\n", esc(ctx->proc_dir));
+	thp_status_print(ctx, &thp, h->page_size);
+	ctr_status_print(ctx, &ci, &ph);
 	/* warnings go on stdout: they are part of the status report */
 	if (!print_warnings(ctx, &ph, p, true) && offline)
 		printf("\n");
@@ -637,4 +648,8 @@ out:
 	confdirs_free(&bv->cd);
 	free(bv);
 	return EXIT_OK;
+out_rc:
+	confdirs_free(&bv->cd);
+	free(bv);
+	return rc;
 }

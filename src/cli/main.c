@@ -114,7 +114,10 @@ static const struct ovc_cmd commands[] = {
 	  "                        PostgreSQL): what its mappings charge, by mode\n"
 	  "      --memmap PATH     would an np.memmap of that size work at PATH, and\n"
 	  "                        where do its writes stop (tmpfs, disk, ulimit -f)\n"
-	  "      --memmap-mode r+|w+|c  np.memmap's mode (default w+)\n", NULL },
+	  "      --memmap-mode r+|w+|c  np.memmap's mode (default w+)\n"
+	  "      --touched N       N elements written: their worst cost with transparent\n"
+	  "                        huge pages (a whole 2 MiB region each) and without\n"
+	  "      --numpy-version V the NumPy that creates it (np.zeros is madvised from 2.2)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"

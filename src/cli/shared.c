@@ -281,7 +281,7 @@ static const char *warn_key(enum warn_id id)
 static void warn_text(const struct sim_warning *w, const struct procfs_host *ph, char *buf,
 		      size_t len)
 {
-	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN];
+	char a[UNITS_IEC_LEN], b[UNITS_IEC_LEN], c[UNITS_IEC_LEN];
 
 	switch (w->id) {
 	case W_LIMIT_MISMATCH:
@@ -289,7 +289,14 @@ static void warn_text(const struct sim_warning *w, const struct procfs_host *ph,
 			 units_iec_kb(w->a, a, sizeof(a)), units_iec_kb(w->b, b, sizeof(b)));
 		break;
 	case W_MEMINFO_VIRTUAL:
-		snprintf(buf, len, "/proc/meminfo is overmounted (LXCFS?): it shows the container's view, but the overcommit check is host-wide; run ovc on the host");
+		if (ph->model_from_sysinfo)
+			snprintf(buf, len, "/proc/meminfo is a container's view (%s, MemTotal %s): the overcommit check is host-wide, so ovc uses the kernel's RAM (%s) and swap (%s) from sysinfo(2), and meminfo's CommitLimit and Committed_AS, which LXCFS passes through",
+				 ph->meminfo_lxcfs ? "LXCFS" : ph->meminfo_overmounted ? "FUSE" : "not the kernel's",
+				 units_iec_kb(ph->mi.mem_total_kb, a, sizeof(a)),
+				 units_iec_kb(ph->sysinfo_ram_kb, b, sizeof(b)),
+				 units_iec_kb(ph->sysinfo_swap_kb, c, sizeof(c)));
+		else
+			snprintf(buf, len, "/proc/meminfo is overmounted (LXCFS?): it shows the container's view, but the overcommit check is host-wide; run ovc on the host");
 		break;
 	case W_MODE2_NO_HEADROOM:
 		snprintf(buf, len, "mode 2 and Committed_AS (%s) has reached CommitLimit (%s): new allocations, fork and exec fail",
@@ -352,7 +359,7 @@ static size_t gather_warnings(const struct procfs_host *ph, const struct model_p
 	struct sim_facts f = {
 		.printed_limit_known = true,
 		.printed_limit_kb = ph->mi.commit_limit_kb,
-		.meminfo_overmounted = ph->meminfo_overmounted,
+		.meminfo_overmounted = ph->meminfo_virtual,
 		.hugetlb_default_only = ph->hugetlb_default_only,
 		.cpus_unknown = !ph->has_cpus,
 		.zoneinfo_missing = !ph->has_zoneinfo,

@@ -26,6 +26,7 @@
 #define PROC_VM_USER        "sys/vm/user_reserve_kbytes"
 #define PROC_SELF           "self"
 #define PROC_CMDLINE        "cmdline"
+#define PROC_SELF_MOUNTINFO "self/mountinfo"
 
 struct fsroot {
 	int fd;               /* O_PATH|O_DIRECTORY; -1 when not open */

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/container.h"
 #include "../core/knobs.h"
 #include "procfs.h"
 
@@ -135,6 +137,48 @@ static int read_meminfo(const struct fsroot *fs, struct procfs_host *ph, struct 
 	return r < 0 && err->line ? ovc_hint(err, OVC_H_PROC_FORMAT) : r;
 }
 
+/*
+ * Is /proc/meminfo a container's view (LXCFS)? The kernel's own MemTotal and
+ * sysinfo(2)'s totalram are both totalram_pages() (fs/proc/meminfo.c meminfo_proc_show,
+ * kernel/sys.c do_sysinfo: si_meminfo): on the running kernel a difference means the
+ * file is not the kernel's. self/mountinfo names the mount (fuse.lxcfs on
+ * /proc/meminfo); it is read for a saved tree (optional) and on the running kernel only
+ * when something is already odd, to spare the read.
+ */
+static int read_meminfo_view(const struct fsroot *fs, struct procfs_host *ph,
+			     struct ovc_err *err)
+{
+	char *buf = NULL, fstype[64];
+	size_t len = 0;
+	int r;
+
+	if (fs->live) {
+		struct sysinfo si;
+
+		if (sysinfo(&si) == 0) {
+			uint64_t unit = si.mem_unit ? si.mem_unit : 1;
+
+			ph->has_sysinfo = true;
+			ph->sysinfo_ram_kb = (uint64_t)si.totalram * unit / 1024;
+			ph->sysinfo_swap_kb = (uint64_t)si.totalswap * unit / 1024;
+			ph->sysinfo_free_kb = (uint64_t)si.freeram * unit / 1024;
+			ph->sysinfo_swap_free_kb = (uint64_t)si.freeswap * unit / 1024;
+			ph->sysinfo_differs = ph->sysinfo_ram_kb != ph->mi.mem_total_kb;
+		}
+	}
+	if (!fs->live || ph->meminfo_overmounted || ph->sysinfo_differs) {
+		r = fsroot_read_opt(fs, PROC_SELF_MOUNTINFO, MAX_PROC_FILE, &buf, &len, err);
+		if (r < 0)
+			return fs->live ? 0 : -1;   /* the running kernel's: only a refinement */
+		if (r == 0 && container_mount_fstype(buf, len, "/proc/meminfo", fstype,
+						     sizeof(fstype)))
+			ph->meminfo_lxcfs = !strcmp(fstype, "fuse.lxcfs");
+		free(buf);
+	}
+	ph->meminfo_virtual = ph->meminfo_overmounted || ph->meminfo_lxcfs || ph->sysinfo_differs;
+	return 0;
+}
+
 uint64_t procfs_address_space(uint64_t page_size)
 {
 #if defined(__x86_64__)
@@ -159,7 +203,7 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	int r;
 
 	memset(ph, 0, sizeof(*ph));
-	if (read_meminfo(fs, ph, err) < 0 ||
+	if (read_meminfo(fs, ph, err) < 0 || read_meminfo_view(fs, ph, err) < 0 ||
 	    read_parsed(fs, knob_proc_rel(KNOB_MODE), false, p_mode, &ph->policy, err) < 0 ||
 	    read_parsed(fs, knob_proc_rel(KNOB_RATIO), false, p_ratio, &ratio, err) < 0 ||
 	    read_parsed(fs, PROC_OSRELEASE, false, p_osrelease, ph, err) < 0)
@@ -226,6 +270,12 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	h->mem_total_kb = ph->mi.mem_total_kb;
 	h->swap_total_kb = ph->mi.swap_total_kb;
 	h->committed_as_kb = ph->mi.committed_as_kb;
+	/* LXCFS's view: the kernel's RAM and swap for the commit model, from sysinfo */
+	if (ph->meminfo_virtual && ph->has_sysinfo) {
+		h->mem_total_kb = ph->sysinfo_ram_kb;
+		h->swap_total_kb = ph->sysinfo_swap_kb;
+		ph->model_from_sysinfo = true;
+	}
 	if (ph->mi.has_hugetlb) {
 		h->hugetlb_kb = ph->mi.hugetlb_kb;
 	} else {
@@ -235,7 +285,7 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	}
 	/* the kernel counts the pool inside MemTotal (even boot-time gigantic pages are
 	 * given back to totalram_pages): a larger one was not written by a kernel */
-	if (h->hugetlb_kb > h->mem_total_kb) {
+	if (h->hugetlb_kb > h->mem_total_kb && !(ph->meminfo_virtual && !ph->model_from_sysinfo)) {
 		char path[4200];
 
 		return ovc_fail(err, OVC_E_INPUT, 0, fsroot_path(fs, PROC_MEMINFO, path,
@@ -247,10 +297,10 @@ int procfs_read_host(const struct fsroot *fs, struct procfs_host *ph, struct ovc
 	h->cpus_online = cpus;
 	h->cpus_present = cpus;
 	h->address_space_bytes = procfs_address_space(ps);
-	h->mem_free_kb = ph->mi.mem_free_kb;
+	h->mem_free_kb = ph->model_from_sysinfo ? ph->sysinfo_free_kb : ph->mi.mem_free_kb;
 	h->file_kb = ph->mi.cached_kb + ph->mi.swap_cached_kb + ph->mi.buffers_kb;
 	h->shmem_kb = ph->mi.shmem_kb;
-	h->swap_free_kb = ph->mi.swap_free_kb;
+	h->swap_free_kb = ph->model_from_sysinfo ? ph->sysinfo_swap_free_kb : ph->mi.swap_free_kb;
 	h->slab_reclaimable_kb = ph->mi.sreclaimable_kb;
 	h->misc_reclaimable_kb = ph->mi.kreclaimable_kb > ph->mi.sreclaimable_kb
 					 ? ph->mi.kreclaimable_kb - ph->mi.sreclaimable_kb : 0;

@@ -26,6 +26,22 @@ struct procfs_host {
 	bool has_cpus;               /* /proc/stat gave the online CPUs */
 	bool stat_malformed;         /* stat is there but has no cpuN line */
 	bool meminfo_overmounted;    /* /proc/meminfo is served by FUSE (LXCFS) */
+	/*
+	 * A container's /proc/meminfo (LXCFS): fuse.lxcfs mounted on /proc/meminfo in
+	 * self/mountinfo, FUSE under meminfo, or (live) a MemTotal other than sysinfo(2)'s.
+	 * LXCFS (src/proc_fuse.c proc_meminfo_read) rewrites MemTotal, MemFree,
+	 * MemAvailable, SwapTotal, SwapFree, Buffers, Cached, Slab, SReclaimable and others
+	 * from the container's cgroup, and passes every other line through unchanged:
+	 * CommitLimit, Committed_AS, HugePages_* and Hugetlb stay the kernel's. Then mi keeps
+	 * the container's figures (view_*), and host gets the kernel's RAM and swap from
+	 * sysinfo (live only: has_sysinfo); a saved tree keeps the container's.
+	 */
+	bool meminfo_lxcfs;          /* the mountinfo signal */
+	bool meminfo_virtual;        /* any of the three */
+	bool has_sysinfo;            /* sysinfo(2) was asked (live /proc) */
+	bool sysinfo_differs;        /* its totalram is not meminfo's MemTotal */
+	uint64_t sysinfo_ram_kb, sysinfo_swap_kb, sysinfo_free_kb, sysinfo_swap_free_kb;
+	bool model_from_sysinfo;     /* host's RAM and swap are sysinfo's, not meminfo's */
 	bool live;                   /* read from a procfs: the running kernel */
 	bool whatif_host;            /* host figures replaced by what-if options */
 	bool has_self_limits;        /* self_rlimit_as is this host's (live /proc only) */

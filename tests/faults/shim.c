@@ -39,6 +39,10 @@
  *                         raised) / "pause OP PATH N MS" (written before the sleep)
  *   OVC_FAULT_TRACE=FILE  append every intercepted call: "OP PATH FLAGS RESULT" (FLAGS:
  *                         w for an open for writing/creating, r otherwise, - no open)
+ *   OVC_FAULT_SYSINFO=RAM_KB:SWAP_KB  sysinfo(2) reports totalram RAM_KB and totalswap
+ *                         SWAP_KB (mem_unit 1, so in bytes; freeram and freeswap capped
+ *                         at them): the kernel's figures that differ from a /proc/meminfo
+ *                         (as LXCFS's differ from the kernel's), for tests/21-container.bats
  *   OVC_FAULT_JAIL=DIR    a path-changing call (an open for writing, mkdirat, renameat,
  *                         unlinkat) outside DIR (but /dev/null) is refused with EPERM, logged as
  *                         "JAIL OP PATH": a last line of defence for this host's /proc/sys
@@ -63,6 +67,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -932,4 +937,25 @@ int closedir(DIR *d)
 		fd_path[fd] = NULL;
 	}
 	return get_closedir()(d);
+}
+
+REAL(sysinfo, int, struct sysinfo *)
+
+/* OVC_FAULT_SYSINFO: another totalram and totalswap than the kernel's, in bytes. */
+int sysinfo(struct sysinfo *info)
+{
+	const char *v = getenv("OVC_FAULT_SYSINFO");
+	unsigned long long ram, swap;
+	int r = get_sysinfo()(info);
+
+	if (r < 0 || !v)
+		return r;
+	if (sscanf(v, "%llu:%llu", &ram, &swap) != 2)
+		die("OVC_FAULT_SYSINFO is not RAM_KB:SWAP_KB", v);
+	info->mem_unit = 1;
+	info->totalram = (unsigned long)(ram * 1024);
+	info->totalswap = (unsigned long)(swap * 1024);
+	info->freeram = info->totalram / 2;
+	info->freeswap = info->totalswap;
+	return r;
 }
