@@ -111,7 +111,10 @@ static const struct ovc_cmd commands[] = {
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
 	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n"
 	  "      --fork PID        would a fork of that process succeed (Redis BGSAVE,\n"
-	  "                        PostgreSQL): what its mappings charge, by mode\n", NULL },
+	  "                        PostgreSQL): what its mappings charge, by mode\n"
+	  "      --cgroup DIR      the write (touch) answer for the memory cgroup at DIR,\n"
+	  "                        e.g. /sys/fs/cgroup/kubepods/pod1 (default: the\n"
+	  "                        caller's, or --pid's)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"
