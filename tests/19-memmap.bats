@@ -199,3 +199,21 @@ in_tmpfs() {
 	run -2 --separate-stderr ovc check 0 --memmap "$D/a"
 	run -2 --separate-stderr ovc check 1G --memmap ''
 }
+
+@test "memmap: tmpfs in the writer's cgroup: memory.max binds (the touch answer's cgroup room), the disk advice" {
+	# the cgroup-v2 fixture's caller cgroup /plain has room 3670016 kB (tests/18-touch.bats):
+	# memory.max 4 GiB - 1 GiB charged + 512 MiB page cache; tmpfs pages are charged to it
+	use_host cgroup-v2
+	D=$HOST/shm
+	mkdir -p "$D"
+	in_tmpfs size=64g "$OVC" --proc "$PROC" --root "$HOST" check 8G --memmap /shm/a.dat --json
+	[[ $status == 1 ]] || fail "exit $status: $stderr"
+	[[ $(mm fits) == false && $(mm binding_limit) == cgroup ]]
+	[[ $(mm limit_kb) == 3670016 && $(mm cgroup_room_kb) == 3670016 ]]
+	[[ $(jq -r .touch.limit_kb <<<"$output") == 3670016 ]]
+	jq -e '.memmap.advice | map(.action) | index("disk_path")' <<<"$output" >/dev/null ||
+		fail "no disk advice: $(jq -c .memmap.advice <<<"$output")"
+	# a disk path in the same cgroup: written back and reclaimed, the cgroup does not bind
+	run -0 --separate-stderr ovc --root "$HOST" check 8G --memmap /a.dat --json
+	[[ $(mm binding_limit) == none ]]
+}

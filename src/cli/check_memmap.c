@@ -55,9 +55,10 @@ int check_memmap_run(struct ovc_ctx *ctx, struct check_memmap *m, const struct m
 		m->rq.writer_reserved = geteuid() == 0;
 		m->fsize_from = "caller";
 	}
-	/* TODO(i15-touch): the writer's cgroup room in kB, from the cgroup reader of branch
-	 * i15-touch, once merged; NULL = unknown */
-	memmap_check(h, p, t, &m->rq, &m->facts.fs, NULL, &m->r);
+	/* the writer's memory cgroup (ovc check's touch answer: the caller's, --pid's or
+	 * --cgroup's): tmpfs pages and a mode c copy are charged to it as they are written */
+	memmap_check(h, p, t, &m->rq, &m->facts.fs, m->cgroup_known ? &m->cgroup_room_kb : NULL,
+		     &m->r);
 	return 0;
 }
 
@@ -239,7 +240,10 @@ void check_memmap_json(struct json *j, const struct check_memmap *m)
 	json_limit(j, "rlimit_fsize_bytes", m->rq.rlimit_fsize_bytes);
 	json_str(j, "rlimit_fsize_from", m->fsize_from);
 	json_bool(j, "reserved_blocks", m->rq.writer_reserved);
-	json_null(j, "cgroup_room_kb");   /* not read yet: the cgroup reader comes with touch */
+	if (m->cgroup_known)
+		json_u64(j, "cgroup_room_kb", m->cgroup_room_kb);
+	else
+		json_null(j, "cgroup_room_kb");
 	json_arr(j, "limits");
 	for (i = 0; i < r->nbounds; i++) {
 		json_obj(j, NULL);
@@ -315,8 +319,11 @@ void check_memmap_print(const struct ovc_ctx *ctx, const struct check_memmap *m)
 	if (r->commit_per_page)
 		printf("    (the commit room is the writer's, its mapping counted in its reserve; the per-CPU counters blur it by up to %s)\n",
 		       units_iec_kb(r->band_kb, a, sizeof(a)));
-	if (m->mode == MEMMAP_COPY || r->fs.tmpfs)
-		printf("    (the cgroup is not read yet: a memory.max below the size stops the writes with the OOM killer)\n");
+	if ((m->mode == MEMMAP_COPY || r->fs.tmpfs) && m->cgroup_known)
+		printf("    (the cgroup's room is %s less what it has charged, plus its reclaimable page cache and swap: see Write)\n",
+		       esc(m->cgroup_file));
+	else if (m->mode == MEMMAP_COPY || r->fs.tmpfs)
+		printf("    (no memory cgroup limit applies to the writer: the pages need RAM or swap)\n");
 	if (r->nadvice) {
 		printf("\nWhat would make the memmap work:\n");
 		for (i = 0; i < r->nadvice; i++) {

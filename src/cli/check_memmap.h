@@ -21,6 +21,9 @@ struct check_memmap {
 	struct memmapfs_facts facts;
 	struct memmap_request rq;
 	struct memmap_result r;
+	bool cgroup_known;           /* the writer's memory cgroup limits it (touch's reader) */
+	uint64_t cgroup_room_kb;     /* then what it can still charge: touch's cgroup room */
+	char cgroup_file[2000];      /* the limit file that binds, for the text */
 };
 
 /* The options' values, before any I/O: 0, or EXIT_USAGE (reported). */

@@ -19,6 +19,7 @@
 #include "hostctx.h"
 #include "render.h"
 #include "shared.h"
+#include "touchview.h"
 
 #define MAX_STDIN (1u << 20)
 
@@ -50,6 +51,9 @@ struct request {
 	bool has_touched;
 	uint64_t touched;            /* --touched: elements written, for the THP cost */
 	unsigned numpy_ver;          /* --numpy-version: major * 100 + minor; 0 unknown */
+	const char *cgroup_arg;      /* --cgroup DIR: the touch answer for that cgroup */
+	bool touch_shown;            /* a touch answer applies (not --fork, not too big) */
+	struct touch_view tv;
 };
 
 /*
@@ -135,6 +139,8 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 			return cli_usage_error(ctx, "--fork PID is the process already: no --pid");
 		if (rq->init_arg || rq->via_mmap)
 			return cli_usage_error(ctx, "--init and --via do not go with --fork");
+		if (rq->cgroup_arg)
+			return cli_usage_error(ctx, "--cgroup does not go with --fork: a fork's pages are shared until written");
 		rq->pid_arg = rq->fork_arg;
 	}
 	if (rq->dtype_arg && !rq->shape_arg)
@@ -474,6 +480,8 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			       limit_words(cr->mode_binding[m]));
 		printf("\n");
 	}
+	if (rq->touch_shown)
+		touchview_print(ctx, &rq->tv, rq->bytes);
 	if (cr->nadvice) {
 		printf("\nWhat would make it succeed:\n");
 		for (i = 0; i < cr->nadvice; i++) {
@@ -521,6 +529,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		MEMMAP_LONGOPTS,
 		{ "touched", required_argument, NULL, OPT_TOUCHED },
 		{ "numpy-version", required_argument, NULL, OPT_NUMPY_VERSION },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -570,6 +579,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_MEMMAP_MODE: mm.mode_arg = optarg; break;
 		case OPT_TOUCHED:     rq.touched_arg = optarg; break;
 		case OPT_NUMPY_VERSION: rq.numpy_version_arg = optarg; break;
+		case OPT_CGROUP:      rq.cgroup_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -633,12 +643,28 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		sim_check(h, &prop, &task, pages, &cr);
 		if (rq.written)
 			sim_check_written(h, pages, &cr);
+		/* can every page be written, not only allocated: the cgroup, RAM + swap */
+		rc = touchview_gather(ctx, &ph, &task, rq.pid_arg ? rq.pid_dir : NULL,
+				      rq.cgroup_arg, model_pages_kb(h, pages), &rq.tv);
+		if (rc)
+			return rc;
+		rq.touch_shown = true;
+		if (rq.written && rq.tv.in.cgroup_limited)
+			sim_check_written_cgroup(h, pages, rq.tv.in.cgroup_room_kb, &cr);
 		plan_chunks(h, &prop, &task, &rq, &cr, &ck);
 	}
 	if (mm.path) {
+		/* the same cgroup as the touch answer: the writer's */
+		if (rq.touch_shown && rq.tv.in.cgroup_limited) {
+			mm.cgroup_known = true;
+			mm.cgroup_room_kb = rq.tv.in.cgroup_room_kb;
+			snprintf(mm.cgroup_file, sizeof(mm.cgroup_file), "%s", rq.tv.binding_file);
+		}
 		rc = check_memmap_run(ctx, &mm, h, &prop, &task, rq.pid_arg ? &pt : NULL, rq.bytes);
-		if (rc)
+		if (rc) {
+			touchview_free(&rq.tv);
 			return rc;
+		}
 	}
 	/* transparent huge pages: what a sparse write of the request can really cost */
 	if (!rq.fork_arg && !too_big) {
@@ -783,6 +809,10 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			check_memmap_json(&j, &mm);
 		if (has_thp)
 			thp_answer_json(&j, &ta);
+		if (rq.touch_shown)
+			touchview_json(&j, "touch", &rq.tv);
+		else
+			json_null(&j, "touch");
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
@@ -791,6 +821,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		if (mm.path)
 			check_memmap_print(ctx, &mm);
 	}
+	touchview_free(&rq.tv);
 	/* with --memmap the question is the memmap's: it decides the exit status */
 	if (mm.path)
 		return mm.r.fits ? EXIT_OK : EXIT_NO;

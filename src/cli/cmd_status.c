@@ -24,6 +24,7 @@
 #include "hostctx.h"
 #include "render.h"
 #include "shared.h"
+#include "touchview.h"
 
 static const char *mode_blurb(int mode)
 {
@@ -529,6 +530,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	struct plugin_opts po = { 0 };
 	struct thp_settings thp;
 	struct ctr_info ci;
+	struct touch_view tv = { 0 };
 	int rc;
 
 	rc = parse(ctx, argc, argv, &fmt, &po);
@@ -573,8 +575,12 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 	/* the system around the policy: huge pages, and the container ovc runs in */
 	if ((rc = hostctx_thp(ctx, &thp)))
-		goto out_rc;
+		goto out;
 	hostctx_container(ctx, &ci);
+	/* the caller's memory cgroup and what it leaves to write (status shows no request) */
+	rc = touchview_gather(ctx, &ph, &task, NULL, NULL, 0, &tv);
+	if (rc)
+		goto out;
 	if (ctx->json) {
 		struct json j;
 
@@ -591,6 +597,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_boot(&j, &ph, bv);
 		thp_status_json(&j, &thp);
 		ctr_status_json(&j, &ci, &ph);
+		touchview_status_json(&j, &tv);
 		json_warnings_open(&j, &ph, p);
 		if (offline)
 			json_warning(&j, "runtime_from_this_host", warn_runtime_from_this_host);
@@ -632,6 +639,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (ph.has_cpus)
 		printf(", %u CPU%s", h->cpus_online, plural(h->cpus_online));
 	printf("\n");
+	touchview_status_print(ctx, &tv);
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
 		printf("(read from %s)\n", esc(ctx->proc_dir));
 	thp_status_print(ctx, &thp, h->page_size);
@@ -645,11 +653,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (!offline && headroom_low(h, p))
 		print_holders(ctx, h);
 out:
+	touchview_free(&tv);
 	confdirs_free(&bv->cd);
 	free(bv);
-	return EXIT_OK;
-out_rc:
-	confdirs_free(&bv->cd);
-	free(bv);
-	return rc;
+	return rc ? rc : EXIT_OK;
 }

@@ -117,7 +117,10 @@ static const struct ovc_cmd commands[] = {
 	  "      --memmap-mode r+|w+|c  np.memmap's mode (default w+)\n"
 	  "      --touched N       N elements written: their worst cost with transparent\n"
 	  "                        huge pages (a whole 2 MiB region each) and without\n"
-	  "      --numpy-version V the NumPy that creates it (np.zeros is madvised from 2.2)\n", NULL },
+	  "      --numpy-version V the NumPy that creates it (np.zeros is madvised from 2.2)\n"
+	  "      --cgroup DIR      the write (touch) answer for the memory cgroup at DIR,\n"
+	  "                        e.g. /sys/fs/cgroup/kubepods/pod1 (default: the\n"
+	  "                        caller's, or --pid's)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"

@@ -136,9 +136,9 @@ struct memmap_result {
 /*
  * Decide for an array of rq->bytes at a file system fs, written by task writer (its
  * VmSize, RLIMIT_AS, RLIMIT_DATA, CAP_SYS_ADMIN) under policy p on host h.
- * cgroup_room_kb: how many kB the writer's memory cgroup can still charge and not
- * reclaim, or NULL when unknown (no cgroup, or not read). TODO(i15-touch): the cgroup
- * reader is being built on branch i15-touch; until it is merged the CLI passes NULL.
+ * cgroup_room_kb: how many kB the writer's memory cgroup can still charge (core/cgroup.h
+ * cg_room: its limit less its charge, plus reclaimable page cache and the swap it may
+ * use, the tightest level of its path), or NULL when no limit applies or none was read.
  * For mode c the caller has checked that the file exists and holds the array.
  */
 void memmap_check(const struct model_host *h, const struct model_policy *p,

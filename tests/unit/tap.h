@@ -82,5 +82,6 @@ void test_top(void);
 void test_mprange(void);
 void test_memmap(void);
 void test_thp(void);
+void test_cgroup(void);
 
 #endif
