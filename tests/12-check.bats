@@ -836,26 +836,49 @@ for line in sys.stdin:
 
 @test "--shape that does not fit: the largest leading dimension that does, and a memmap line for the whole" {
 	use_host seed-24g-noswap
-	check_json 1 --shape 156816,36,53806 --dtype uint8
-	# 13049 rows x 1937016 bytes: malloc asks 6170929 pages <= RAM (6171023); 13050 need 6171402
+	# A chunk is allocated and then worked on, so written: it must fit the allocation and
+	# what can be written now. On a what-if host (--mem: nothing else runs) the allocation
+	# binds: 13049 rows x 1937016 bytes: malloc asks 6170929 pages <= RAM (6171023); 13050
+	# need 6171402
+	check_json 1 --shape 156816,36,53806 --dtype uint8 --mem 24684092K
 	assert_json '.chunking == {"rows": 13049, "of_rows": 156816, "chunk_bytes": 25276121784, "chunks": 13,
-		"memmap": "np.memmap('"'"'/path/on/disk/array.dat'"'"', dtype='"'"'uint8'"'"', mode='"'"'w+'"'"', shape=(156816, 36, 53806))"}'
-	check_json 0 --shape 13049,36,53806 --dtype uint8
+		"memmap": "np.memmap('"'"'/path/on/disk/array.dat'"'"', dtype='"'"'uint8'"'"', mode='"'"'w+'"'"', shape=(156816, 36, 53806))",
+		"bound_by": "allocation"}'
+	check_json 0 --shape 13049,36,53806 --dtype uint8 --mem 24684092K
 	assert_json 'has("chunking") | not'
-	check_json 1 --shape 13050,36,53806 --dtype uint8
+	check_json 1 --shape 13050,36,53806 --dtype uint8 --mem 24684092K
 	assert_json '.chunking.rows == 13049 and .chunking.chunks == 2'
-	run -1 ovc check --shape 156816,36,53806 --dtype uint8
+	run -1 ovc check --shape 156816,36,53806 --dtype uint8 --mem 24684092K
 	assert_line "In chunks: up to 13049 of the 156816 rows fit in one allocation now, shape (13049, 36, 53806), 23.54 GiB each; 13 such chunks, one at a time, cover the whole array"
 	assert_line "    a = np.memmap('/path/on/disk/array.dat', dtype='uint8', mode='w+', shape=(156816, 36, 53806))"
+	# The host as it is: MemAvailable 22917448 kB (no swap) is what can be written now,
+	# 23467466752 bytes: 12115 rows (23466948840 bytes), not 12116 (23468885856)
+	check_json 1 --shape 156816,36,53806 --dtype uint8
+	assert_json '.chunking | .rows == 12115 and .chunks == 13 and .bound_by == "touch"'
+	run -1 ovc check --shape 156816,36,53806 --dtype uint8
+	assert_line "In chunks: up to 12115 of the 156816 rows can be allocated and written now (the RAM + swap free now binds, see Write), shape (12115, 36, 53806), 21.86 GiB each; 13 such chunks, one at a time, cover the whole array"
+	# 13049 rows are allocated but cannot all be written: chunks all the same
+	check_json 0 --shape 13049,36,53806 --dtype uint8
+	assert_json '.touch.fits == false and .chunking.rows == 12115 and .chunking.chunks == 2'
 	# the pasted seed error gets the same answer
 	check_json 1 --numpy-error "$SEED_MSG"
-	assert_json '.chunking.rows == 13049'
+	assert_json '.chunking.rows == 12115'
 	# one dimension: chunks of elements; a single row: no chunking
-	check_json 1 --shape 4000000000 --dtype f8
+	check_json 1 --shape 4000000000 --dtype f8 --mem 24684092K
 	# 3159563773 x 8 bytes: 6171023 pages through malloc, one element more: 6171024
 	assert_json '.chunking | .rows == 3159563773 and .of_rows == 4000000000 and .chunks == 2'
 	check_json 1 --shape 1,40000000000 --dtype f8
 	assert_json 'has("chunking") | not'
+}
+
+@test "--shape in a cgroup: chunks that can be written there (memory.max binds, not the allocation)" {
+	use_host cgroup-v2
+	# /plain's room 3670016 kB = 3758096384 bytes; rows of 8000000 bytes: 469 (3752000000)
+	run -0 --separate-stderr ovc --root "$HOST" check --shape 1000,1000,1000 --dtype f8 --json
+	assert_json '.fits == true and .touch.fits == false and .touch.binding_limit == "cgroup"'
+	assert_json '.chunking | .rows == 469 and .chunks == 3 and .chunk_bytes == 3752000000 and .bound_by == "touch"'
+	run -0 ovc --root "$HOST" check --shape 1000,1000,1000 --dtype f8
+	assert_line --partial "In chunks: up to 469 of the 1000 rows can be allocated and written now (the cgroup's memory limit binds, see Write)"
 }
 
 # --- --fork PID: what dup_mmap charges ---------------------------------------------------

@@ -329,9 +329,21 @@ static bool unseen_applies(enum unseen u, const struct ovc_ctx *ctx, const struc
 /* Chunks along the leading dimension, for an array that does not fit in one piece. */
 struct chunking {
 	bool valid;
+	bool by_touch;      /* the rows are fewer so that a chunk can also be written */
 	uint64_t rows, of_rows, row_bytes, chunks;
 	char memmap[1280];  /* the np.memmap line that would hold the whole array */
 };
+
+/* The touch limit, in words for the chunking line */
+static const char *touch_limit_words(enum touch_limit l)
+{
+	switch (l) {
+	case TOUCH_CGROUP:      return "the cgroup's memory limit";
+	case TOUCH_RLIMIT_DATA: return "RLIMIT_DATA";
+	case TOUCH_RAM_SWAP:    return "the RAM + swap free now";
+	default:                return "nothing";
+	}
+}
 
 static void plan_chunks(const struct model_host *h, const struct model_policy *p,
 			const struct model_task *t, const struct request *rq,
@@ -342,9 +354,13 @@ static void plan_chunks(const struct model_host *h, const struct model_policy *p
 	char shp[512];
 	size_t i;
 
+	/* a chunk is there to be worked on, so written: where the whole array could not be
+	 * written (the touch answer: the cgroup, RAM + swap, RLIMIT_DATA), a chunk must be */
+	bool touch_binds = rq->touch_shown && !rq->tv.res.fits;
+
 	memset(ck, 0, sizeof(*ck));
-	if (cr->verdict == VERDICT_FITS || !rq->from_numpy || rq->shape.ndim == 0 ||
-	    rq->shape.dims[0] < 2)
+	if ((cr->verdict == VERDICT_FITS && !touch_binds) || !rq->from_numpy ||
+	    rq->shape.ndim == 0 || rq->shape.dims[0] < 2)
 		return;
 	for (i = 1; i < rq->shape.ndim; i++)
 		if (__builtin_mul_overflow(row, rq->shape.dims[i], &row))
@@ -355,6 +371,14 @@ static void plan_chunks(const struct model_host *h, const struct model_policy *p
 	ck->row_bytes = row;
 	ck->of_rows = rq->shape.dims[0];
 	ck->rows = sim_max_rows(h, p, t, row, ck->of_rows, rq->via_mmap, rq->written);
+	if (touch_binds) {
+		uint64_t writable = (uint64_t)((unsigned __int128)rq->tv.res.limit_kb * 1024 / row);
+
+		if (writable < ck->rows) {
+			ck->rows = writable;
+			ck->by_touch = true;
+		}
+	}
 	ck->chunks = ck->rows ? ck->of_rows / ck->rows + !!(ck->of_rows % ck->rows) : 0;
 	shape_text(&rq->shape, shp, sizeof(shp));
 	/* a Python string for a dtype spelling; a list of fields is a literal already */
@@ -494,10 +518,17 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 
 		part.dims[0] = ck->rows;
 		shape_text(&part, shp, sizeof(shp));
-		if (ck->rows)
+		if (ck->rows && ck->by_touch)
+			printf("\nIn chunks: up to %" PRIu64 " of the %" PRIu64 " rows can be allocated and written now (%s binds, see Write), shape %s, %s each; %" PRIu64 " such chunks, one at a time, cover the whole array\n",
+			       ck->rows, ck->of_rows, touch_limit_words(rq->tv.res.binding), shp,
+			       units_iec(ck->rows * ck->row_bytes, a, sizeof(a)), ck->chunks);
+		else if (ck->rows)
 			printf("\nIn chunks: up to %" PRIu64 " of the %" PRIu64 " rows fit in one allocation now, shape %s, %s each; %" PRIu64 " such chunks, one at a time, cover the whole array\n",
 			       ck->rows, ck->of_rows, shp,
 			       units_iec(ck->rows * ck->row_bytes, a, sizeof(a)), ck->chunks);
+		else if (ck->by_touch)
+			printf("\nIn chunks: not even one row (%s) can be written now (%s binds, see Write)\n",
+			       units_iec(ck->row_bytes, a, sizeof(a)), touch_limit_words(rq->tv.res.binding));
 		else
 			printf("\nIn chunks: not even one row (%s) fits in one allocation now\n",
 			       units_iec(ck->row_bytes, a, sizeof(a)));
@@ -791,6 +822,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			else
 				json_null(&j, "chunks");
 			json_str(&j, "memmap", ck.memmap);
+			json_str(&j, "bound_by", ck.by_touch ? "touch" : "allocation");
 			json_end(&j);
 		}
 		if (rq.from_message && cr.verdict == VERDICT_FITS) {
