@@ -191,6 +191,7 @@ else
 	echo 2 >$S/overcommit_memory
 	kv commit.mode "$(cat $S/overcommit_memory) $(cat $S/overcommit_kbytes)"
 	kv commit.limit "$(meminfo CommitLimit)"
+	kv commit.user_reserve "$(cat $S/user_reserve_kbytes) $(cat $S/admin_reserve_kbytes)"
 	kv commit.committed0 "$(meminfo Committed_AS)"
 	run commit.ovc ovc-never check 128M --memmap /mnt/big/arr --json
 	kv commit.committed1 "$(meminfo Committed_AS)"

@@ -27,16 +27,19 @@
  *
  * anon and shared print ONE line on stdout after the child ended:
  *   pid=P pages=N written_kb=K status=killed|exited signal=S code=C sigbus_kb=B tail_errno=E
+ *   vmsize_kb=V committed_kb=C
  * pages: the pages written and reported before the child ended (a page is reported after
  * its byte is stored, so the next page, whose fault stopped it, is not counted);
  * sigbus_kb: the offset of the faulting address in kB (SA_SIGINFO si_addr) when SIGBUS
  * ended it, else -1; tail_errno: shared only, the errno of the one-byte write at the end of
- * the file (0 when it worked; the file has that one page then). Exit status 0 when the
+ * the file (0 when it worked; the file has that one page then); vmsize_kb and committed_kb:
+ * the child's VmSize and /proc/meminfo's Committed_AS right after its mmap, before the
+ * first page (-1 if it did not get there). Exit status 0 when the
  * line was printed, 2 on a setup error (message on stderr).
  */
 #define _GNU_SOURCE
 #define GUEST_PROG "pagewriter"
-#define GUEST_RBUF 256
+#define GUEST_RBUF 8192
 #include "../guest.h"
 
 #include <poll.h>
@@ -48,6 +51,8 @@
 #define MIB (1024u * 1024u)
 #define REC_SIGBUS (1ull << 63)  /* | page index of the fault */
 #define REC_TAIL (1ull << 62)    /* | errno of the tail write */
+#define REC_VMSIZE (1ull << 61)  /* | VmSize in kB after the mmap */
+#define REC_COMMIT (1ull << 60)  /* | Committed_AS in kB after the mmap */
 
 static int rep = -1;             /* the child's end of the progress pipe */
 static volatile char *base;
@@ -112,6 +117,10 @@ static void write_pages(const char *cg, const char *file, uint64_t mib)
 	base = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, 0);
 	if (base == MAP_FAILED)
 		die("mmap");
+	slurp("/proc/self/status");
+	record(REC_VMSIZE | field("VmSize", "VmSize in /proc/self/status"));
+	slurp("/proc/meminfo");
+	record(REC_COMMIT | field("Committed_AS", "Committed_AS in /proc/meminfo"));
 	for (i = 0; i < len / ps; i++) {
 		base[i * ps] = 1;
 		record(i + 1);
@@ -124,7 +133,7 @@ static int writer(const char *cg, const char *file, uint64_t mib)
 	int p[2], st;
 	pid_t pid;
 	uint64_t buf[512], pages = 0;
-	int64_t bus = -1;
+	int64_t bus = -1, vmsize = -1, committed = -1;
 	int tail = -1;
 	ssize_t r;
 
@@ -150,18 +159,23 @@ static int writer(const char *cg, const char *file, uint64_t mib)
 				bus = (int64_t)(buf[k] & ~REC_SIGBUS);
 			else if (buf[k] & REC_TAIL)
 				tail = (int)(buf[k] & ~REC_TAIL);
+			else if (buf[k] & REC_VMSIZE)
+				vmsize = (int64_t)(buf[k] & ~REC_VMSIZE);
+			else if (buf[k] & REC_COMMIT)
+				committed = (int64_t)(buf[k] & ~REC_COMMIT);
 			else
 				pages = buf[k];
 		}
 	}
 	if (waitpid(pid, &st, 0) != pid)
 		die("waitpid");
-	printf("pid=%d pages=%llu written_kb=%llu status=%s signal=%d code=%d sigbus_kb=%lld tail_errno=%d\n",
+	printf("pid=%d pages=%llu written_kb=%llu status=%s signal=%d code=%d sigbus_kb=%lld tail_errno=%d vmsize_kb=%lld committed_kb=%lld\n",
 	       (int)pid, (unsigned long long)pages,
 	       (unsigned long long)(pages * (uint64_t)getpagesize() / 1024),
 	       WIFSIGNALED(st) ? "killed" : "exited", WIFSIGNALED(st) ? WTERMSIG(st) : 0,
 	       WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-	       bus < 0 ? -1LL : (long long)bus * getpagesize() / 1024, tail);
+	       bus < 0 ? -1LL : (long long)bus * getpagesize() / 1024, tail, (long long)vmsize,
+	       (long long)committed);
 	return 0;
 }
 
