@@ -17,6 +17,7 @@
 #include "../sys/proctop.h"
 #include "render.h"
 #include "shared.h"
+#include "touchview.h"
 
 #define MAX_STDIN (1u << 20)
 
@@ -38,6 +39,9 @@ struct request {
 	const char *fork_arg;        /* --fork PID: the request is that process's fork */
 	struct top_fork tf;
 	bool written;                /* every page written when the array is created */
+	const char *cgroup_arg;      /* --cgroup DIR: the touch answer for that cgroup */
+	bool touch_shown;            /* a touch answer applies (not --fork, not too big) */
+	struct touch_view tv;
 };
 
 /*
@@ -123,6 +127,8 @@ static int resolve_request(struct ovc_ctx *ctx, struct request *rq)
 			return cli_usage_error(ctx, "--fork PID is the process already: no --pid");
 		if (rq->init_arg || rq->via_mmap)
 			return cli_usage_error(ctx, "--init and --via do not go with --fork");
+		if (rq->cgroup_arg)
+			return cli_usage_error(ctx, "--cgroup does not go with --fork: a fork's pages are shared until written");
 		rq->pid_arg = rq->fork_arg;
 	}
 	if (rq->dtype_arg && !rq->shape_arg)
@@ -445,6 +451,8 @@ static void print_human(struct ovc_ctx *ctx, const struct procfs_host *ph,
 			       limit_words(cr->mode_binding[m]));
 		printf("\n");
 	}
+	if (rq->touch_shown)
+		touchview_print(ctx, &rq->tv, rq->bytes);
 	if (cr->nadvice) {
 		printf("\nWhat would make it succeed:\n");
 		for (i = 0; i < cr->nadvice; i++) {
@@ -487,6 +495,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "init", required_argument, NULL, OPT_INIT },
 		{ "fork", required_argument, NULL, OPT_FORK },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -529,6 +538,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_PID:         rq.pid_arg = optarg; break;
 		case OPT_INIT:        rq.init_arg = optarg; break;
 		case OPT_FORK:        rq.fork_arg = optarg; break;
+		case OPT_CGROUP:      rq.cgroup_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -589,6 +599,14 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		sim_check(h, &prop, &task, pages, &cr);
 		if (rq.written)
 			sim_check_written(h, pages, &cr);
+		/* can every page be written, not only allocated: the cgroup, RAM + swap */
+		rc = touchview_gather(ctx, &ph, &task, rq.pid_arg ? rq.pid_dir : NULL,
+				      rq.cgroup_arg, model_pages_kb(h, pages), &rq.tv);
+		if (rc)
+			return rc;
+		rq.touch_shown = true;
+		if (rq.written && rq.tv.in.cgroup_limited)
+			sim_check_written_cgroup(h, pages, rq.tv.in.cgroup_room_kb, &cr);
 		plan_chunks(h, &prop, &task, &rq, &cr, &ck);
 	}
 
@@ -714,11 +732,16 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			}
 			json_end(&j);
 		}
+		if (rq.touch_shown)
+			touchview_json(&j, "touch", &rq.tv);
+		else
+			json_null(&j, "touch");
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
 		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck,
 			    too_big);
 	}
+	touchview_free(&rq.tv);
 	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
 }

@@ -461,6 +461,11 @@ void advice_text(const struct model_host *h, const struct advice *a, char *buf, 
 			snprintf(buf, len, "vm.overcommit_memory=1 (always overcommit) accepts it: pages cost RAM only when written, which suits sparse arrays (np.empty, np.zeros) that are never written in full");
 		break;
 	case ADV_WRITTEN_BEYOND:
+		if (a->cgroup) {
+			snprintf(buf, len, "no overcommit setting helps: this array is written in full when it is created (np.ones, np.full, dtype object), and it is larger than the room its memory cgroup leaves (%s); the cgroup's OOM killer would end the process; raise the cgroup's memory limit (memory.max, a bigger pod or job limit), or build it in chunks, or in np.memmap on disk",
+				 units_iec_kb(a->value, s, sizeof(s)));
+			break;
+		}
 		snprintf(buf, len, "no overcommit setting helps: this array is written in full when it is created (np.ones, np.full, dtype object), and it is larger than RAM + swap (%s); mode 1 would accept it and the OOM killer would end the process; build it in chunks, or in np.memmap on disk",
 			 units_iec_kb(a->value, s, sizeof(s)));
 		break;

@@ -72,6 +72,7 @@ static const struct mi_field mi_fields[] = {
 	{ "CommitLimit", sizeof("CommitLimit") - 1, MI(commit_limit_kb), true },
 	{ "Committed_AS", sizeof("Committed_AS") - 1, MI(committed_as_kb), true },
 	{ "MemFree", sizeof("MemFree") - 1, MI(mem_free_kb), false },
+	{ "MemAvailable", sizeof("MemAvailable") - 1, MI(mem_available_kb), false },
 	{ "Buffers", sizeof("Buffers") - 1, MI(buffers_kb), false },
 	{ "Cached", sizeof("Cached") - 1, MI(cached_kb), false },
 	{ "SwapCached", sizeof("SwapCached") - 1, MI(swap_cached_kb), false },
@@ -141,6 +142,8 @@ int proctext_meminfo(const char *text, size_t len, const char *path, struct memi
 			m->has_hugetlb = seen[i];
 		if (mi_fields[i].off == MI(kreclaimable_kb))
 			m->has_kreclaimable = seen[i];
+		if (mi_fields[i].off == MI(mem_available_kb))
+			m->has_mem_available = seen[i];
 	}
 	return 0;
 }

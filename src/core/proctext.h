@@ -25,6 +25,11 @@ struct meminfo {
 	uint64_t hugepages_total;   /* default hstate only (pages, no unit) */
 	uint64_t hugepagesize_kb;
 	bool has_kreclaimable;
+	/* MemAvailable (3.14+): si_mem_available(), the kernel's estimate of what can be
+	 * allocated without swapping (free less the watermarks, plus the reclaimable part of
+	 * the page cache and of reclaimable slab) */
+	bool has_mem_available;
+	uint64_t mem_available_kb;
 };
 
 int proctext_meminfo(const char *text, size_t len, const char *path, struct meminfo *m,

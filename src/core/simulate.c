@@ -148,6 +148,20 @@ void sim_check_written(const struct model_host *h, uint64_t pages, struct check_
 	r->nadvice = o;
 }
 
+void sim_check_written_cgroup(const struct model_host *h, uint64_t pages, uint64_t room_kb,
+			      struct check_result *r)
+{
+	size_t i;
+
+	if (model_pages_kb(h, pages) <= room_kb)
+		return;
+	for (i = 0; i < r->nadvice; i++)
+		if (r->advice[i].kind == ADV_MODE_ALWAYS ||
+		    (r->advice[i].kind == ADV_WRITTEN_BEYOND && room_kb < r->advice[i].value))
+			r->advice[i] = (struct advice){ .kind = ADV_WRITTEN_BEYOND, .value = room_kb,
+							.cgroup = true };
+}
+
 static bool rows_fit(const struct model_host *h, uint64_t sure, uint64_t row_bytes, uint64_t n,
 		     bool via_mmap, bool written)
 {

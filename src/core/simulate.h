@@ -53,6 +53,9 @@ struct advice {
 	 * it, but every page is then backed at once; value = its size in kB */
 	bool written;
 	bool fork;   /* ADV_MODE_ALWAYS for a fork: copy-on-write, not a sparse array */
+	/* ADV_WRITTEN_BEYOND: the memory cgroup's room (value, kB) is what it exceeds,
+	 * not RAM + swap (sim_check_written_cgroup) */
+	bool cgroup;
 };
 
 struct check_result {
@@ -77,6 +80,16 @@ void sim_check(const struct model_host *h, const struct model_policy *p,
  * move the failure to the OOM killer.
  */
 void sim_check_written(const struct model_host *h, uint64_t pages, struct check_result *r);
+
+/*
+ * After sim_check_written, for the same array, when a memory cgroup leaves room_kb for
+ * writes (core/cgroup cg_room): pages beyond it are charged as they are written, and
+ * past the room the cgroup's OOM killer ends the process (try_charge_memcg,
+ * mm/memcontrol.c), whatever the overcommit mode. The mode 1 advice becomes
+ * ADV_WRITTEN_BEYOND with cgroup set and value room_kb.
+ */
+void sim_check_written_cgroup(const struct model_host *h, uint64_t pages, uint64_t room_kb,
+			      struct check_result *r);
 
 /*
  * Chunking an array along its leading dimension: the largest number of rows (each
