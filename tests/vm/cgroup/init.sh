@@ -16,6 +16,8 @@
 #   NAME.ovc_peak   memory.peak (v1: memory.max_usage_in_bytes) right after it: ovc's own
 #                   charge while it measured; NAME.after_ovc memory.current after it
 #   NAME.ovcx       `ovc check MIBM --cgroup CGDIR --json` from outside (the root cgroup)
+#   NAME.ovcp       `ovc check MIBM --pid P --json` from outside, P a sleep in CGDIR (ended
+#                   before the writer starts)
 #   NAME.write      `pagewriter anon CGDIR MIB`: its one line (pages written when the OOM
 #                   killer stopped it)
 #   NAME.events     memory.events (v1: memory.oom_control), NAME.peak, NAME.swap_peak
@@ -105,6 +107,13 @@ cg_case() {
 	emit "$1.ovc.err" 0 /tmp/e
 	rm -f /tmp/o /tmp/e
 	run "$1.ovcx" ovc check "${3}M" --cgroup "$2" --json
+	# shellcheck disable=SC2016 # $$: the inner shell's pid, which becomes sleep's
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec sleep 600' "$2" </dev/null >/dev/null 2>&1 &
+	_sp=$!
+	while ! grep -qx "$_sp" "$2/cgroup.procs"; do :; done
+	run "$1.ovcp" ovc check "${3}M" --pid "$_sp" --json
+	kill "$_sp"
+	wait "$_sp"
 	# v1: the peak again from here (writing 0 resets it)
 	[ "$BOOT" = v1 ] && echo 0 >"$2/$F_PEAK"
 	run "$1.write" pagewriter anon "$2" "$3"
