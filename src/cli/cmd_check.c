@@ -15,11 +15,18 @@
 #include "../core/units.h"
 #include "../sys/caps.h"
 #include "../sys/proctop.h"
+#include "check_memmap.h"
 #include "render.h"
 #include "shared.h"
 #include "touchview.h"
 
 #define MAX_STDIN (1u << 20)
+
+/* check --memmap (check_memmap.h): its options, beside the common ones */
+enum { OPT_MEMMAP = 0x1c0, OPT_MEMMAP_MODE };
+#define MEMMAP_LONGOPTS                                                 \
+	{ "memmap", required_argument, NULL, OPT_MEMMAP },              \
+	{ "memmap-mode", required_argument, NULL, OPT_MEMMAP_MODE }
 
 struct request {
 	const char *size_arg, *shape_arg, *dtype_arg, *numpy_arg, *init_arg;
@@ -496,6 +503,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		{ "init", required_argument, NULL, OPT_INIT },
 		{ "fork", required_argument, NULL, OPT_FORK },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		MEMMAP_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct request rq = { 0 };
@@ -506,6 +514,7 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	struct model_task task;
 	struct check_result cr;
 	struct chunking ck;
+	struct check_memmap mm = { 0 };
 	enum too_big_by too_big;
 	const struct model_host *h = &ph.host;
 	int ch, rc, m;
@@ -539,6 +548,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		case OPT_INIT:        rq.init_arg = optarg; break;
 		case OPT_FORK:        rq.fork_arg = optarg; break;
 		case OPT_CGROUP:      rq.cgroup_arg = optarg; break;
+		case OPT_MEMMAP:      mm.path = optarg; break;
+		case OPT_MEMMAP_MODE: mm.mode_arg = optarg; break;
 		case OPT_VIA:
 			if (strcmp(optarg, "malloc") && strcmp(optarg, "mmap"))
 				return cli_usage_error(ctx, "invalid --via '%s': malloc or mmap",
@@ -557,6 +568,9 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	if (whatif_validate(ctx, &w) < 0)
 		return EXIT_USAGE;
 	rc = resolve_request(ctx, &rq);
+	if (rc)
+		return rc;
+	rc = check_memmap_validate(ctx, &mm, rq.fork_arg, rq.bytes, rq.over_64);
 	if (rc)
 		return rc;
 	rc = cli_load_host(ctx, &ph);
@@ -608,6 +622,11 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		if (rq.written && rq.tv.in.cgroup_limited)
 			sim_check_written_cgroup(h, pages, rq.tv.in.cgroup_room_kb, &cr);
 		plan_chunks(h, &prop, &task, &rq, &cr, &ck);
+	}
+	if (mm.path) {
+		rc = check_memmap_run(ctx, &mm, h, &prop, &task, rq.pid_arg ? &pt : NULL, rq.bytes);
+		if (rc)
+			return rc;
 	}
 
 	if (ctx->json) {
@@ -736,12 +755,19 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 			touchview_json(&j, "touch", &rq.tv);
 		else
 			json_null(&j, "touch");
+		if (mm.path)
+			check_memmap_json(&j, &mm);
 		json_warnings(&j, &ph, &prop);
 		json_end(&j);
 	} else {
 		print_human(ctx, &ph, &prop, &task, &rq, &w, rq.pid_arg ? &pt : NULL, &cr, &ck,
 			    too_big);
+		if (mm.path)
+			check_memmap_print(ctx, &mm);
 	}
 	touchview_free(&rq.tv);
+	/* with --memmap the question is the memmap's: it decides the exit status */
+	if (mm.path)
+		return mm.r.fits ? EXIT_OK : EXIT_NO;
 	return cr.verdict == VERDICT_FITS ? EXIT_OK : EXIT_NO;
 }

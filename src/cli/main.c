@@ -111,7 +111,10 @@ static const struct ovc_cmd commands[] = {
 	  "      --via malloc|mmap how the memory is asked for (default malloc, as NumPy)\n"
 	  "      --pid PID         answer for that process (sizes, CAP_SYS_ADMIN, limits)\n"
 	  "      --fork PID        would a fork of that process succeed (Redis BGSAVE,\n"
-	  "                        PostgreSQL): what its mappings charge, by mode\n", NULL },
+	  "                        PostgreSQL): what its mappings charge, by mode\n"
+	  "      --memmap PATH     would an np.memmap of that size work at PATH, and\n"
+	  "                        where do its writes stop (tmpfs, disk, ulimit -f)\n"
+	  "      --memmap-mode r+|w+|c  np.memmap's mode (default w+)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"

@@ -353,26 +353,43 @@ static int limit_value(const char **p, const char *end, uint64_t *v)
 	return scan_u64(p, end, v);
 }
 
-int proctext_limits_data(const char *text, size_t len, const char *path, uint64_t *soft,
-			 uint64_t *hard, struct ovc_err *err)
+/* A limit's soft and hard values from the first line starting with key; 1 without one. */
+static int limits_pair(const char *text, size_t len, const char *path, const char *key,
+		       const char *why, uint64_t *soft, uint64_t *hard, struct ovc_err *err)
 {
-	static const char key[] = "Max data size";
 	struct cursor c = { text, text + len, 0 };
+	size_t kl = strlen(key), n;
 	const char *line;
-	size_t n;
 
 	*soft = *hard = UINT64_MAX;
 	while (next_line(&c, &line, &n)) {
-		const char *end = line + n, *p = line + sizeof(key) - 1;
+		const char *end = line + n, *p = line + kl;
 
-		if (n < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+		if (n < kl || memcmp(line, key, kl))
 			continue;
 		if (limit_value(&p, end, soft) < 0 || limit_value(&p, end, hard) < 0)
-			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno,
-					"RLIMIT_DATA's soft or hard limit is neither a number nor 'unlimited'");
+			return ovc_fail(err, OVC_E_INPUT, 0, path, c.lineno, "%s", why);
 		return 0;
 	}
 	return 1;
+}
+
+int proctext_limits_data(const char *text, size_t len, const char *path, uint64_t *soft,
+			 uint64_t *hard, struct ovc_err *err)
+{
+	return limits_pair(text, len, path, "Max data size",
+			   "RLIMIT_DATA's soft or hard limit is neither a number nor 'unlimited'",
+			   soft, hard, err);
+}
+
+int proctext_limits_fsize(const char *text, size_t len, const char *path, uint64_t *soft,
+			  struct ovc_err *err)
+{
+	uint64_t hard;
+
+	return limits_pair(text, len, path, "Max file size",
+			   "RLIMIT_FSIZE's soft or hard limit is neither a number nor 'unlimited'",
+			   soft, &hard, err);
 }
 
 /*

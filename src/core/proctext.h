@@ -66,6 +66,13 @@ int proctext_limits_data(const char *text, size_t len, const char *path, uint64_
 			 uint64_t *hard, struct ovc_err *err);
 
 /*
+ * /proc/PID/limits: RLIMIT_FSIZE's soft limit ("Max file size", bytes), UINT64_MAX for
+ * unlimited. 0, 1 without the line (unlimited), -1 malformed.
+ */
+int proctext_limits_fsize(const char *text, size_t len, const char *path, uint64_t *soft,
+			  struct ovc_err *err);
+
+/*
  * /proc/cmdline: a boolean kernel parameter as parse_args() (kernel/params.c) would set
  * it: 1 or 0 from its last valid occurrence before "--", -1 when not given.
  */

@@ -81,9 +81,12 @@ static int p_stat(const char *t, size_t l, const char *p, void *o, struct ovc_er
 
 static int p_limits(const char *t, size_t l, const char *p, void *o, struct ovc_err *e)
 {
-	struct model_task *task = o;
+	struct procfs_task *pt = o;
+	struct model_task *task = &pt->task;
 
 	if (proctext_limits_as(t, l, p, &task->rlimit_as_bytes, e) < 0)
+		return -1;
+	if (proctext_limits_fsize(t, l, p, &pt->rlimit_fsize_bytes, e) < 0)
 		return -1;
 	return proctext_limits_data(t, l, p, &task->rlimit_data_bytes,
 				    &task->rlimit_data_max_bytes, e) < 0 ? -1 : 0;
@@ -273,6 +276,7 @@ int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs
 	int r;
 
 	memset(pt, 0, sizeof(*pt));
+	pt->rlimit_fsize_bytes = UINT64_MAX;   /* no limits file: unlimited, as for the others */
 	model_task_init(&pt->task);
 	snprintf(rel, sizeof(rel), "%s/status", rel_dir);
 	if (read_parsed(fs, rel, false, p_status, &st, err) < 0)
@@ -282,11 +286,12 @@ int procfs_read_task(const struct fsroot *fs, const char *rel_dir, struct procfs
 	pt->task.vmsize_kb = st.vmsize_kb;
 	pt->has_capeff = st.has_capeff;
 	pt->cap_sys_admin = st.has_capeff && (st.capeff >> CAP_SYS_ADMIN & 1);
+	pt->cap_sys_resource = st.has_capeff && (st.capeff >> CAP_SYS_RESOURCE & 1);
 
 	pt->task.vmdata_known = st.has_vmdata;
 	pt->task.vmdata_kb = st.vmdata_kb;
 	snprintf(rel, sizeof(rel), "%s/limits", rel_dir);
-	if (read_parsed(fs, rel, true, p_limits, &pt->task, err) < 0)
+	if (read_parsed(fs, rel, true, p_limits, pt, err) < 0)
 		return -1;
 
 	snprintf(rel, sizeof(rel), "%s/uid_map", rel_dir);

@@ -46,6 +46,8 @@ struct procfs_task {
 	bool userns_known;        /* uid_map was there to read */
 	bool initial_userns;
 	bool cap_sys_admin;       /* CapEff bit CAP_SYS_ADMIN */
+	bool cap_sys_resource;    /* CapEff bit CAP_SYS_RESOURCE: a disk's reserved blocks */
+	uint64_t rlimit_fsize_bytes;   /* RLIMIT_FSIZE soft limit, UINT64_MAX unlimited */
 };
 
 /*

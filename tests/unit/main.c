@@ -25,6 +25,7 @@ int main(void)
 	test_top();
 	test_escape_text();
 	test_mprange();
+	test_memmap();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

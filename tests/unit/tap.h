@@ -80,5 +80,6 @@ void test_decide(void);
 void test_kmsg(void);
 void test_top(void);
 void test_mprange(void);
+void test_memmap(void);
 
 #endif
