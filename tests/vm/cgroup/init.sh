@@ -31,10 +31,14 @@
 #   tmpsize  (mode 0) a tmpfs with size=32m on /mnt/small: `ovc check 64M --memmap
 #            /mnt/small/arr --json`, then `pagewriter shared - /mnt/small/arr 64`; the
 #            file's allocated blocks after it
-#   commit   a tmpfs (default size) on /mnt/big; mode 2 with overcommit_kbytes =
-#            Committed_AS + 48 MiB; `ovc-never check 128M --memmap /mnt/big/arr --json`,
-#            then `pagewriter shared - /mnt/big/arr 128`; Committed_AS before and after,
-#            the file's blocks; mode 0 ratio 50 again
+#   commit   a tmpfs (default size, mode=1777) on /mnt/big; mode 2 with overcommit_kbytes
+#            = Committed_AS + 48 MiB; `ovc-never check 128M --memmap /mnt/big/arr --json`
+#            (the caller: a writer ovc does not know), then `pagewriter shared -
+#            /mnt/big/arr 128` as root; Committed_AS before and after, the file's blocks;
+#   commitpid the writer started first as uid 65534, waiting before it maps anything
+#            (pagewriter --go); `ovc-never check 128M --memmap /mnt/big/arr --pid CHILD
+#            --json`, the same with --committed (Committed_AS as read just before it: ovc's
+#            own charge left out), then the writer goes; mode 0 ratio 50 again
 # ovc never runs in mode 2 (ovc-never does: an ASan build cannot start there).
 #
 # Data channel: /dev/ttyS1 (raw), as in tests/vm/top/init.sh:
@@ -192,8 +196,8 @@ else
 	rm -f /mnt/small/arr
 	kv t.tmpsize "$(uptime_cs)"
 
-	# ---- commit: mode 2, a room of 48 MiB, a tmpfs big enough
-	mount -t tmpfs big /mnt/big
+	# ---- commit: mode 2, a room of 48 MiB, a tmpfs big enough (mode=1777: nobody writes)
+	mount -t tmpfs -o mode=1777 big /mnt/big
 	kv commit.statfs "$(stat -f -c '%b %f %S' /mnt/big)"
 	C=$(meminfo Committed_AS)
 	echo $((C + 49152)) >$S/overcommit_kbytes
@@ -201,6 +205,7 @@ else
 	kv commit.mode "$(cat $S/overcommit_memory) $(cat $S/overcommit_kbytes)"
 	kv commit.limit "$(meminfo CommitLimit)"
 	kv commit.user_reserve "$(cat $S/user_reserve_kbytes) $(cat $S/admin_reserve_kbytes)"
+	# commit: ovc for the caller (a writer not known: not admin, any size), then root writes
 	kv commit.committed0 "$(meminfo Committed_AS)"
 	run commit.ovc ovc-never check 128M --memmap /mnt/big/arr --json
 	kv commit.committed1 "$(meminfo Committed_AS)"
@@ -208,6 +213,32 @@ else
 	kv commit.committed2 "$(meminfo Committed_AS)"
 	kv commit.file "$(stat -c '%s %b %B' /mnt/big/arr)"
 	rm -f /mnt/big/arr
+	# commitpid: the writer first (uid 65534, waiting before it maps), ovc --pid of it
+	mkfifo /tmp/pw.out /tmp/pw.go
+	pagewriter --as-user 65534 --go /tmp/pw.go shared - /mnt/big/arr 128 \
+		</dev/null >/tmp/pw.out 2>/tmp/pw.err &
+	_wp=$!
+	exec 4</tmp/pw.out
+	read -r _l <&4
+	_cp=${_l#child=}
+	kv commitpid.child "$_cp"
+	kv commitpid.status "$(grep -E '^(Uid|VmSize)' /proc/"$_cp"/status | tr -s '\t\n ' '  ')"
+	kv commitpid.committed0 "$(meminfo Committed_AS)"
+	run commitpid.ovc ovc-never check 128M --memmap /mnt/big/arr --pid "$_cp" --json
+	_c=$(meminfo Committed_AS)
+	kv commitpid.committed1 "$_c"
+	run commitpid.ovcc ovc-never check 128M --memmap /mnt/big/arr --pid "$_cp" --committed "${_c}K" --json
+	echo go >/tmp/pw.go
+	read -r _l <&4
+	wait "$_wp"
+	exec 4<&-
+	out "CGVM BEGIN commitpid.write"
+	out "$_l"
+	out "CGVM END commitpid.write rc=0"
+	emit commitpid.write.err 0 /tmp/pw.err
+	kv commitpid.committed2 "$(meminfo Committed_AS)"
+	kv commitpid.file "$(stat -c '%s %b %B' /mnt/big/arr)"
+	rm -f /mnt/big/arr /tmp/pw.out /tmp/pw.go /tmp/pw.err
 	echo 0 >$S/overcommit_memory
 	echo 50 >$S/overcommit_ratio
 	kv t.commit "$(uptime_cs)"

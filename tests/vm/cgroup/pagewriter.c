@@ -15,7 +15,10 @@
  *                                      CMD with stdout into OUT and stderr into ERR, run in
  *                                      CGDIR; exits with CMD's status (128+N for signal N)
  * CGDIR is a cgroup directory (its cgroup.procs; v1 and v2 alike) or "-" (stay where the
- * caller is).
+ * caller is). Options of anon and shared, before the word:
+ *   --as-user UID   the child becomes UID (no groups, no capabilities) after joining
+ *   --go FIFO       then it waits for one byte from FIFO before it maps anything, and the
+ *                   parent prints "child=PID" as soon as it waits (for `ovc check --pid`)
  *
  * The parent stays where it was started (outside CGDIR); it forks a child that writes its
  * own pid to CGDIR/cgroup.procs and then does the work. Nothing the child reports goes
@@ -53,6 +56,10 @@
 #define REC_TAIL (1ull << 62)    /* | errno of the tail write */
 #define REC_VMSIZE (1ull << 61)  /* | VmSize in kB after the mmap */
 #define REC_COMMIT (1ull << 60)  /* | Committed_AS in kB after the mmap */
+#define REC_READY (1ull << 59)   /* in the cgroup, as its user, waiting for --go */
+
+static uid_t as_uid = (uid_t)-1; /* --as-user */
+static const char *go;           /* --go FIFO */
 
 static int rep = -1;             /* the child's end of the progress pipe */
 static volatile char *base;
@@ -98,6 +105,18 @@ static void write_pages(const char *cg, const char *file, uint64_t mib)
 	struct sigaction sa;
 
 	join(cg);
+	if (as_uid != (uid_t)-1)
+		as_user(as_uid);
+	if (go) {
+		char c;
+		int g;
+
+		record(REC_READY);
+		g = open(go, O_RDONLY | O_CLOEXEC);
+		if (g < 0 || read(g, &c, 1) < 0)
+			die(go);
+		close(g);
+	}
 	if (file) {
 		fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0)
@@ -163,6 +182,8 @@ static int writer(const char *cg, const char *file, uint64_t mib)
 				vmsize = (int64_t)(buf[k] & ~REC_VMSIZE);
 			else if (buf[k] & REC_COMMIT)
 				committed = (int64_t)(buf[k] & ~REC_COMMIT);
+			else if (buf[k] & REC_READY)
+				printf("child=%d\n", (int)pid);
 			else
 				pages = buf[k];
 		}
@@ -241,6 +262,17 @@ int main(int argc, char **argv)
 	uint64_t v;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (;;) {
+		if (argc >= 3 && !strcmp(argv[1], "--as-user") && !parse_u64(argv[2], &v) &&
+		    v < 65536)
+			as_uid = (uid_t)v;
+		else if (argc >= 3 && !strcmp(argv[1], "--go"))
+			go = argv[2];
+		else
+			break;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc == 4 && !strcmp(argv[1], "anon") && !parse_u64(argv[3], &v) && v && v < 65536)
 		return writer(argv[2], NULL, v);
 	if (argc == 5 && !strcmp(argv[1], "shared") && !parse_u64(argv[4], &v) && v && v < 65536)
@@ -248,6 +280,6 @@ int main(int argc, char **argv)
 	if (argc >= 7 && !strcmp(argv[1], "run") && !strcmp(argv[5], "--"))
 		return run(argv[2], argv[3], argv[4], argv + 6);
 	errno = 0;
-	die("usage: pagewriter anon CGDIR MIB | shared CGDIR FILE MIB | run CGDIR OUT ERR -- CMD [ARG...]");
+	die("usage: pagewriter [--as-user UID] [--go FIFO] anon CGDIR MIB | ... shared CGDIR FILE MIB | run CGDIR OUT ERR -- CMD [ARG...]");
 	return 2;
 }
