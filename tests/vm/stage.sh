@@ -1,4 +1,4 @@
-# tests/vm/stage.sh - sourced by the one-boot VM runners (tests/vm/top/run,
+# tests/vm/stage.sh - sourced by the VM runners that boot one initramfs (tests/vm/top/run,
 # tests/vm/cgroup/run): the kernel of tests/vm/run's cache and the common part of an
 # initramfs. tests/vm/run itself fetches the kernel (apt-get download, dpkg -x; it also
 # leaves brd.ko, decompressed, beside it) and these functions only reuse what it left.
