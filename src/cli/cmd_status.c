@@ -23,6 +23,7 @@
 #include <linux/capability.h>
 #include "render.h"
 #include "shared.h"
+#include "touchview.h"
 
 static const char *mode_blurb(int mode)
 {
@@ -526,6 +527,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	enum status_format fmt;
 	bool offline;
 	struct plugin_opts po = { 0 };
+	struct touch_view tv = { 0 };
 	int rc;
 
 	rc = parse(ctx, argc, argv, &fmt, &po);
@@ -568,6 +570,10 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		free(bv);
 		return rc;
 	}
+	/* the caller's memory cgroup and what it leaves to write (status shows no request) */
+	rc = touchview_gather(ctx, &ph, &task, NULL, NULL, 0, &tv);
+	if (rc)
+		goto out;
 	if (ctx->json) {
 		struct json j;
 
@@ -582,6 +588,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 		json_u64(&j, "max_alloc_admin_kb", model_pages_kb(h, admin.max_pages));
 		json_str(&j, "binding_limit", model_limit_name(user.binding));
 		json_boot(&j, &ph, bv);
+		touchview_status_json(&j, &tv);
 		json_warnings_open(&j, &ph, p);
 		if (offline)
 			json_warning(&j, "runtime_from_this_host", warn_runtime_from_this_host);
@@ -623,6 +630,7 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (ph.has_cpus)
 		printf(", %u CPU%s", h->cpus_online, plural(h->cpus_online));
 	printf("\n");
+	touchview_status_print(ctx, &tv);
 	if (strcmp(ctx->proc_dir, FSROOT_DEFAULT_PROC))
 		printf("(read from %s)\n", esc(ctx->proc_dir));
 	/* warnings go on stdout: they are part of the status report */
@@ -634,7 +642,8 @@ int cmd_status(struct ovc_ctx *ctx, int argc, char **argv)
 	if (!offline && headroom_low(h, p))
 		print_holders(ctx, h);
 out:
+	touchview_free(&tv);
 	confdirs_free(&bv->cd);
 	free(bv);
-	return EXIT_OK;
+	return rc ? rc : EXIT_OK;
 }

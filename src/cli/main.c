@@ -114,7 +114,10 @@ static const struct ovc_cmd commands[] = {
 	  "                        PostgreSQL): what its mappings charge, by mode\n"
 	  "      --memmap PATH     would an np.memmap of that size work at PATH, and\n"
 	  "                        where do its writes stop (tmpfs, disk, ulimit -f)\n"
-	  "      --memmap-mode r+|w+|c  np.memmap's mode (default w+)\n", NULL },
+	  "      --memmap-mode r+|w+|c  np.memmap's mode (default w+)\n"
+	  "      --cgroup DIR      the write (touch) answer for the memory cgroup at DIR,\n"
+	  "                        e.g. /sys/fs/cgroup/kubepods/pod1 (default: the\n"
+	  "                        caller's, or --pid's)\n", NULL },
 	{ "set", cmd_set, CMD_WRITES_PROC,
 	  "change vm.overcommit_* now: simulated first, guarded, ordered, rolled back",
 	  "Usage: ovc set [--mode 0|1|2] [--ratio PCT | --kbytes N|SIZE] [options]\n"

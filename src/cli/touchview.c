@@ -311,8 +311,14 @@ void touchview_print(const struct ovc_ctx *ctx, const struct touch_view *tv, uin
 		print_cgroup_detail(ctx, tv, ind);
 	switch (tv->res.binding) {
 	case TOUCH_CGROUP:
-		printf("%sfix: raise that limit (%s; in Kubernetes a bigger pod memory limit, in Slurm a bigger --mem), or write the array in chunks\n",
-		       ind, tv->w.version == CG_V2 ? "memory.max" : "memory.limit_in_bytes");
+		if (tv->room.hidden_limit && !tv->room.memsw_binds) {
+			printf("%sfix: raise the memory limit of a cgroup above those visible here (hierarchical_memory_limit in memory.stat), or write the array in chunks\n",
+			       ind);
+			break;
+		}
+		printf("%sfix: raise %s of cgroup %s (in Kubernetes a bigger pod memory limit, in Slurm a bigger --mem), or write the array in chunks\n",
+		       ind, strrchr(tv->binding_file, '/') + 1,
+		       esc(cg_name(tv, tv->room.memsw_binds ? tv->room.memsw_level : tv->room.level)));
 		break;
 	case TOUCH_RAM_SWAP:
 		printf("%slimited by RAM + swap free now (MemAvailable + SwapFree, /proc/meminfo): %s\n",
@@ -329,7 +335,8 @@ void touchview_print(const struct ovc_ctx *ctx, const struct touch_view *tv, uin
 	case TOUCH_NONE:
 		break;
 	}
-	if (!tv->have_cgroup && tv->why[0])
+	/* a saved tree without its cgroup files says so in JSON; in words only the live one */
+	if (!tv->have_cgroup && tv->why[0] && ctx->proc.live)
 		printf("%s(no cgroup limit read: %s)\n", ind, esc(tv->why));
 }
 

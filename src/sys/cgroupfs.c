@@ -173,12 +173,16 @@ int cgroupfs_locate_path(const struct fsroot *proc, const struct fsroot *root,
 	if (fd < 0) {
 		int e = errno;
 
-		return ovc_fail(err, OVC_E_USAGE, e, NULL, 0,
-				"invalid --cgroup '%s': %s", path,
-				e == ENOENT ? "no such cgroup directory"
-				: e == ENOTDIR ? "not a directory"
-				: e == ELOOP ? "too many levels of symbolic links"
-				: "cannot open it");
+		const char *why = e == ENOENT ? "no such cgroup directory"
+				  : e == ENOTDIR ? "not a directory"
+				  : e == ELOOP ? "too many levels of symbolic links"
+				  : NULL;
+
+		if (why)
+			return ovc_fail(err, OVC_E_USAGE, 0, NULL, 0, "invalid --cgroup '%s': %s",
+					path, why);
+		return ovc_fail(err, OVC_E_USAGE, e, NULL, 0, "invalid --cgroup '%s': cannot open it",
+				path);
 	}
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		close(fd);

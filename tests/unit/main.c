@@ -26,6 +26,7 @@ int main(void)
 	test_escape_text();
 	test_mprange();
 	test_memmap();
+	test_cgroup();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

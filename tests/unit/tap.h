@@ -81,5 +81,6 @@ void test_kmsg(void);
 void test_top(void);
 void test_mprange(void);
 void test_memmap(void);
+void test_cgroup(void);
 
 #endif
