@@ -4,8 +4,8 @@
  * independent scan: the first line starting "Max address space" decides; its soft
  * limit is "unlimited" (UINT64_MAX) or a decimal that fits in 64 bits, else an error;
  * no such line is an error (line 0). Errors are OVC_E_INPUT. The same bytes go through
- * proctext_limits_data (no line: both unlimited, 1) and, as a kernel command line,
- * proctext_cmdline_bool (-1, 0 or 1).
+ * proctext_limits_data (no line: both unlimited, 1), proctext_limits_fsize (no line:
+ * unlimited, 1) and, as a kernel command line, proctext_cmdline_bool (-1, 0 or 1).
  */
 #include "../../../src/core/proctext.h"
 #include "fuzz.h"
@@ -59,6 +59,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(so == UINT64_MAX && ha == UINT64_MAX, "no line but a limit");
 		if (rd < 0)
 			fuzz_check_err(&e2, OVC_E_INPUT);
+		{
+			uint64_t fs = 1;
+			struct ovc_err e3;
+			int rf;
+
+			memset(&e3, 0, sizeof(e3));
+			rf = proctext_limits_fsize(t, size, "/proc/1/limits", &fs, &e3);
+			FUZZ_CHECK(rf >= -1 && rf <= 1, "limits_fsize returned %d", rf);
+			if (rf == 1)
+				FUZZ_CHECK(fs == UINT64_MAX, "no 'Max file size' line but a limit");
+			if (rf < 0)
+				fuzz_check_err(&e3, OVC_E_INPUT);
+		}
 		cb = proctext_cmdline_bool(t, size, "ignore_rlimit_data");
 		FUZZ_CHECK(cb >= -1 && cb <= 1, "cmdline_bool returned %d", cb);
 	}
