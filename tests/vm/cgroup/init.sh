@@ -24,6 +24,9 @@
 # v2 boot: cgroup2 on /sys/fs/cgroup, +memory in the root's subtree_control;
 #   plain    /plain memory.max 64M, no swap in the system
 #   nested   /outer memory.max 48M, /outer/inner memory.max 96M
+#   memcg    a tmpfs on /mnt/big; /shm memory.max 32M: `ovc check 64M --memmap
+#            /mnt/big/arr --json` inside it, then `pagewriter shared /shm /mnt/big/arr 64`
+#            (its tmpfs pages are charged to /shm; no swap: the OOM killer stops it)
 #   swap     brd /dev/ram0 (128 MiB) as swap; /swap memory.max 32M, memory.swap.max 32M
 # v1 boot: a tmpfs on /sys/fs/cgroup, the memory controller on /sys/fs/cgroup/memory;
 #   v1       /v1 memory.limit_in_bytes 64M, no swap
@@ -155,6 +158,26 @@ if [ "$BOOT" = v2 ]; then
 	echo 96M >$CG/outer/inner/memory.max
 	kv nested.limits "$(cat $CG/outer/memory.max) $(cat $CG/outer/inner/memory.max)"
 	cg_case nested $CG/outer/inner 128
+
+	# memcg: an np.memmap on a tmpfs written from a cgroup: the shmem pages are charged to
+	# it and, without swap, nothing reclaims them (the OOM killer, not SIGBUS)
+	mount -t tmpfs -o mode=1777 cgtmp /mnt/big
+	mkdir $CG/shm
+	echo 32M >$CG/shm/memory.max
+	kv memcg.limits "$(cat $CG/shm/memory.max)"
+	kv memcg.before "$(rd $CG/shm/$F_CUR)"
+	pagewriter run $CG/shm /tmp/o /tmp/e -- ovc check 64M --memmap /mnt/big/arr --json </dev/null
+	_rc=$?
+	kv memcg.ovc_peak "$(rd $CG/shm/$F_PEAK)"
+	emit memcg.ovc "$_rc" /tmp/o
+	emit memcg.ovc.err 0 /tmp/e
+	rm -f /tmp/o /tmp/e
+	run memcg.write pagewriter shared $CG/shm /mnt/big/arr 64
+	emit memcg.events 0 $CG/shm/$F_EV
+	kv memcg.file "$(stat -c '%s %b %B' /mnt/big/arr)"
+	rm -f /mnt/big/arr
+	umount /mnt/big
+	kv t.memcg "$(uptime_cs)"
 
 	swapon /dev/ram0
 	kv swap.on "$? $(meminfo SwapTotal)"
