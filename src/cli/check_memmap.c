@@ -34,7 +34,7 @@ int check_memmap_validate(struct ovc_ctx *ctx, struct check_memmap *m, bool fork
 
 int check_memmap_run(struct ovc_ctx *ctx, struct check_memmap *m, const struct model_host *h,
 		     const struct model_policy *p, const struct model_task *t,
-		     const struct procfs_task *pt, uint64_t bytes)
+		     const struct procfs_task *pt, uint64_t bytes, const uint64_t *cgroup_room_kb)
 {
 	struct ovc_err err = { 0 };
 	int rc = cli_open_root(ctx);
@@ -55,9 +55,13 @@ int check_memmap_run(struct ovc_ctx *ctx, struct check_memmap *m, const struct m
 		m->rq.writer_reserved = geteuid() == 0;
 		m->fsize_from = "caller";
 	}
-	/* TODO(i15-touch): the writer's cgroup room in kB, from the cgroup reader of branch
-	 * i15-touch, once merged; NULL = unknown */
-	memmap_check(h, p, t, &m->rq, &m->facts.fs, NULL, &m->r);
+	/* the writer's cgroup (touch's reader: the caller's, --pid's or --cgroup's): a tmpfs
+	 * page is charged to it when first written (shmem_add_to_page_cache ->
+	 * mem_cgroup_charge, mm/shmem.c) and only swap can take it back; past the room the
+	 * memcg OOM killer ends the writer (tests/vm/cgroup: memcg) */
+	m->cgroup_known = cgroup_room_kb != NULL;
+	m->cgroup_room_kb = cgroup_room_kb ? *cgroup_room_kb : 0;
+	memmap_check(h, p, t, &m->rq, &m->facts.fs, cgroup_room_kb, &m->r);
 	return 0;
 }
 
@@ -239,7 +243,10 @@ void check_memmap_json(struct json *j, const struct check_memmap *m)
 	json_limit(j, "rlimit_fsize_bytes", m->rq.rlimit_fsize_bytes);
 	json_str(j, "rlimit_fsize_from", m->fsize_from);
 	json_bool(j, "reserved_blocks", m->rq.writer_reserved);
-	json_null(j, "cgroup_room_kb");   /* not read yet: the cgroup reader comes with touch */
+	if (m->cgroup_known)
+		json_u64(j, "cgroup_room_kb", m->cgroup_room_kb);
+	else
+		json_null(j, "cgroup_room_kb");
 	json_arr(j, "limits");
 	for (i = 0; i < r->nbounds; i++) {
 		json_obj(j, NULL);

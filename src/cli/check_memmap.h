@@ -21,6 +21,8 @@ struct check_memmap {
 	struct memmapfs_facts facts;
 	struct memmap_request rq;
 	struct memmap_result r;
+	bool cgroup_known;           /* the writer's memory cgroup limits it (touch's reader) */
+	uint64_t cgroup_room_kb;     /* what it can still charge, swap included */
 };
 
 /* The options' values, before any I/O: 0, or EXIT_USAGE (reported). */
@@ -29,11 +31,13 @@ int check_memmap_validate(struct ovc_ctx *ctx, struct check_memmap *m, bool fork
 
 /*
  * Gather the facts at m->path (through --root) and decide for the writer t (pt: the
- * --pid process, or NULL: the caller). 0, or the exit status of a reported error.
+ * --pid process, or NULL: the caller). cgroup_room_kb: the room of the writer's memory
+ * cgroup as check's touch read it (kB, swap included), NULL when no limit applies or it
+ * was not read. 0, or the exit status of a reported error.
  */
 int check_memmap_run(struct ovc_ctx *ctx, struct check_memmap *m, const struct model_host *h,
 		     const struct model_policy *p, const struct model_task *t,
-		     const struct procfs_task *pt, uint64_t bytes);
+		     const struct procfs_task *pt, uint64_t bytes, const uint64_t *cgroup_room_kb);
 
 void check_memmap_json(struct json *j, const struct check_memmap *m);
 void check_memmap_print(const struct ovc_ctx *ctx, const struct check_memmap *m);

@@ -624,7 +624,9 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 		plan_chunks(h, &prop, &task, &rq, &cr, &ck);
 	}
 	if (mm.path) {
-		rc = check_memmap_run(ctx, &mm, h, &prop, &task, rq.pid_arg ? &pt : NULL, rq.bytes);
+		rc = check_memmap_run(ctx, &mm, h, &prop, &task, rq.pid_arg ? &pt : NULL, rq.bytes,
+				      rq.touch_shown && rq.tv.in.cgroup_limited
+				      ? &rq.tv.in.cgroup_room_kb : NULL);
 		if (rc)
 			return rc;
 	}
