@@ -117,7 +117,8 @@ cg_case() {
 	# shellcheck disable=SC2016 # $$: the inner shell's pid, which becomes sleep's
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec sleep 600' "$2" </dev/null >/dev/null 2>&1 &
 	_sp=$!
-	while ! grep -qx "$_sp" "$2/cgroup.procs"; do :; done
+	_i=0
+	while ! grep -qx "$_sp" "$2/cgroup.procs" && [ $_i -lt 2000 ]; do _i=$((_i + 1)); done
 	run "$1.ovcp" ovc check "${3}M" --pid "$_sp" --json
 	kill "$_sp"
 	wait "$_sp"
