@@ -239,6 +239,11 @@ endif
 	tests/vm/boot/run --ovc $(OVC)
 	tests/vm/profile/run --ovc $(OVC)
 	tests/vm/top/run --ovc $(OVC)
+ifeq ($(SANITIZE),1)
+	tests/vm/cgroup/run --ovc $(OVC) --ovc-never build-ubsan/ovc
+else
+	tests/vm/cgroup/run --ovc $(OVC)
+endif
 
 # The same suite under ASan+UBSan (its own build folder); the VM runs the sanitized binary
 # (UBSan-only in mode 2, where ASan cannot start: see tests/vm/init.sh).

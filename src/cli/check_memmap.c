@@ -56,7 +56,10 @@ int check_memmap_run(struct ovc_ctx *ctx, struct check_memmap *m, const struct m
 		m->fsize_from = "caller";
 	}
 	/* the writer's memory cgroup (ovc check's touch answer: the caller's, --pid's or
-	 * --cgroup's): tmpfs pages and a mode c copy are charged to it as they are written */
+	 * --cgroup's): a tmpfs page is charged to it when first written
+	 * (shmem_add_to_page_cache -> mem_cgroup_charge, mm/shmem.c), and so is a mode c
+	 * copy; only swap can take them back; past the room the memcg OOM killer ends the
+	 * writer (tests/vm/cgroup: memcg) */
 	memmap_check(h, p, t, &m->rq, &m->facts.fs, m->cgroup_known ? &m->cgroup_room_kb : NULL,
 		     &m->r);
 	return 0;

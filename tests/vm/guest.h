@@ -15,9 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* not every program uses every helper */
+#define GUEST_HELPER static __attribute__((unused))
+
 static char rbuf[GUEST_RBUF];
 
-static void die(const char *msg)
+GUEST_HELPER void die(const char *msg)
 {
 	const char *e = errno ? strerror(errno) : "";
 
@@ -33,7 +36,7 @@ static void die(const char *msg)
 
 /* Read a whole small file into rbuf, NUL-terminated: the first read() is at offset 0,
  * which is what /proc/sys files need; meminfo is read until EOF. */
-static size_t slurp(const char *path)
+GUEST_HELPER size_t slurp(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t n = 0;
@@ -54,7 +57,7 @@ static size_t slurp(const char *path)
 	return n;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+GUEST_HELPER int parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -72,7 +75,7 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 /* Value of the "Key:   123 kB"-style line `key` in rbuf (slurp first); dies with `what`. */
-static uint64_t field(const char *key, const char *what)
+GUEST_HELPER uint64_t field(const char *key, const char *what)
 {
 	size_t kl = strlen(key);
 	const char *p = rbuf;
@@ -98,7 +101,7 @@ static uint64_t field(const char *key, const char *what)
 }
 
 /* Become uid/gid `uid` with no supplementary groups (nobody: 65534). */
-static void as_user(uid_t uid)
+GUEST_HELPER void as_user(uid_t uid)
 {
 	if (setgroups(0, NULL))
 		die("setgroups");
