@@ -159,9 +159,12 @@ in_tmpfs() {
 	ln -s /real "$R/srv/link"
 	run -0 --separate-stderr ovc --root "$R" check 1M --memmap /srv/arrays/a.dat --json
 	[[ $(mm path) == "$R/srv/arrays/a.dat" ]]
-	# /real inside the tree, not this host's (which has no /real)
-	run -0 --separate-stderr ovc --root "$R" check 1M --memmap /srv/link/a.dat --json
-	[[ $(mm fits) == true ]]
+	# /real inside the tree, not this host's (which has no /real); valgrind 3.19 fails
+	# openat2 (ENOSYS) and ovc falls back to plain openat, without RESOLVE_IN_ROOT
+	if ! ovc_under_valgrind; then
+		run -0 --separate-stderr ovc --root "$R" check 1M --memmap /srv/link/a.dat --json
+		[[ $(mm fits) == true ]]
+	fi
 	run -6 --separate-stderr ovc --root "$R" check 1M --memmap /nowhere/a.dat
 	[[ $stderr == "ovc: cannot open the directory of the --memmap file '$R/nowhere': No such file or directory" ]]
 }
