@@ -4,11 +4,7 @@
 #include <string.h>
 
 #include "cgroup.h"
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
+#include "mountinfo.h"
 
 /* A decimal u64 filling [p, end) exactly. -1: not a number; -2: overflow. */
 static int dec_u64(const char *p, const char *end, uint64_t *out)
@@ -293,72 +289,26 @@ void cg_room(const struct cg_path *p, uint64_t host_swap_free, struct cg_room *o
 	}
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo (mangle, fs/seq_file.c) */
-static bool unescape_field(const char *p, const char *end, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	while (p < end) {
-		char c = *p++;
-
-		if (c == '\\' && end - p >= 3 && p[0] >= '0' && p[0] <= '3' && p[1] >= '0' &&
-		    p[1] <= '7' && p[2] >= '0' && p[2] <= '7') {
-			c = (char)((p[0] - '0') << 6 | (p[1] - '0') << 3 | (p[2] - '0'));
-			p += 3;
-		}
-		if (c == '\0' || o + 1 >= len)
-			return false;
-		buf[o++] = c;
-	}
-	buf[o] = '\0';
-	return true;
-}
-
-/* The next blank-separated field of [*p, end): false when none is left. */
-static bool field(const char **p, const char *end, const char **f, const char **fe)
-{
-	const char *s = *p;
-
-	while (s < end && is_blank(*s))
-		s++;
-	if (s >= end)
-		return false;
-	*f = s;
-	while (s < end && !is_blank(*s))
-		s++;
-	*fe = s;
-	*p = s;
-	return true;
-}
-
 enum cg_version cg_mountinfo_line(const char *line, size_t len, char *root, size_t rootlen,
 				  char *mountpoint, size_t mplen)
 {
-	const char *p = line, *end = line + len, *f[5], *fe[5], *x, *xe, *opt, *opte;
+	struct mountinfo m;
+	struct mi_str t, o;
 	enum cg_version v;
-	int i;
+	const char *c;
 
-	/* "36 35 0:32 /root /mnt rw,relatime [optional fields] - fstype source superopts" */
-	for (i = 0; i < 5; i++)
-		if (!field(&p, end, &f[i], &fe[i]))
-			return CG_NONE;
-	do {
-		if (!field(&p, end, &x, &xe))
-			return CG_NONE;
-	} while (!(xe - x == 1 && *x == '-'));
-	if (!field(&p, end, &x, &xe))
+	if (!mountinfo_parse(line, len, &m))
 		return CG_NONE;
-	if (xe - x == 7 && !memcmp(x, "cgroup2", 7)) {
+	t = m.fstype;
+	o = m.super_opts;
+	if (t.n == 7 && !memcmp(t.s, "cgroup2", 7)) {
 		v = CG_V2;
-	} else if (xe - x == 6 && !memcmp(x, "cgroup", 6)) {
+	} else if (t.n == 6 && !memcmp(t.s, "cgroup", 6)) {
 		bool mem = false;
-		const char *c;
 
-		if (!field(&p, end, &opt, &opte) || !field(&p, end, &opt, &opte))
-			return CG_NONE;   /* no source or no super options */
-		for (c = opt; c + 6 <= opte; c++)
-			if (!memcmp(c, "memory", 6) && (c == opt || c[-1] == ',') &&
-			    (c + 6 == opte || c[6] == ','))
+		for (c = o.s; c + 6 <= o.s + o.n; c++)
+			if (!memcmp(c, "memory", 6) && (c == o.s || c[-1] == ',') &&
+			    (c + 6 == o.s + o.n || c[6] == ','))
 				mem = true;
 		if (!mem)
 			return CG_NONE;
@@ -366,8 +316,8 @@ enum cg_version cg_mountinfo_line(const char *line, size_t len, char *root, size
 	} else {
 		return CG_NONE;
 	}
-	if (!unescape_field(f[3], fe[3], root, rootlen) ||
-	    !unescape_field(f[4], fe[4], mountpoint, mplen))
+	if (!mountinfo_unescape(m.root, root, rootlen) ||
+	    !mountinfo_unescape(m.mountpoint, mountpoint, mplen))
 		return CG_NONE;
 	return v;
 }

@@ -139,7 +139,8 @@ void cg_room(const struct cg_path *p, uint64_t host_swap_free, struct cg_room *o
 /*
  * One /proc/PID/mountinfo line: the memory controller's mount, v1 ("cgroup" with the
  * "memory" super option) or v2 ("cgroup2"): its root inside the hierarchy (field 4) and
- * its mount point (field 5), unescaped (\040 and the like). CG_NONE for any other line.
+ * its mount point (field 5), unescaped (\040 and the like). CG_NONE for any other line, a
+ * malformed one (mountinfo_parse), or a root or mount point that does not fit.
  */
 enum cg_version cg_mountinfo_line(const char *line, size_t len, char *root, size_t rootlen,
 				  char *mountpoint, size_t mplen);

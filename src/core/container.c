@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "container.h"
+#include "mountinfo.h"
 
 static void copy_clean(const char *s, size_t n, char *out, size_t outlen)
 {
@@ -54,28 +55,6 @@ int container_ns_inode(const char *text, size_t len, const char *type, uint64_t 
 	return 0;
 }
 
-/* Does the escaped field f[0..n) spell s (mangle() of fs/proc_namespace.c undone)? */
-static bool field_is(const char *f, size_t n, const char *s)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		char c = f[i];
-
-		if (c == '\\' && n - i >= 4 && f[i + 1] >= '0' && f[i + 1] <= '3' &&
-		    f[i + 2] >= '0' && f[i + 2] <= '7' && f[i + 3] >= '0' && f[i + 3] <= '7') {
-			c = (char)((f[i + 1] - '0') << 6 | (f[i + 2] - '0') << 3 | (f[i + 3] - '0'));
-			i += 4;
-		} else {
-			i++;
-		}
-		if (!*s || *s != c)
-			return false;
-		s++;
-	}
-	return !*s;
-}
-
 int container_mount_fstype(const char *text, size_t len, const char *mountpoint,
 			   char *fstype, size_t fslen)
 {
@@ -84,34 +63,12 @@ int container_mount_fstype(const char *text, size_t len, const char *mountpoint,
 
 	while (i < len) {
 		const char *nl = memchr(text + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - text) : len, p = i, f = 0;
-		const char *mp = NULL, *ty = NULL;
-		size_t mpn = 0, tyn = 0;
-		bool dash = false;
+		size_t end = nl ? (size_t)(nl - text) : len;
+		struct mountinfo m;
 
-		while (p < end) {
-			size_t s;
-
-			while (p < end && text[p] == ' ')
-				p++;
-			if (p >= end)
-				break;
-			s = p;
-			while (p < end && text[p] != ' ')
-				p++;
-			if (f == 4) {
-				mp = text + s;
-				mpn = p - s;
-			} else if (f >= 6 && !dash && p - s == 1 && text[s] == '-') {
-				dash = true;
-			} else if (dash && !ty) {
-				ty = text + s;
-				tyn = p - s;
-			}
-			f++;
-		}
-		if (mp && ty && field_is(mp, mpn, mountpoint)) {
-			copy_clean(ty, tyn, fstype, fslen);
+		if (mountinfo_parse(text + i, end - i, &m) &&
+		    mountinfo_field_is(m.mountpoint, mountpoint)) {
+			copy_clean(m.fstype.s, m.fstype.n, fstype, fslen);
 			found = 1;
 		}
 		i = end + 1;

@@ -38,7 +38,7 @@ int container_ns_inode(const char *text, size_t len, const char *type, uint64_t 
  * [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS", ROOT and MOUNTPOINT with ' ', '\t', '\n'
  * and '\\' as octal escapes): the last such line wins (a later mount covers an earlier
  * one). 1 and the type (truncated to len - 1) in fstype; 0 when no line names it.
- * Malformed lines are skipped.
+ * Malformed lines (mountinfo_parse, core/mountinfo.h) are skipped.
  */
 int container_mount_fstype(const char *text, size_t len, const char *mountpoint,
 			   char *fstype, size_t fslen);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mountinfo.h"
 #include "top.h"
 
 void top_init(struct top *t)
@@ -320,67 +321,19 @@ bool top_parse_sysv_line(const char *line, size_t len, uint64_t *key, uint64_t *
 	return true;
 }
 
-static size_t unescape(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 1 < cap; i++) {
-		/* show_mountinfo's mangle(): " \t\n\\" as \ and three octal digits */
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
-		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-			out[o++] = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 |
-					  (s[i + 3] - '0'));
-			i += 3;
-		} else {
-			out[o++] = s[i];
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
 bool top_parse_mountinfo_line(const char *line, size_t len, unsigned *major,
 			      unsigned *minor, char *mountpoint, size_t mplen,
 			      char *fstype, size_t fslen)
 {
-	const char *p = line, *end = line + len, *f[5], *sep;
-	size_t fl[5];
-	uint64_t v;
-	int i;
+	struct mountinfo m;
 
-	/* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" */
-	for (i = 0; i < 5; i++) {
-		while (p < end && *p == ' ')
-			p++;
-		f[i] = p;
-		while (p < end && *p != ' ')
-			p++;
-		fl[i] = (size_t)(p - f[i]);
-		if (!fl[i])
-			return false;
-	}
-	sep = NULL;
-	for (; p + 2 < end; p++)
-		if (p[0] == ' ' && p[1] == '-' && p[2] == ' ') {
-			sep = p + 3;
-			break;
-		}
-	if (!sep)
+	if (!mountinfo_parse(line, len, &m))
 		return false;
-	p = sep;
-	while (p < end && *p != ' ')
-		p++;
-	copy(fstype, fslen, sep, (size_t)(p - sep));
+	copy(fstype, fslen, m.fstype.s, m.fstype.n);
 	if (strcmp(fstype, "tmpfs") && strcmp(fstype, "devtmpfs") && strcmp(fstype, "rootfs"))
 		return false;
-	p = f[2];
-	if (!dec(&p, f[2] + fl[2], &v) || p >= f[2] + fl[2] || *p != ':')
-		return false;
-	*major = (unsigned)v;
-	p++;
-	if (!dec(&p, f[2] + fl[2], &v))
-		return false;
-	*minor = (unsigned)v;
-	unescape(f[4], fl[4], mountpoint, mplen);
+	*major = m.major;
+	*minor = m.minor;
+	mountinfo_unescape(m.mountpoint, mountpoint, mplen);   /* cut to mplen - 1 bytes */
 	return true;
 }

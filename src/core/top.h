@@ -117,8 +117,8 @@ bool top_parse_sysv_line(const char *line, size_t len, uint64_t *key, uint64_t *
 
 /*
  * One /proc/PID/mountinfo line (proc_pid_mountinfo(5)): the device and mount point of a
- * tmpfs, devtmpfs or rootfs mount (the mount point unescaped from \040 and the like).
- * false for any other line.
+ * tmpfs, devtmpfs or rootfs mount (the mount point unescaped from \040 and the like, cut
+ * to mplen - 1 bytes). false for any other line, and for a malformed one (mountinfo_parse).
  */
 bool top_parse_mountinfo_line(const char *line, size_t len, unsigned *major,
 			      unsigned *minor, char *mountpoint, size_t mplen,

@@ -11,7 +11,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(SAN) \
                -Wold-style-definition -Wpointer-arith -Wundef -Wvla -MMD -MP
 
 # the parsers and what they use (not every file: a half-written new one cannot stop this)
-CORE_FILES := err knobs proctext precedence dropin profile units numpy auditmsg journal kmsg smaps top model thp container cgroup
+CORE_FILES := err knobs proctext precedence dropin profile units numpy auditmsg journal kmsg smaps top model thp container cgroup mountinfo
 CORE_SRC  := $(CORE_FILES:%=$(CORE_DIR)/%.c)
 CORE_OBJ  := $(patsubst $(CORE_DIR)/%.c,$(FUZZ_OUT)/core/%.o,$(CORE_SRC))
 TARGETS   ?= $(patsubst tests/fuzz/targets/%.c,%,$(wildcard tests/fuzz/targets/*.c))

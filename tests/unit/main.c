@@ -28,6 +28,7 @@ int main(void)
 	test_memmap();
 	test_thp();
 	test_cgroup();
+	test_mountinfo_parse();
 	printf("1..%u\n", tap_n);
 	printf("%u passed, %u failed\n", tap_n - tap_failed, tap_failed);
 	return tap_failed ? 1 : 0;

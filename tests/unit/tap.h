@@ -83,5 +83,6 @@ void test_mprange(void);
 void test_memmap(void);
 void test_thp(void);
 void test_cgroup(void);
+void test_mountinfo_parse(void);
 
 #endif
