@@ -185,6 +185,7 @@ assert_seed_verdict_json() {
 # --- sizes, dtypes and shapes ----------------------------------------------------------
 
 @test "dtype item sizes: f8, <i4, float32, complex128, S10, <U10 and more" {
+	skip_in_memory_tiers "the dtype parser (core/numpy, unit-tested, fuzzed under ASan, 712 cases in check-numpy)"
 	use_host seed-24g-noswap
 	local -a dts=(f8 '<i4' float32 complex128 S10 '<U10' uint8 bool '>f2' 'datetime64[ns]'
 		np.float32 "dtype('int16')" c16 V16 '|u1' d '?' intp object float128)
@@ -309,6 +310,7 @@ assert_seed_verdict_json() {
 }
 
 @test "NumPy's spellings: 4X5, U0, str, S, (2,3)i2, i4,f8, int0 as numpy.dtype reads them" {
+	skip_in_memory_tiers "the dtype parser (core/numpy, unit-tested, fuzzed under ASan, 712 cases in check-numpy)"
 	use_host seed-24g-noswap
 	local -A want=(
 		['str']=4 ['S']=1 ['U0']=4 ['U']=4 ['(2,3)i2']=12 ['3i4']=12 ['i4,f8']=12

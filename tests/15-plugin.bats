@@ -146,6 +146,7 @@ setup() {
 }
 
 @test "UNKNOWN (3) for every usage error in plugin mode, before or after status; exit 2 outside it" {
+	skip_in_memory_tiers "every usage error again in plugin mode: the same option parsing, other exit codes"
 	use_host seed-24g-noswap
 	local -a bad=(
 		"-w 20:10" "-w" "-c abc" "-c 5%:1G" "--warning 1e3" "--drift maybe" "--bogus" "--json"

@@ -454,7 +454,7 @@ transition() {
 }
 
 @test "transitions between modes 0, 1, 2 (all 9 pairs) with --ratio 60" {
-	skip_under_valgrind "the same paths as the transitions without a limit change, with other numbers"
+	skip_in_memory_tiers "the same paths as the transitions without a limit change, with other numbers"
 	local a b
 	for a in 0 1 2; do
 		for b in 0 1 2; do
@@ -464,7 +464,7 @@ transition() {
 }
 
 @test "transitions between modes 0, 1, 2 (all 9 pairs) with --kbytes 16G" {
-	skip_under_valgrind "the same paths as the transitions without a limit change, with other numbers"
+	skip_in_memory_tiers "the same paths as the transitions without a limit change, with other numbers"
 	local a b
 	for a in 0 1 2; do
 		for b in 0 1 2; do

@@ -64,8 +64,8 @@ local_profile() {
 
 @test "every shipped profile parses and simulates on every fixture host" {
 	local h n hosts=("$FIXTURES"/*/proc)
-	# under valgrind (memory, not figures) two hosts: a profile's paths are the same on all
-	if ovc_under_valgrind; then
+	# in the memory tiers (memory, not figures) two hosts: a profile's paths are the same on all
+	if memory_tier; then
 		hosts=("$FIXTURES/seed-24g-noswap/proc" "$FIXTURES/swap-hugetlb/proc")
 	fi
 	for h in "${hosts[@]}"; do

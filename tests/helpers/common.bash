@@ -64,6 +64,18 @@ skip_under_valgrind() {
 	fi
 }
 
+# memory_tier: ovc runs under valgrind or is an ASan build. skip_in_memory_tiers WHY: those
+# tiers leave out tests that run the same paths as other tests with other figures (they
+# check memory, not figures: the plain tier runs them all)
+memory_tier() {
+	ovc_under_valgrind || is_sanitized
+}
+skip_in_memory_tiers() {
+	if memory_tier; then
+		skip "memory tiers: $1"
+	fi
+}
+
 # the policy lock under a root (src/sys/lock.h)
 LOCK_REL=run/ovc/lock
 
