@@ -60,7 +60,7 @@ int check_memmap_run(struct ovc_ctx *ctx, struct check_memmap *m, const struct m
 	 * (shmem_add_to_page_cache -> mem_cgroup_charge, mm/shmem.c), and so is a mode c
 	 * copy; only swap can take them back; past the room the memcg OOM killer ends the
 	 * writer (tests/vm/cgroup: memcg) */
-	memmap_check(h, p, t, &m->rq, &m->facts.fs, m->cgroup_known ? &m->cgroup_room_kb : NULL,
+	memmap_check(h, p, t, &m->rq, &m->facts.fs, m->cg ? &m->cg->in.cgroup_room_kb : NULL,
 		     &m->r);
 	return 0;
 }
@@ -243,8 +243,8 @@ void check_memmap_json(struct json *j, const struct check_memmap *m)
 	json_limit(j, "rlimit_fsize_bytes", m->rq.rlimit_fsize_bytes);
 	json_str(j, "rlimit_fsize_from", m->fsize_from);
 	json_bool(j, "reserved_blocks", m->rq.writer_reserved);
-	if (m->cgroup_known)
-		json_u64(j, "cgroup_room_kb", m->cgroup_room_kb);
+	if (m->cg)
+		json_u64(j, "cgroup_room_kb", m->cg->in.cgroup_room_kb);
 	else
 		json_null(j, "cgroup_room_kb");
 	json_arr(j, "limits");
@@ -322,9 +322,9 @@ void check_memmap_print(const struct ovc_ctx *ctx, const struct check_memmap *m)
 	if (r->commit_per_page)
 		printf("    (the commit room is the writer's, its mapping counted in its reserve; the per-CPU counters blur it by up to %s)\n",
 		       units_iec_kb(r->band_kb, a, sizeof(a)));
-	if ((m->mode == MEMMAP_COPY || r->fs.tmpfs) && m->cgroup_known)
+	if ((m->mode == MEMMAP_COPY || r->fs.tmpfs) && m->cg)
 		printf("    (the cgroup's room is %s less what it has charged, plus its reclaimable page cache and swap: see Write)\n",
-		       esc(m->cgroup_file));
+		       esc(m->cg->binding_file));
 	else if (m->mode == MEMMAP_COPY || r->fs.tmpfs)
 		printf("    (no memory cgroup limit applies to the writer: the pages need RAM or swap)\n");
 	if (r->nadvice) {

@@ -12,6 +12,7 @@
 #include "../sys/procfs.h"
 #include "cli.h"
 #include "json.h"
+#include "touchview.h"
 
 struct check_memmap {
 	const char *path;            /* --memmap, NULL when not asked */
@@ -21,9 +22,8 @@ struct check_memmap {
 	struct memmapfs_facts facts;
 	struct memmap_request rq;
 	struct memmap_result r;
-	bool cgroup_known;           /* the writer's memory cgroup limits it (touch's reader) */
-	uint64_t cgroup_room_kb;     /* then what it can still charge: touch's cgroup room */
-	char cgroup_file[2000];      /* the limit file that binds, for the text */
+	const struct touch_view *cg; /* the writer's memory cgroup, when a limit applies: the
+	                                touch answer's (its room, its binding file); else NULL */
 };
 
 /* The options' values, before any I/O: 0, or EXIT_USAGE (reported). */

@@ -686,11 +686,8 @@ int cmd_check(struct ovc_ctx *ctx, int argc, char **argv)
 	}
 	if (mm.path) {
 		/* the same cgroup as the touch answer: the writer's */
-		if (rq.touch_shown && rq.tv.in.cgroup_limited) {
-			mm.cgroup_known = true;
-			mm.cgroup_room_kb = rq.tv.in.cgroup_room_kb;
-			snprintf(mm.cgroup_file, sizeof(mm.cgroup_file), "%s", rq.tv.binding_file);
-		}
+		if (rq.touch_shown && rq.tv.in.cgroup_limited)
+			mm.cg = &rq.tv;
 		rc = check_memmap_run(ctx, &mm, h, &prop, &task, rq.pid_arg ? &pt : NULL, rq.bytes);
 		if (rc) {
 			touchview_free(&rq.tv);

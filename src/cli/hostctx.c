@@ -12,7 +12,12 @@
 const char ctr_host_wide_text[] =
 	"vm.overcommit_* are host-wide: one value for the whole kernel, shared by every container and the host";
 
-bool hostctx_same_system(struct ovc_ctx *ctx, int *rc)
+/*
+ * Do --proc and --root describe one system (both this host's, both given, or an
+ * sosreport)? Only then are /sys and /run under --root read beside --proc's figures.
+ * Opens the root (0, or the exit status of the reported error in *rc).
+ */
+static bool hostctx_same_system(struct ovc_ctx *ctx, int *rc)
 {
 	*rc = 0;
 	if (ctx->sosreport)

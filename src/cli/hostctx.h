@@ -12,13 +12,6 @@
 #include "cli.h"
 #include "json.h"
 
-/*
- * Do --proc and --root describe one system (both this host's, both given, or an
- * sosreport)? Only then are /sys and /run under --root read beside --proc's figures.
- * Opens the root (0, or the exit status of the reported error in *rc).
- */
-bool hostctx_same_system(struct ovc_ctx *ctx, int *rc);
-
 /* The THP settings under --root when it is --proc's system, else unknown. 0 or the exit
  * status. */
 int hostctx_thp(struct ovc_ctx *ctx, struct thp_settings *s);

@@ -349,32 +349,3 @@ int cgroupfs_read(const struct fsroot *root, const struct cgroupfs_where *w,
 	}
 	return 0;
 }
-
-int cgroupfs_nonreclaimable_room(const struct fsroot *proc, const struct fsroot *root,
-				 const char *rel_pid, uint64_t page_size, bool *limited,
-				 uint64_t *room_bytes, char *why, size_t whylen,
-				 struct ovc_err *err)
-{
-	struct cgroupfs_where w;
-	struct cg_path *p;
-	struct cg_room room;
-	int r;
-
-	*limited = false;
-	*room_bytes = CG_UNLIMITED;
-	r = cgroupfs_locate(proc, rel_pid, &w, why, whylen, err);
-	if (r)
-		return r < 0 ? -1 : 0;
-	p = malloc(sizeof(*p));
-	if (!p)
-		return ovc_fail(err, OVC_E_SYSTEM, ENOMEM, NULL, 0, "cannot allocate memory");
-	r = cgroupfs_read(root, &w, page_size, p, err);
-	if (r == 0) {
-		/* no swap: memory (and v1's memory+swap) bound alone */
-		cg_room(p, 0, &room);
-		*limited = room.limited;
-		*room_bytes = room.limited ? room.room : CG_UNLIMITED;
-	}
-	free(p);
-	return r;
-}

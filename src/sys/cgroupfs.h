@@ -61,18 +61,4 @@ int cgroupfs_locate_path(const struct fsroot *proc, const struct fsroot *root,
 int cgroupfs_read(const struct fsroot *root, const struct cgroupfs_where *w,
 		  uint64_t page_size, struct cg_path *p, struct ovc_err *err);
 
-/*
- * For --memmap on tmpfs (shmem pages are charged to the writer's memory cgroup and are
- * never reclaimable themselves; without swap they cannot leave RAM): the room the
- * cgroup of process rel_pid ("self" or a PID) leaves for such pages, in bytes: the
- * smallest memory.max (v1 limit_in_bytes) - charged + reclaimable page cache along the
- * path, no swap added (cg_room's mem_room). *limited false (and *room_bytes
- * CG_UNLIMITED) when no limit applies or no cgroup is found (then why says so, if
- * given). 0, or -1 with err (a malformed cgroup file).
- */
-int cgroupfs_nonreclaimable_room(const struct fsroot *proc, const struct fsroot *root,
-				 const char *rel_pid, uint64_t page_size, bool *limited,
-				 uint64_t *room_bytes, char *why, size_t whylen,
-				 struct ovc_err *err);
-
 #endif
