@@ -99,8 +99,9 @@ libc.shmctl(shmid, 0, None)   # IPC_RMID: gone once this process is
 print(os.getpid(), shmid, flush=True)
 sys.stdin.readline()
 '; }
-	local pid shmid want_commit want_fork
-	BG_PIDS=("$MAPS_PID")
+	# bash unsets MAPS_PID as soon as the coprocess ends: keep its PID
+	local pid shmid want_commit want_fork maps_pid=$MAPS_PID
+	BG_PIDS=("$maps_pid")
 	teardown() { kill_bg_pids; }
 	read -r -t 20 pid shmid <&"${MAPS[0]}" || fail "python did not start"
 	# the kernel's own figures: the sum of Size over "ac" mappings, and less "dc"
@@ -121,7 +122,7 @@ sys.stdin.readline()
 	assert_json '.attributed_kb + .unattributed_kb == .committed_as_kb'
 	local w=${MAPS[1]}
 	exec {w}>&-
-	wait "$MAPS_PID"
+	wait "$maps_pid" || true   # reaped already if it ended before this line: cleanup only
 }
 
 @test "on this host: a process that changed its uid is listed with it, though its smaps is root's (not dumpable)" {
